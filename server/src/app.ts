@@ -1,0 +1,55 @@
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { extensionOrigin } from '@perch/shared';
+import type { AppEnv } from './app-env.ts';
+import type { Deps } from './deps.ts';
+import { ProblemError, problemResponse } from './lib/http-problem.ts';
+import { requestLog } from './lib/request-log.ts';
+import { sameOriginForSession, sessionUser } from './modules/accounts/accounts.middleware.ts';
+import { createAccountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { createOpenApiDocument } from './modules/api-docs/openapi.ts';
+import { deviceFromBearer } from './modules/devices/devices.middleware.ts';
+import { createDevicesRoutes, createPairingCodeRoutes } from './modules/devices/devices.routes.ts';
+import { createWebRoutes } from './modules/web/web.routes.ts';
+import { createXConnectionRoutes } from './modules/x-connection/x-connection.routes.ts';
+
+export function createApp(deps: Deps) {
+  const { config, accounts, devices, xConnection, logger } = deps;
+  const app = new Hono<AppEnv>();
+
+  app.use(requestLog(logger));
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  // Only the pinned extension may call the API cross-origin; the web pages are same-origin.
+  app.use('/api/*', cors({ origin: (origin) => (origin === extensionOrigin ? origin : null), allowHeaders: ['authorization', 'content-type'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600 }));
+  app.use('*', sessionUser(accounts));
+  app.use('/api/*', sameOriginForSession(config.publicUrl));
+  app.use('/api/v1/x/*', deviceFromBearer(devices));
+
+  app.route('/api/v1/auth', createAccountsRoutes({ accounts, secureCookies: config.publicUrl.startsWith('https:') }));
+  app.route('/api/v1/pairing-codes', createPairingCodeRoutes({ devices }));
+  app.route('/api/v1/devices', createDevicesRoutes({ devices }));
+  app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));
+  app.get('/api/v1/openapi.json', (c) => c.json(createOpenApiDocument(config.publicUrl)));
+  app.route('/', createWebRoutes() as unknown as Hono<AppEnv>);
+
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? problemResponse(c, { status: 404, code: 'not_found', title: 'Not found', detail: `There is no ${c.req.method} ${c.req.path}.` })
+      : c.text('Not found', 404),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof ProblemError) {
+      return problemResponse(c, { status: error.status, code: error.code, title: error.title, detail: error.detail, errors: error.errors });
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      return problemResponse(c, { status: error.status, code: 'http', title: error.message || 'Bad request' });
+    }
+    (c.var.log ?? logger).error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
+    return problemResponse(c, { status: 500, code: 'internal', title: 'Something went wrong', detail: 'Perch hit an unexpected error; it is in the server log.' });
+  });
+
+  return app;
+}

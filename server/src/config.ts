@@ -1,0 +1,60 @@
+/**
+ * The only reader of process.env: every setting Perch has, validated once at start.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+const origin = z
+  .url()
+  .transform((u) => new URL(u).origin);
+
+export const ConfigSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+    HOST: z.string().default('127.0.0.1'),
+    PERCH_PUBLIC_URL: origin.optional(),
+    PERCH_DATA_DIR: z.string().default('./.perch'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// (leave it unset for the embedded database).')
+      .optional(),
+    PERCH_SECRET_KEYS: z.string().optional(),
+    PERCH_X_ORIGIN: origin.default('https://x.com'),
+    PERCH_X_API_ORIGIN: origin.default('https://api.x.com'),
+    PERCH_X_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    PERCH_ALLOW_SIGNUP: boolean,
+    PERCH_RECHECK_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .transform((env) => ({
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: env.PERCH_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
+    dataDir: path.resolve(env.PERCH_DATA_DIR),
+    databaseUrl: env.DATABASE_URL ?? null,
+    secretKeys: env.PERCH_SECRET_KEYS ?? null,
+    xOrigin: env.PERCH_X_ORIGIN,
+    xApiOrigin: env.PERCH_X_API_ORIGIN,
+    xTimeoutMs: env.PERCH_X_TIMEOUT_MS,
+    allowSignup: env.PERCH_ALLOW_SIGNUP,
+    recheckIntervalMs: env.PERCH_RECHECK_INTERVAL_MS,
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type Config = z.output<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Perch's configuration is not valid:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,75 @@
+/**
+ * The composition root: everything with I/O is built here, once, and handed down as arguments.
+ */
+import fs from 'node:fs';
+import type { Config } from './config.ts';
+import { openPglite, openPostgres, type Database } from './db/client.ts';
+import { lockDataDir } from './lib/data-dir-lock.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { createAccountQueries } from './modules/accounts/accounts.queries.ts';
+import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { createDeviceQueries } from './modules/devices/devices.queries.ts';
+import { createDevicesService } from './modules/devices/devices.service.ts';
+import { createCookieVault } from './modules/secrets/cookie-vault.ts';
+import { createDeviceTokens } from './modules/secrets/device-tokens.ts';
+import { loadKeyring, type Keyring } from './modules/secrets/keyring.ts';
+import { createXClient } from './modules/x-client/x-client.ts';
+import { createXConnectionQueries } from './modules/x-connection/x-connection.queries.ts';
+import { createXConnectionService, type CookieVerifier } from './modules/x-connection/x-connection.service.ts';
+
+export interface DepsOverrides {
+  logger?: Logger;
+  database?: Database;
+  keyring?: Keyring;
+  xClient?: CookieVerifier;
+  now?: () => Date;
+}
+
+export type Deps = Awaited<ReturnType<typeof createDeps>>;
+
+export async function createDeps(config: Config, overrides: DepsOverrides = {}) {
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const now = overrides.now ?? (() => new Date());
+  const releases: Array<() => unknown> = [];
+
+  const embedded = !overrides.database && !config.databaseUrl;
+  if (embedded || !config.secretKeys) fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  if (embedded) releases.push(lockDataDir(config.dataDir));
+
+  try {
+    let keyring = overrides.keyring;
+    if (!keyring) {
+      const loaded = loadKeyring({ secretKeys: config.secretKeys, dataDir: config.dataDir });
+      keyring = loaded.keyring;
+      if (loaded.created) logger.info({ file: loaded.source }, 'generated a new secret key file (mode 0600); back it up with the database');
+    }
+
+    const database = overrides.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir));
+    releases.unshift(() => database.close());
+    const { db } = database;
+
+    const cookieVault = createCookieVault(keyring);
+    const xClient = overrides.xClient ?? createXClient({ xOrigin: config.xOrigin, xApiOrigin: config.xApiOrigin, timeoutMs: config.xTimeoutMs });
+    const accounts = createAccountsService({ accountQueries: createAccountQueries({ db }), allowSignup: config.allowSignup, now });
+    const devices = createDevicesService({ deviceQueries: createDeviceQueries({ db }), deviceTokens: createDeviceTokens(keyring), now });
+    const xConnection = createXConnectionService({ xConnectionQueries: createXConnectionQueries({ db }), cookieVault, xClient, logger, now });
+
+    return {
+      config,
+      logger,
+      database,
+      db,
+      keyring,
+      cookieVault,
+      accounts,
+      devices,
+      xConnection,
+      async close() {
+        for (const release of releases) await release();
+      },
+    };
+  } catch (error) {
+    for (const release of releases) await release();
+    throw error;
+  }
+}

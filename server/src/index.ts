@@ -1,0 +1,78 @@
+/**
+ * `pnpm start` (serve), `pnpm perch keys:new | keys:rotate | keys:rekey`.
+ */
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createDeps } from './deps.ts';
+import { DataDirLockedError } from './lib/data-dir-lock.ts';
+import { appendKeyToFile, generateKeyEntry, KeyringError } from './modules/secrets/keyring.ts';
+
+async function serveCommand() {
+  const started = performance.now();
+  const config = loadConfig(process.env);
+  const deps = await createDeps(config);
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+    deps.logger.info(
+      { url: `http://${config.host}:${info.port}`, database: deps.database.kind, startMs: Math.round(performance.now() - started) },
+      `Perch is listening on http://${config.host}:${info.port}`,
+    );
+  });
+  server.on('error', async (error: NodeJS.ErrnoException) => {
+    deps.logger.fatal({ code: error.code }, error.code === 'EADDRINUSE' ? `Port ${config.port} is in use; set PORT to another one.` : error.message);
+    await deps.close();
+    process.exit(1);
+  });
+  const recheck = setInterval(() => void deps.xConnection.recheckDue(), config.recheckIntervalMs);
+  recheck.unref();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.logger.info({ signal }, 'stopping');
+    clearInterval(recheck);
+    server.close();
+    await deps.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function keysCommand(command: string) {
+  const config = loadConfig(process.env);
+  if (command === 'keys:new') {
+    console.log(generateKeyEntry());
+    return;
+  }
+  if (command === 'keys:rotate') {
+    if (config.secretKeys) {
+      throw new KeyringError(
+        'Keys come from PERCH_SECRET_KEYS: append the output of `pnpm perch keys:new` to it (comma-separated, newest last), restart, then run `pnpm perch keys:rekey`.',
+      );
+    }
+    const kid = appendKeyToFile(config.dataDir);
+    console.log(`Added key ${kid}; it is now the newest.`);
+  }
+  const deps = await createDeps({ ...config, logLevel: 'warn' });
+  try {
+    const { rekeyed, total } = await deps.xConnection.rekeyAll();
+    console.log(`Re-encrypted ${rekeyed} of ${total} stored cookie pairs under key ${deps.keyring.currentKid}.`);
+  } finally {
+    await deps.close();
+  }
+}
+
+const command = process.argv[2] ?? 'serve';
+const run = command === 'serve' ? serveCommand : command.startsWith('keys:') ? () => keysCommand(command) : null;
+if (!run) {
+  console.error(`Unknown command "${command}". Use: serve, keys:new, keys:rotate, keys:rekey.`);
+  process.exit(2);
+}
+run().catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof KeyringError;
+  console.error(known ? (error as Error).message : error);
+  process.exit(1);
+});

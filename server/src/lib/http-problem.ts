@@ -1,0 +1,29 @@
+/**
+ * Errors as RFC 9457 problem details: thrown anywhere as ProblemError, turned into one response in app.onError.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Problem } from '@perch/shared';
+
+export class ProblemError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: Problem['errors'],
+  ) {
+    super(`${code}: ${title}`);
+  }
+}
+
+export function problemResponse(c: Context, problem: Omit<Problem, 'type'>) {
+  return c.body(JSON.stringify({ type: 'about:blank', ...problem }), problem.status as ContentfulStatusCode, {
+    'content-type': 'application/problem+json',
+  });
+}
+
+export const problems = {
+  unauthenticated: () => new ProblemError(401, 'auth.required', 'Sign in first', 'This needs a signed-in session or a device token.'),
+  notFound: (what: string) => new ProblemError(404, 'not_found', `${what} not found`),
+};

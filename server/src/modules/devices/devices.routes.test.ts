@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../test-utils/app.ts';
+
+let t: Awaited<ReturnType<typeof createTestApp>>;
+afterEach(() => t.close());
+
+describe('pairing and devices', () => {
+  it('trades a single-use code for a device token, lists the device with its last use, and revokes it', async () => {
+    t = await createTestApp();
+    const { cookie } = await t.signUp();
+    const codeRes = await t.request('/api/v1/pairing-codes', { method: 'POST', headers: { cookie } });
+    expect(codeRes.status).toBe(201);
+    const { code, expiresAt } = (await codeRes.json()) as { code: string; expiresAt: string };
+    expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    expect(new Date(expiresAt).getTime() - Date.now()).toBeGreaterThan(4.9 * 60_000);
+
+    const redeem = await t.request('/api/v1/devices', { method: 'POST', json: { code: code.toLowerCase(), deviceName: 'Work Chrome' } });
+    expect(redeem.status).toBe(201);
+    const { deviceToken, device } = (await redeem.json()) as { deviceToken: string; device: { id: string; lastUsedAt: null } };
+    expect(device.lastUsedAt).toBeNull();
+
+    const again = await t.request('/api/v1/devices', { method: 'POST', json: { code } });
+    expect(again.status).toBe(410);
+    expect(await again.json()).toMatchObject({ code: 'pairing.used' });
+
+    const status = await t.request('/api/v1/x/status', { headers: { authorization: `Bearer ${deviceToken}` } });
+    expect(status.status).toBe(200);
+    const list = (await (await t.request('/api/v1/devices', { headers: { cookie } })).json()) as { devices: Array<{ name: string; lastUsedAt: string | null }> };
+    expect(list.devices).toHaveLength(1);
+    expect(list.devices[0]).toMatchObject({ name: 'Work Chrome' });
+    expect(list.devices[0]!.lastUsedAt).not.toBeNull();
+
+    expect((await t.request(`/api/v1/devices/${device.id}`, { method: 'DELETE', headers: { cookie } })).status).toBe(204);
+    const revoked = await t.request('/api/v1/x/status', { headers: { authorization: `Bearer ${deviceToken}` } });
+    expect(revoked.status).toBe(401);
+    expect(await revoked.json()).toMatchObject({ code: 'device.revoked' });
+    expect((await t.request('/api/v1/devices/not-a-uuid', { method: 'DELETE', headers: { cookie } })).status).toBe(404);
+  });
+
+  it('refuses an expired code and an unknown code, each with its own sentence', async () => {
+    let clock = new Date('2026-11-24T10:00:00Z');
+    t = await createTestApp({ overrides: { now: () => clock } });
+    const { cookie } = await t.signUp();
+    const { code } = (await (await t.request('/api/v1/pairing-codes', { method: 'POST', headers: { cookie } })).json()) as { code: string };
+    clock = new Date(clock.getTime() + 5 * 60_000 + 1);
+    const expired = await t.request('/api/v1/devices', { method: 'POST', json: { code } });
+    expect(expired.status).toBe(410);
+    expect(await expired.json()).toMatchObject({ code: 'pairing.expired', detail: expect.stringMatching(/5 minutes/) });
+    const unknown = await t.request('/api/v1/devices', { method: 'POST', json: { code: 'ZZZZ-ZZZZ' } });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ code: 'pairing.unknown' });
+  });
+
+  it('keeps users apart: one user cannot see or revoke another user’s devices', async () => {
+    t = await createTestApp({ env: { PERCH_ALLOW_SIGNUP: 'true' } });
+    const alice = await t.signUp('alice@example.com');
+    const bob = await t.signUp('bob@example.com');
+    const { device } = await t.pairDevice(alice.cookie);
+    const bobsList = (await (await t.request('/api/v1/devices', { headers: { cookie: bob.cookie } })).json()) as { devices: unknown[] };
+    expect(bobsList.devices).toEqual([]);
+    expect((await t.request(`/api/v1/devices/${device.id}`, { method: 'DELETE', headers: { cookie: bob.cookie } })).status).toBe(404);
+    const alicesList = (await (await t.request('/api/v1/devices', { headers: { cookie: alice.cookie } })).json()) as { devices: unknown[] };
+    expect(alicesList.devices).toHaveLength(1);
+  });
+});

@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import { RedeemPairingCode } from '@perch/shared';
+import type { AppEnv } from '../../app-env.ts';
+import { validJson } from '../../lib/validation.ts';
+import { requireUser } from '../accounts/accounts.middleware.ts';
+import type { DevicesService } from './devices.service.ts';
+
+export function createPairingCodeRoutes({ devices }: { devices: DevicesService }) {
+  return new Hono<AppEnv>().post('/', requireUser, async (c) => c.json(await devices.createPairingCode(c.var.user!.id), 201));
+}
+
+export function createDevicesRoutes({ devices }: { devices: DevicesService }) {
+  return new Hono<AppEnv>()
+    .post('/', validJson(RedeemPairingCode), async (c) => {
+      const { code, deviceName } = c.req.valid('json');
+      const result = await devices.redeemPairingCode(code, deviceName);
+      c.var.log.info({ deviceId: result.device.id }, 'device paired');
+      return c.json(result, 201);
+    })
+    .get('/', requireUser, async (c) => c.json({ devices: await devices.listDevices(c.var.user!.id) }))
+    .delete('/:id', requireUser, async (c) => {
+      await devices.revokeDevice(c.var.user!.id, c.req.param('id'));
+      c.var.log.info({ deviceId: c.req.param('id') }, 'device revoked');
+      return c.body(null, 204);
+    });
+}

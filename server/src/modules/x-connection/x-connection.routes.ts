@@ -1,0 +1,28 @@
+import { Hono } from 'hono';
+import { XCookiePair } from '@perch/shared';
+import type { AppEnv } from '../../app-env.ts';
+import { ProblemError, problems } from '../../lib/http-problem.ts';
+import { validJson } from '../../lib/validation.ts';
+import { requireUser } from '../accounts/accounts.middleware.ts';
+import type { XConnectionService } from './x-connection.service.ts';
+
+const requireDevice = (c: { var: AppEnv['Variables'] }) => {
+  if (!c.var.device) throw new ProblemError(401, 'device.required', 'Device token required', 'Only a paired browser extension can send X cookies.');
+  return c.var.device.userId;
+};
+
+export function createXConnectionRoutes({ xConnection }: { xConnection: XConnectionService }) {
+  return new Hono<AppEnv>()
+    .get('/status', async (c) => {
+      const userId = c.var.device?.userId ?? c.var.user?.id;
+      if (!userId) throw problems.unauthenticated();
+      return c.json(await xConnection.status(userId));
+    })
+    .put('/cookies', validJson(XCookiePair), async (c) => c.json(await xConnection.pushCookies(requireDevice(c), c.req.valid('json'))))
+    .delete('/cookies', async (c) => {
+      if (c.var.device) return c.json(await xConnection.signOut(c.var.device.userId));
+      if (c.var.user) return c.json(await xConnection.disconnect(c.var.user.id));
+      throw problems.unauthenticated();
+    })
+    .post('/check', requireUser, async (c) => c.json(await xConnection.check(c.var.user!.id)));
+}

@@ -1,0 +1,68 @@
+import { Writable } from 'node:stream';
+import type { XCookiePair } from '@perch/shared';
+import { createApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { createDeps, type DepsOverrides } from '../deps.ts';
+import { createLogger } from '../lib/logger.ts';
+import { generateKeyEntry, parseKeyring } from '../modules/secrets/keyring.ts';
+import type { XCheckResult } from '../modules/x-client/x-client.ts';
+import { createTestDatabase } from './db.ts';
+
+export const testOrigin = 'http://perch.test';
+
+/** An X stand-in for unit tests of the server's own rules; the real bird code is tested against test/fake-x. */
+export function scriptedXClient(answer: (pair: XCookiePair) => XCheckResult) {
+  const calls: XCookiePair[] = [];
+  return {
+    calls,
+    verifyCookies: async (pair: XCookiePair) => {
+      calls.push(pair);
+      return answer(pair);
+    },
+  };
+}
+
+export const connectedAs = (handle: string, userId = '1001'): XCheckResult => ({ ok: true, account: { handle, userId, name: handle } });
+
+export async function createTestApp(options: { env?: Record<string, string>; overrides?: DepsOverrides } = {}) {
+  const logLines: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }),
+  });
+  const config = loadConfig({ PERCH_PUBLIC_URL: testOrigin, PERCH_DATA_DIR: '/nonexistent-perch-test', ...options.env });
+  const deps = await createDeps(config, {
+    logger,
+    database: await createTestDatabase(),
+    keyring: parseKeyring(generateKeyEntry()),
+    xClient: scriptedXClient(() => connectedAs('perch_user')),
+    ...options.overrides,
+  });
+  const app = createApp(deps);
+  const responses: string[] = [];
+
+  /** app.request with the test origin; remembers every response body so tests can scan them for secrets. */
+  async function request(path: string, init: RequestInit & { json?: unknown } = {}) {
+    const headers = new Headers(init.headers);
+    if (init.json !== undefined) headers.set('content-type', 'application/json');
+    if (init.method && init.method !== 'GET' && !headers.has('origin')) headers.set('origin', testOrigin);
+    const res = await app.request(`${testOrigin}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    responses.push(`${res.status} ${[...res.headers].join(';')} ${await res.clone().text()}`);
+    return res;
+  }
+
+  /** Signs up (or in) and returns the session cookie header. */
+  async function signUp(email = 'owner@example.com', password = 'correct horse battery') {
+    const res = await request('/api/v1/auth/sign-up', { method: 'POST', json: { email, password } });
+    if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+    return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, user: ((await res.json()) as { user: { id: string } }).user };
+  }
+
+  async function pairDevice(cookie: string) {
+    const code = (await (await request('/api/v1/pairing-codes', { method: 'POST', headers: { cookie } })).json()) as { code: string };
+    const res = await request('/api/v1/devices', { method: 'POST', json: { code: code.code, deviceName: 'Test Chrome' } });
+    return (await res.json()) as { deviceToken: string; device: { id: string } };
+  }
+
+  return { app, deps, request, signUp, pairDevice, logLines, responses, close: () => deps.close() };
+}
