@@ -29,13 +29,15 @@ export const ConfigSchema = z
     PERCH_X_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     PERCH_ALLOW_SIGNUP: boolean,
     PERCH_RECHECK_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+    // pnpm runs scripts inside server/; INIT_CWD is where the user typed `pnpm start`, so ./.perch means what they expect.
+    INIT_CWD: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .transform((env) => ({
     port: env.PORT,
     host: env.HOST,
     publicUrl: env.PERCH_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
-    dataDir: path.resolve(env.PERCH_DATA_DIR),
+    dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), env.PERCH_DATA_DIR),
     databaseUrl: env.DATABASE_URL ?? null,
     secretKeys: env.PERCH_SECRET_KEYS ?? null,
     xOrigin: env.PERCH_X_ORIGIN,
