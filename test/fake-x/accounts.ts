@@ -1,0 +1,80 @@
+import type { FakeXAccount } from './types.ts';
+
+// X's own default avatar, used when a test account gives none.
+const defaultAvatarUrl = 'https://abs.twimg.com/sticky/default_profile_images/default_profile_normal.png';
+const createdAt = 'Tue Mar 21 20:50:14 +0000 2006';
+
+export interface AccountStore {
+  add(account: FakeXAccount): void;
+  byAuthToken(authToken: string | undefined): FakeXAccount | undefined;
+  /** X handles are case-insensitive. */
+  byScreenName(screenName: string): FakeXAccount | undefined;
+}
+
+export function createAccountStore(): AccountStore {
+  const byToken = new Map<string, FakeXAccount>();
+  return {
+    add(account) {
+      byToken.set(account.authToken, { ...account });
+    },
+    byAuthToken(authToken) {
+      return authToken === undefined ? undefined : byToken.get(authToken);
+    },
+    byScreenName(screenName) {
+      const wanted = screenName.toLowerCase();
+      return [...byToken.values()].find((a) => a.screenName.toLowerCase() === wanted);
+    },
+  };
+}
+
+const avatarOf = (a: FakeXAccount) => a.avatarUrl ?? defaultAvatarUrl;
+
+/**
+ * The GraphQL user result as X sends it since 2025: screen_name and name moved to `core`, the
+ * avatar to `avatar`, while `legacy` still carries them too (older clients, and bird, read either).
+ */
+export function graphqlUser(a: FakeXAccount) {
+  return {
+    __typename: 'User',
+    id: Buffer.from(`User:${a.userId}`).toString('base64'),
+    rest_id: a.userId,
+    is_blue_verified: false,
+    core: { created_at: createdAt, name: a.name, screen_name: a.screenName },
+    avatar: { image_url: avatarOf(a) },
+    legacy: {
+      screen_name: a.screenName,
+      name: a.name,
+      description: a.bio ?? '',
+      profile_image_url_https: avatarOf(a),
+      followers_count: 10,
+      friends_count: 20,
+      statuses_count: 100,
+      created_at: createdAt,
+      verified: false,
+    },
+  };
+}
+
+export const graphqlUnavailableUser = {
+  __typename: 'UserUnavailable',
+  reason: 'Suspended',
+  message: 'User is suspended',
+};
+
+/** The v1.1 REST user object (users/show.json, verify_credentials.json). */
+export function restUser(a: FakeXAccount) {
+  return {
+    id: Number(a.userId),
+    id_str: a.userId,
+    screen_name: a.screenName,
+    name: a.name,
+    description: a.bio ?? '',
+    profile_image_url_https: avatarOf(a),
+    followers_count: 10,
+    friends_count: 20,
+    statuses_count: 100,
+    created_at: createdAt,
+    verified: false,
+    protected: false,
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * An X (x.com / api.x.com) emulator for offline tests: the endpoints bird calls to find the
+ * current user and look up a profile, X's cookie + csrf rules, error bodies and rate-limit headers,
+ * and switchable failure modes. Point both PERCH_X_ORIGIN and PERCH_X_API_ORIGIN at `url`.
+ *
+ * @example
+ * const fakeX = await startFakeX();
+ * fakeX.addAccount({ authToken: 'a1', ct0: 'c1', userId: '42', screenName: 'perch_test', name: 'Perch Test' });
+ * fakeX.setMode('rate_limited', { resetAt: new Date(Date.now() + 60_000) });
+ */
+export { startFakeX } from './server.ts';
+export type {
+  FakeX,
+  FakeXAccount,
+  FakeXMode,
+  FakeXModeOptions,
+  FakeXRequest,
+  StartFakeXOptions,
+} from './types.ts';
