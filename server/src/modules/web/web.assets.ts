@@ -1,0 +1,46 @@
+/**
+ * The pages' static files (assets/), read on first request and kept in memory: importing this file does no I/O.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+const assetTypes: Record<string, string> = {
+  'api.js': 'text/javascript; charset=utf-8',
+  'auth.js': 'text/javascript; charset=utf-8',
+  'settings.js': 'text/javascript; charset=utf-8',
+  'connection-words.js': 'text/javascript; charset=utf-8',
+  'devices.js': 'text/javascript; charset=utf-8',
+  'extension.js': 'text/javascript; charset=utf-8',
+  'ui.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
+};
+
+export interface Asset {
+  body: string;
+  contentType: string;
+  etag: string;
+}
+
+export function createAssetReader(dir: URL = new URL('./assets/', import.meta.url)) {
+  const cache = new Map<string, Promise<Asset>>();
+  return {
+    /** The named asset, or null when there is no such asset (only the files listed above are served). */
+    get(name: string): Promise<Asset> | null {
+      const contentType = assetTypes[name];
+      if (!contentType) return null;
+      let asset = cache.get(name);
+      if (!asset) {
+        asset = readFile(new URL(name, dir), 'utf8').then((body) => ({
+          body,
+          contentType,
+          etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+        }));
+        // A failed read is not cached, so the next request tries again.
+        asset.catch(() => cache.delete(name));
+        cache.set(name, asset);
+      }
+      return asset;
+    },
+  };
+}
