@@ -16,9 +16,11 @@ import {
 const account = { authToken: 'e2eauth0token0a1b2c3d4e5f60718293a4b5c6d7', ct0: 'e2ect0first0aaaabbbbccccddddeeeeffff', userId: '7001', screenName: 'perch_e2e', name: 'Perch E2E' };
 const usedCookieValues = new Set<string>([account.authToken, account.ct0]);
 let rotation = 0;
+/** A new ct0, as X issues one: the fake X learns it, the browser gets it from the caller. */
 const nextCt0 = () => {
   const value = `e2ect0rotated${String(++rotation).padStart(4, '0')}${'f'.repeat(20)}`;
   usedCookieValues.add(value);
+  fakeX.addAccount({ ...account, ct0: value });
   return value;
 };
 

@@ -17,7 +17,8 @@ export interface Database {
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-export async function openPglite(dataDir: string | null): Promise<Database> {
+/** `template`: a dumped, already-migrated data folder to start an in-memory database from (fast test databases). */
+export async function openPglite(dataDir: string | null, template?: Blob): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
@@ -26,7 +27,7 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     dir = path.join(dataDir, 'pglite');
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
-  const client = await PGlite.create(dir);
+  const client = await PGlite.create(dir, template ? { loadDataDir: template } : {});
   const db = drizzle(client, { schema, casing: 'snake_case' });
   await migrate(db, { migrationsFolder });
   return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };

@@ -7,8 +7,19 @@ import { openPglite, openPostgres, type Database } from '../db/client.ts';
 
 export const testDatabaseUrl = process.env.PERCH_TEST_DATABASE_URL ?? null;
 
+// initdb + migrations take seconds under wasm; do them once per test process and start each database from a copy.
+let pgliteTemplate: Promise<Blob> | undefined;
+async function migratedPgliteTemplate(): Promise<Blob> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const first = await openPglite(null);
+  const client = (first.db as unknown as { $client: InstanceType<typeof PGlite> }).$client;
+  const dump = await client.dumpDataDir('none');
+  await first.close();
+  return dump;
+}
+
 export async function createTestDatabase(): Promise<Database> {
-  if (!testDatabaseUrl) return openPglite(null);
+  if (!testDatabaseUrl) return openPglite(null, await (pgliteTemplate ??= migratedPgliteTemplate()));
   const { default: postgres } = await import('postgres');
   const admin = postgres(testDatabaseUrl, { onnotice: () => {}, max: 1 });
   const name = `perch_test_${randomBytes(6).toString('hex')}`;
