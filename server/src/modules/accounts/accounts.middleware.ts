@@ -1,5 +1,6 @@
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import { extensionOrigin } from '@perch/shared';
 import type { AppEnv } from '../../app-env.ts';
 import { ProblemError, problems } from '../../lib/http-problem.ts';
 import type { AccountsService } from './accounts.service.ts';
@@ -19,12 +20,13 @@ export const sessionUser = (accounts: AccountsService) =>
 /**
  * CSRF: a request that rides on the session cookie and changes state must come from Perch's own pages.
  * SameSite=Strict already keeps the cookie off cross-site requests; the Origin check is the second lock.
+ * The pinned extension counts as Perch's own: Chrome attaches the server's cookies to its requests too.
  */
 export const sameOriginForSession = (publicUrl: string) =>
   createMiddleware<AppEnv>(async function sameOriginForSession(c, next) {
     if (unsafeMethods.has(c.req.method) && getCookie(c, sessionCookieName)) {
       const origin = c.req.header('origin');
-      const allowed = new Set([new URL(c.req.url).origin, publicUrl]);
+      const allowed = new Set([new URL(c.req.url).origin, publicUrl, extensionOrigin]);
       if (!origin || !allowed.has(origin)) {
         throw new ProblemError(403, 'auth.cross_origin', 'Cross-origin request refused', 'Changes can only be made from Perch’s own pages.');
       }
