@@ -9,6 +9,8 @@ export default defineConfig({
   manifestVersion: 3,
   browser: 'chrome',
   imports: false,
+  // The end-to-end tests build their own copy, so they never overwrite the one a user loaded into Chrome.
+  outDir: process.env.PERCH_EXTENSION_OUT_DIR || '.output',
   manifest: {
     name: 'Perch',
     description: 'Keeps your x.com cookies on your own Perch server, up to date.',

@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['fake-x/**/*.test.ts', 'e2e/**/*.test.ts'],
+    globalSetup: ['e2e/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // e2e suites start servers and browsers; running files one at a time keeps ports and CPU calm.

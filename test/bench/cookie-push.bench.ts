@@ -6,11 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startFakeX } from '../fake-x/index.ts';
+import { buildExtensionForTests } from '../e2e/global-setup.ts';
 import { createRunRecord, launchBrowser, startPerch, waitFor, xCookie } from '../e2e/harness.ts';
 
 const rotations = Number(process.env.ROTATIONS ?? 50);
 const account = { authToken: 'benchauth0token0a1b2c3d4e5f60718293a4b5c6d7', ct0: 'benchct0initial0aaaabbbbccccddddeeee', userId: '8001', screenName: 'perch_bench', name: 'Perch Bench' };
 
+buildExtensionForTests();
 const fakeX = await startFakeX();
 fakeX.addAccount(account);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-bench-'));

@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from '../fake-x/index.ts';
 import {
-  artifactsDir, createRunRecord, filesUnder, launchBrowser, startPerch, storedPair, waitFor, xCookie,
+  artifactsDir, chromiumPath, createRunRecord, filesUnder, launchBrowser, startPerch, storedPair, waitFor, xCookie,
   type ExtensionBrowser, type PerchServer, type RunRecord,
 } from './harness.ts';
 
@@ -190,5 +190,24 @@ describe('X cookie connection, extension to server and back', () => {
     // the scan can see plain text in the database files: the owner's email is stored in clear
     expect(haystacks.some(([name, bytes]) => name.startsWith(dataDir) && bytes.includes('owner@example.com'))).toBe(true);
     perch = await startPerch({ dataDir, port: 0, fakeX, record });
+  });
+
+  it('explains how to install the extension when the browser has none', async () => {
+    const plain = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await plain.newPage({ viewport: { width: 1100, height: 820 } });
+      await page.goto(`${perch.url}/sign-in`);
+      await page.fill('input[type=email]', 'owner@example.com');
+      await page.fill('input[type=password]', 'correct horse battery staple');
+      await page.click('button[type=submit]');
+      await page.waitForURL(/\/settings/);
+      await page.click('#connect-x');
+      await expect.poll(() => page.locator('#connect-help').isVisible()).toBe(true);
+      expect(await page.locator('#connect-help').innerText()).toMatch(/Load unpacked/);
+      expect(await perch.deps.devices.listDevices(userId)).toHaveLength(1); // no new device from this browser
+      await shot(page, 'settings-extension-missing');
+    } finally {
+      await plain.close();
+    }
   });
 });

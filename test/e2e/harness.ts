@@ -14,9 +14,10 @@ import { loadConfig } from '@perch/server/config.ts';
 import { createDeps, type Deps } from '@perch/server/deps.ts';
 import { extensionId } from '@perch/shared';
 import type { FakeX } from '../fake-x/index.ts';
+import { e2eExtensionOutDir } from './global-setup.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const extensionPath = path.resolve(here, '../../extension/.output/chrome-mv3');
+export const extensionPath = path.resolve(here, '../../extension', e2eExtensionOutDir, 'chrome-mv3');
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 export const artifactsDir = path.resolve(here, '../artifacts');
 
@@ -88,7 +89,7 @@ export interface ExtensionBrowser {
 
 export async function launchBrowser(): Promise<ExtensionBrowser> {
   if (!fs.existsSync(path.join(extensionPath, 'manifest.json'))) {
-    throw new Error(`The extension is not built at ${extensionPath}; run \`pnpm build:extension\`.`);
+    throw new Error(`The extension is not built at ${extensionPath}; run the e2e global setup (vitest) or buildExtensionForTests().`);
   }
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {

@@ -50,7 +50,7 @@ export class BirdClient extends TwitterClient {
   // bird refreshes query ids after a GraphQL 404 by scraping x.com pages and abs.twimg.com bundles
   // through the global fetch (captured at import, so it bypasses our x-fetch) and writes a cache
   // file under $HOME. Perch does neither: a 404 is reported as "X changed its API" and the fix is a
-  // bird upgrade. TODO [2026-06-01]: refresh through the x-fetch if rotations turn out frequent.
+  // bird upgrade. TODO [2027-03-01]: refresh through the x-fetch if rotations turn out frequent.
   protected override async refreshQueryIds(): Promise<void> {}
 
   /**
