@@ -28,7 +28,6 @@ export const ConfigSchema = z
     PERCH_X_API_ORIGIN: origin.default('https://api.x.com'),
     PERCH_X_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     PERCH_ALLOW_SIGNUP: boolean,
-    PERCH_RECHECK_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
     // pnpm runs scripts inside server/; INIT_CWD is where the user typed `pnpm start`, so ./.perch means what they expect.
     INIT_CWD: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -44,7 +43,6 @@ export const ConfigSchema = z
     xApiOrigin: env.PERCH_X_API_ORIGIN,
     xTimeoutMs: env.PERCH_X_TIMEOUT_MS,
     allowSignup: env.PERCH_ALLOW_SIGNUP,
-    recheckIntervalMs: env.PERCH_RECHECK_INTERVAL_MS,
     logLevel: env.LOG_LEVEL,
   }));
 

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import type { Config } from './config.ts';
 import { openPglite, openPostgres, type Database } from './db/client.ts';
 import { lockDataDir } from './lib/data-dir-lock.ts';
+import { createBoss } from './jobs/boss.ts';
+import { registerJobs } from './jobs/registry.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createAccountQueries } from './modules/accounts/accounts.queries.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
@@ -64,6 +66,14 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       accounts,
       devices,
       xConnection,
+      /** Starts the job queue and its workers and schedules (the server does; commands and most tests don't). */
+      async startJobs() {
+        const boss = await createBoss({ database, logger });
+        // first in the list, so the queue stops before the database it runs on closes
+        releases.unshift(() => boss.stop({ graceful: true, timeout: 5_000 }));
+        await registerJobs({ boss, logger, xConnection });
+        return boss;
+      },
       async close() {
         for (const release of releases) await release();
       },

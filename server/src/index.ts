@@ -12,6 +12,7 @@ async function serveCommand() {
   const started = performance.now();
   const config = loadConfig(process.env);
   const deps = await createDeps(config);
+  await deps.startJobs();
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     deps.logger.info(
@@ -24,15 +25,12 @@ async function serveCommand() {
     await deps.close();
     process.exit(1);
   });
-  const recheck = setInterval(() => void deps.xConnection.recheckDue(), config.recheckIntervalMs);
-  recheck.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     deps.logger.info({ signal }, 'stopping');
-    clearInterval(recheck);
     server.close();
     await deps.close();
     process.exit(0);

@@ -12,6 +12,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** The connection settings pg-boss needs: the in-process PGlite, or the PostgreSQL URL. */
+  queueConnection: { pglite: import('@electric-sql/pglite').PGlite } | { url: string };
   close(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ export async function openPglite(dataDir: string | null, template?: Blob): Promi
   const client = await PGlite.create(dir, template ? { loadDataDir: template } : {});
   const db = drizzle(client, { schema, casing: 'snake_case' });
   await migrate(db, { migrationsFolder });
-  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
+  return { db: db as unknown as Db, kind: 'pglite', queueConnection: { pglite: client }, close: () => client.close() };
 }
 
 export async function openPostgres(url: string): Promise<Database> {
@@ -40,5 +42,5 @@ export async function openPostgres(url: string): Promise<Database> {
   const client = postgres(url, { onnotice: () => {}, max: 10 });
   const db = drizzle(client, { schema, casing: 'snake_case' });
   await migrate(db, { migrationsFolder });
-  return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+  return { db: db as unknown as Db, kind: 'postgres', queueConnection: { url }, close: () => client.end({ timeout: 5 }) };
 }

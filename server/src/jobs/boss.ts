@@ -1,0 +1,21 @@
+/**
+ * The job queue: pg-boss 12 in the same database as everything else, in-process on PGlite through its
+ * adapter, or over its own small pool on PostgreSQL (where several Perch processes share the work).
+ */
+import { fromPglite, PgBoss } from 'pg-boss';
+import type { Database } from '../db/client.ts';
+import type { Logger } from '../lib/logger.ts';
+
+export type Boss = PgBoss;
+
+export async function createBoss({ database, logger }: { database: Database; logger: Logger }): Promise<Boss> {
+  const connection = database.queueConnection;
+  const boss =
+    'pglite' in connection
+      ? new PgBoss({ db: fromPglite(connection.pglite), backend: 'pglite', schema: 'pgboss' })
+      : new PgBoss({ connectionString: connection.url, schema: 'pgboss', max: 4 });
+  const log = logger.child({ module: 'jobs' });
+  boss.on('error', (error) => log.error({ err: { type: error.name, message: error.message } }, 'job queue error'));
+  await boss.start();
+  return boss;
+}
