@@ -12,12 +12,20 @@ async function serveCommand() {
   const started = performance.now();
   const config = loadConfig(process.env);
   const deps = await createDeps(config);
-  await deps.startJobs();
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     deps.logger.info(
       { url: `http://${config.host}:${info.port}`, database: deps.database.kind, startMs: Math.round(performance.now() - started) },
       `Perch is listening on http://${config.host}:${info.port}`,
+    );
+    // The queue comes up after the pages: nothing a visitor does waits for it.
+    deps.startJobs().then(
+      () => deps.logger.info({ startMs: Math.round(performance.now() - started) }, 'jobs started'),
+      async (error: Error) => {
+        deps.logger.fatal({ err: { type: error.name, message: error.message } }, 'the job queue could not start');
+        await deps.close();
+        process.exit(1);
+      },
     );
   });
   server.on('error', async (error: NodeJS.ErrnoException) => {
