@@ -9,21 +9,27 @@ export interface AccountStore {
   byAuthToken(authToken: string | undefined): FakeXAccount | undefined;
   /** X handles are case-insensitive. */
   byScreenName(screenName: string): FakeXAccount | undefined;
+  byUserId(userId: string): FakeXAccount | undefined;
 }
 
 export function createAccountStore(): AccountStore {
+  // Indexed three ways: the bench looks up a thousand accounts.
+  const byId = new Map<string, FakeXAccount>();
   const byToken = new Map<string, FakeXAccount>();
+  const byName = new Map<string, FakeXAccount>();
   return {
     add(account) {
-      byToken.set(account.authToken, { ...account });
+      const previous = byId.get(account.userId);
+      if (previous?.authToken !== undefined) byToken.delete(previous.authToken);
+      if (previous) byName.delete(previous.screenName.toLowerCase());
+      const copy = { ...account };
+      byId.set(copy.userId, copy);
+      byName.set(copy.screenName.toLowerCase(), copy);
+      if (copy.authToken !== undefined) byToken.set(copy.authToken, copy);
     },
-    byAuthToken(authToken) {
-      return authToken === undefined ? undefined : byToken.get(authToken);
-    },
-    byScreenName(screenName) {
-      const wanted = screenName.toLowerCase();
-      return [...byToken.values()].find((a) => a.screenName.toLowerCase() === wanted);
-    },
+    byAuthToken: (authToken) => (authToken === undefined ? undefined : byToken.get(authToken)),
+    byScreenName: (screenName) => byName.get(screenName.toLowerCase()),
+    byUserId: (userId) => byId.get(userId),
   };
 }
 

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createAccountStore } from './accounts.ts';
 import { answer, graphqlOperation, parseCookies, type FakeXState } from './answer.ts';
+import { readVariables } from './graphql.ts';
 import { createRateLimits, defaultRateLimitResetAt } from './rate-limits.ts';
+import { createTweetStore } from './tweets.ts';
 import type { FakeReply } from './replies.ts';
 import type { FakeX, FakeXMode, FakeXModeOptions, FakeXRequest, StartFakeXOptions } from './types.ts';
 
@@ -10,8 +12,11 @@ const defaultSlowDelayMs = 5000;
 
 /** Starts an X emulator on a local port (0 = any free port). Nothing is shared between instances. */
 export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions = {}): Promise<FakeX> {
-  const state: FakeXState = { accounts: createAccountStore(), mode: 'ok', resetAt: new Date() };
+  const accounts = createAccountStore();
+  const state: FakeXState = { accounts, tweets: createTweetStore(accounts), mode: 'ok', resetAt: new Date() };
   let delayMs = defaultSlowDelayMs;
+  // The index in `requests` from which state.mode applies; earlier requests are answered normally.
+  let modeFrom = 0;
   const requests: FakeXRequest[] = [];
   const rateLimits = createRateLimits();
   const pendingDelays = new Set<() => void>();
@@ -24,18 +29,20 @@ export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions =
       operation: graphqlOperation(url.pathname),
       status: 0,
       at: Date.now(),
+      variables: graphqlOperation(url.pathname) === null ? {} : readVariables(url),
     };
+    const mode = requests.length >= modeFrom ? state.mode : 'ok';
     requests.push(entry);
     req.resume(); // bodies are not needed; drain them so the socket stays usable
 
-    if (state.mode === 'unreachable') {
+    if (mode === 'unreachable') {
       req.socket.destroy();
       return;
     }
-    if (state.mode === 'slow') await delay(delayMs, req, pendingDelays);
+    if (mode === 'slow') await delay(delayMs, req, pendingDelays);
     if (res.destroyed || req.socket.destroyed) return; // the client gave up (or close() ran)
 
-    const reply = answer(url, req.headers, state);
+    const reply = answer(url, req.headers, state, mode);
     const caller = parseCookies(req.headers.cookie).auth_token ?? 'guest';
     const key = `${caller} ${entry.operation ?? url.pathname}`;
     entry.status = reply.status;
@@ -57,15 +64,18 @@ export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions =
         port: actualPort,
         requests,
         addAccount: (account) => state.accounts.add(account),
+        addTweets: (tweets) => state.tweets.add(tweets),
         setMode(mode: FakeXMode, opts: FakeXModeOptions = {}) {
           state.mode = mode;
           state.resetAt = opts.resetAt ?? defaultRateLimitResetAt(Date.now());
           delayMs = opts.delayMs ?? defaultSlowDelayMs;
+          modeFrom = requests.length + (opts.afterRequests ?? 0);
         },
         reset() {
           state.mode = 'ok';
           delayMs = defaultSlowDelayMs;
           requests.length = 0;
+          modeFrom = 0;
           rateLimits.clear();
         },
         close: () =>
