@@ -10,19 +10,22 @@ import { sameOriginForSession, sessionUser } from './modules/accounts/accounts.m
 import { createAccountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { createOpenApiDocument } from './modules/api-docs/openapi.ts';
 import { deviceFromBearer } from './modules/devices/devices.middleware.ts';
+import { createContactsRoutes } from './modules/contacts/contacts.routes.ts';
+import { createUnknownAuthorsRoutes } from './modules/interactions/interactions.routes.ts';
+import { createNotificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { createDevicesRoutes, createPairingCodeRoutes } from './modules/devices/devices.routes.ts';
 import { createWebRoutes } from './modules/web/web.routes.ts';
 import { createXConnectionRoutes } from './modules/x-connection/x-connection.routes.ts';
 
 export function createApp(deps: Deps) {
-  const { config, accounts, devices, xConnection, logger } = deps;
+  const { config, accounts, devices, xConnection, contacts, interactions, notifications, logger } = deps;
   const app = new Hono<AppEnv>();
 
   app.use(requestLog(logger));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
   // Only the pinned extension may call the API cross-origin; the web pages are same-origin.
-  app.use('/api/*', cors({ origin: (origin) => (origin === extensionOrigin ? origin : null), allowHeaders: ['authorization', 'content-type'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600 }));
+  app.use('/api/*', cors({ origin: (origin) => (origin === extensionOrigin ? origin : null), allowHeaders: ['authorization', 'content-type'], allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], maxAge: 600 }));
   app.use('*', sessionUser(accounts));
   app.use('/api/*', sameOriginForSession(config.publicUrl));
   app.use('/api/v1/x/*', deviceFromBearer(devices));
@@ -30,7 +33,10 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/auth', createAccountsRoutes({ accounts, secureCookies: config.publicUrl.startsWith('https:') }));
   app.route('/api/v1/pairing-codes', createPairingCodeRoutes({ devices }));
   app.route('/api/v1/devices', createDevicesRoutes({ devices }));
+  app.route('/api/v1/x/unknown-authors', createUnknownAuthorsRoutes({ interactions }));
   app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));
+  app.route('/api/v1/contacts', createContactsRoutes({ contacts, interactions }));
+  app.route('/api/v1/notifications', createNotificationsRoutes({ notifications }));
   app.get('/api/v1/openapi.json', (c) => c.json(createOpenApiDocument(config.publicUrl)));
   app.route('/', createWebRoutes() as unknown as Hono<AppEnv>);
 

@@ -15,6 +15,12 @@ import { createDevicesService } from './modules/devices/devices.service.ts';
 import { createCookieVault } from './modules/secrets/cookie-vault.ts';
 import { createDeviceTokens } from './modules/secrets/device-tokens.ts';
 import { loadKeyring, type Keyring } from './modules/secrets/keyring.ts';
+import { createContactQueries } from './modules/contacts/contacts.queries.ts';
+import { createContactsService, type HandleChange } from './modules/contacts/contacts.service.ts';
+import { createInteractionQueries } from './modules/interactions/interactions.queries.ts';
+import { createInteractionsService } from './modules/interactions/interactions.service.ts';
+import { createNotificationQueries } from './modules/notifications/notifications.queries.ts';
+import { createNotificationsService } from './modules/notifications/notifications.service.ts';
 import { createXClient } from './modules/x-client/x-client.ts';
 import { createXConnectionQueries } from './modules/x-connection/x-connection.queries.ts';
 import { createXConnectionService, type CookieVerifier } from './modules/x-connection/x-connection.service.ts';
@@ -25,6 +31,8 @@ export interface DepsOverrides {
   keyring?: Keyring;
   xClient?: CookieVerifier;
   now?: () => Date;
+  /** Runs after a contact's handle is set or changed; the job queue hooks its one-contact refresh in here. */
+  onHandleChanged?: (change: HandleChange) => void | Promise<void>;
 }
 
 export type Deps = Awaited<ReturnType<typeof createDeps>>;
@@ -55,6 +63,22 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     const accounts = createAccountsService({ accountQueries: createAccountQueries({ db }), allowSignup: config.allowSignup, now });
     const devices = createDevicesService({ deviceQueries: createDeviceQueries({ db }), deviceTokens: createDeviceTokens(keyring), now });
     const xConnection = createXConnectionService({ xConnectionQueries: createXConnectionQueries({ db }), cookieVault, xClient, logger, now });
+    const notifications = createNotificationsService({ notificationQueries: createNotificationQueries({ db }), now });
+    // TODO [2026-12-15]: issue 3 — queue the contact refresh job here once server/src/jobs exists.
+    const onHandleChanged = overrides.onHandleChanged ?? (() => {});
+    const contacts = createContactsService({
+      contactQueries: createContactQueries({ db }),
+      now,
+      // A failed hand-off to the queue must not fail the user's edit; the daily bio poll catches the contact up.
+      onHandleChanged: async (change) => {
+        try {
+          await onHandleChanged(change);
+        } catch (error) {
+          logger.warn({ contactId: change.contactId, err: { type: (error as Error).name, message: (error as Error).message } }, 'could not queue the contact refresh');
+        }
+      },
+    });
+    const interactions = createInteractionsService({ interactionQueries: createInteractionQueries({ db }), contacts, notifications, now });
 
     return {
       config,
@@ -66,6 +90,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       accounts,
       devices,
       xConnection,
+      contacts,
+      interactions,
+      notifications,
       /** Starts the job queue and its workers and schedules (the server does; commands and most tests don't). */
       async startJobs() {
         const boss = await createBoss({ database, logger });

@@ -5,3 +5,6 @@ export * from './api/problem.ts';
 export * from './api/auth.ts';
 export * from './api/devices.ts';
 export * from './api/x-cookies.ts';
+export * from './api/contacts.ts';
+export * from './api/interactions.ts';
+export * from './api/notifications.ts';

@@ -1,0 +1,63 @@
+import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { contactAvatars, contacts } from './contacts.table.ts';
+
+export type ContactRow = typeof contacts.$inferSelect;
+export type ContactQueries = ReturnType<typeof createContactQueries>;
+
+const sameHandle = (handle: string) => sql`lower(${contacts.xHandle}) = lower(${handle})`;
+
+export function createContactQueries({ db }: { db: Db }) {
+  return {
+    async insert(values: typeof contacts.$inferInsert) {
+      const [row] = await db.insert(contacts).values(values).returning();
+      return row!;
+    },
+    list: (userId: string) => db.select().from(contacts).where(eq(contacts.userId, userId)).orderBy(asc(sql`lower(${contacts.name})`), asc(contacts.id)),
+    async find(userId: string, id: string) {
+      const [row] = await db.select().from(contacts).where(and(eq(contacts.userId, userId), eq(contacts.id, id)));
+      return row ?? null;
+    },
+    /** The id wins over the handle: a handle can move to another account, an id cannot. */
+    async findByXUserIdOrHandle(userId: string, xUserId: string | null, handle: string | null) {
+      const conditions = [xUserId ? eq(contacts.xUserId, xUserId) : undefined, handle ? sameHandle(handle) : undefined].filter((c) => c !== undefined);
+      if (conditions.length === 0) return null;
+      const rows = await db.select().from(contacts).where(and(eq(contacts.userId, userId), or(...conditions)));
+      return rows.find((r) => xUserId && r.xUserId === xUserId) ?? rows[0] ?? null;
+    },
+    async update(userId: string, id: string, set: Partial<typeof contacts.$inferInsert>) {
+      const [row] = await db.update(contacts).set(set).where(and(eq(contacts.userId, userId), eq(contacts.id, id))).returning();
+      return row ?? null;
+    },
+    /**
+     * Stores a bio only if the stored one is still `expectedBio`: of two processes seeing the same change, exactly
+     * one gets a row back, so a bio change is announced once.
+     */
+    async updateBioIf(id: string, expectedBio: string | null, set: Partial<typeof contacts.$inferInsert>) {
+      const stillExpected = expectedBio === null ? isNull(contacts.bio) : eq(contacts.bio, expectedBio);
+      const [row] = await db.update(contacts).set(set).where(and(eq(contacts.id, id), stillExpected)).returning();
+      return row ?? null;
+    },
+    async delete(userId: string, id: string) {
+      const [row] = await db.delete(contacts).where(and(eq(contacts.userId, userId), eq(contacts.id, id))).returning({ id: contacts.id });
+      return row !== undefined;
+    },
+    async findById(id: string) {
+      const [row] = await db.select().from(contacts).where(eq(contacts.id, id));
+      return row ?? null;
+    },
+    withAvatar: async (userId: string) =>
+      new Set((await db.select({ contactId: contactAvatars.contactId }).from(contactAvatars).where(eq(contactAvatars.userId, userId))).map((r) => r.contactId)),
+    async upsertAvatar(values: typeof contactAvatars.$inferInsert) {
+      const { contactId, ...rest } = values;
+      await db.insert(contactAvatars).values(values).onConflictDoUpdate({ target: contactAvatars.contactId, set: rest });
+    },
+    async deleteAvatar(contactId: string) {
+      await db.delete(contactAvatars).where(eq(contactAvatars.contactId, contactId));
+    },
+    async findAvatar(userId: string, contactId: string) {
+      const [row] = await db.select().from(contactAvatars).where(and(eq(contactAvatars.userId, userId), eq(contactAvatars.contactId, contactId)));
+      return row ?? null;
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Contact } from '@perch/shared';
+import type { HandleChange } from './contacts.service.ts';
+import { createTestApp } from '../../test-utils/app.ts';
+
+let t: Awaited<ReturnType<typeof createTestApp>>;
+afterEach(() => t.close());
+
+const json = async <T>(res: Response) => (await res.json()) as T;
+
+describe('contacts API', () => {
+  it('creates, lists, reads, edits and deletes a contact; a contact without a name is named after its handle', async () => {
+    t = await createTestApp();
+    const { cookie } = await t.signUp();
+    const created = await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: ' Ada Lovelace ', xHandle: '@Ada', notes: 'met at PyCon' } });
+    expect(created.status).toBe(201);
+    const ada = await json<Contact>(created);
+    expect(ada).toMatchObject({ name: 'Ada Lovelace', xHandle: 'Ada', xUserId: null, bio: null, avatarPath: null, notes: 'met at PyCon' });
+
+    const bare = await json<Contact>(await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { xHandle: 'https://x.com/grace' } }));
+    expect(bare).toMatchObject({ name: 'grace', xHandle: 'grace' });
+
+    const list = await json<{ contacts: Contact[] }>(await t.request('/api/v1/contacts', { headers: { cookie } }));
+    expect(list.contacts.map((c) => c.name)).toEqual(['Ada Lovelace', 'grace']);
+
+    const patched = await t.request(`/api/v1/contacts/${ada.id}`, { method: 'PATCH', headers: { cookie }, json: { notes: 'wrote the first program' } });
+    expect(await json<Contact>(patched)).toMatchObject({ notes: 'wrote the first program', xHandle: 'Ada' });
+    expect(await json<Contact>(await t.request(`/api/v1/contacts/${ada.id}`, { headers: { cookie } }))).toMatchObject({ notes: 'wrote the first program' });
+
+    expect((await t.request(`/api/v1/contacts/${ada.id}`, { method: 'DELETE', headers: { cookie } })).status).toBe(204);
+    expect((await t.request(`/api/v1/contacts/${ada.id}`, { headers: { cookie } })).status).toBe(404);
+  });
+
+  it('refuses bad input, a second contact with the same handle in any case, and malformed ids', async () => {
+    t = await createTestApp();
+    const { cookie } = await t.signUp();
+    const empty = await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: '  ' } });
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ code: 'request.invalid' });
+    const badHandle = await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: 'x', xHandle: 'not a handle!' } });
+    expect(badHandle.status).toBe(400);
+
+    await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: 'Jack', xHandle: 'jack' } });
+    const dup = await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: 'Jack again', xHandle: '@JACK' } });
+    expect(dup.status).toBe(409);
+    expect(await dup.json()).toMatchObject({ code: 'contact.handle_taken' });
+
+    for (const path of ['/api/v1/contacts/not-a-uuid', '/api/v1/contacts/not-a-uuid/timeline', '/api/v1/contacts/00000000-0000-4000-8000-000000000000']) {
+      const res = await t.request(path, { headers: { cookie } });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+    expect((await t.request('/api/v1/contacts/nope', { method: 'PATCH', headers: { cookie }, json: { name: 'x' } })).status).toBe(404);
+    expect((await t.request('/api/v1/contacts', {})).status).toBe(401);
+  });
+
+  it('keeps users apart: nobody sees, edits, deletes or reads the timeline of another user’s contact', async () => {
+    t = await createTestApp({ env: { PERCH_ALLOW_SIGNUP: 'true' } });
+    const alice = await t.signUp('alice@example.com');
+    const bob = await t.signUp('bob@example.com');
+    const contact = await json<Contact>(await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie: alice.cookie }, json: { name: 'Ada', xHandle: 'ada' } }));
+    // the same handle is fine for another user
+    expect((await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie: bob.cookie }, json: { name: 'Ada', xHandle: 'ada' } })).status).toBe(201);
+
+    const bobs = await json<{ contacts: Contact[] }>(await t.request('/api/v1/contacts', { headers: { cookie: bob.cookie } }));
+    expect(bobs.contacts.map((c) => c.id)).not.toContain(contact.id);
+    for (const [method, path] of [
+      ['GET', `/api/v1/contacts/${contact.id}`],
+      ['GET', `/api/v1/contacts/${contact.id}/timeline`],
+      ['PATCH', `/api/v1/contacts/${contact.id}`],
+      ['DELETE', `/api/v1/contacts/${contact.id}`],
+    ] as const) {
+      const res = await t.request(path, { method, headers: { cookie: bob.cookie }, json: method === 'PATCH' ? { name: 'Mallory' } : undefined });
+      expect(res.status, `${method} ${path}`).toBe(404);
+    }
+    expect(await json<Contact>(await t.request(`/api/v1/contacts/${contact.id}`, { headers: { cookie: alice.cookie } }))).toMatchObject({ name: 'Ada' });
+  });
+
+  it('a handle edit clears the X id, bio and avatar of the old account and calls the refresh hook; a case change does not', async () => {
+    const changes: HandleChange[] = [];
+    t = await createTestApp({ overrides: { onHandleChanged: (c) => void changes.push(c) } });
+    const { cookie, user } = await t.signUp();
+    const contact = await json<Contact>(await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: 'Ada', xHandle: 'ada' } }));
+    expect(changes).toEqual([{ userId: user.id, contactId: contact.id, xHandle: 'ada' }]);
+    const { contacts } = t.deps;
+    await contacts.updateProfileFromX(contact.id, { xUserId: '42', bio: 'Analyst', avatarUrl: 'https://pbs.twimg.com/a.jpg' });
+    await contacts.storeAvatar(contact.id, { contentType: 'image/jpeg', bytes: Buffer.from([0xff, 0xd8, 0xff]), sourceUrl: 'https://pbs.twimg.com/a.jpg' });
+    const withAvatar = await json<Contact>(await t.request(`/api/v1/contacts/${contact.id}`, { headers: { cookie } }));
+    expect(withAvatar).toMatchObject({ xUserId: '42', bio: 'Analyst', avatarPath: `/api/v1/contacts/${contact.id}/avatar` });
+    const avatar = await t.request(withAvatar.avatarPath!, { headers: { cookie } });
+    expect(avatar.headers.get('content-type')).toBe('image/jpeg');
+    expect([...new Uint8Array(await avatar.arrayBuffer())]).toEqual([0xff, 0xd8, 0xff]);
+
+    const sameAccount = await json<Contact>(await t.request(`/api/v1/contacts/${contact.id}`, { method: 'PATCH', headers: { cookie }, json: { xHandle: '@ADA' } }));
+    expect(sameAccount).toMatchObject({ xHandle: 'ADA', xUserId: '42', bio: 'Analyst' });
+    expect(changes).toHaveLength(1);
+
+    const { contact: edited, handleChanged } = await contacts.update(user.id, contact.id, { xHandle: 'countess' });
+    expect(handleChanged).toBe(true);
+    expect(edited).toMatchObject({ xHandle: 'countess', xUserId: null, bio: null, avatarUrl: null, avatarPath: null, bioCheckedAt: null });
+    expect(changes.at(-1)).toEqual({ userId: user.id, contactId: contact.id, xHandle: 'countess' });
+    expect((await t.request(`/api/v1/contacts/${contact.id}/avatar`, { headers: { cookie } })).status).toBe(404);
+  });
+
+  it('stores the first bio silently and reports a later change once, with the old and new text', async () => {
+    t = await createTestApp();
+    const { cookie, user } = await t.signUp();
+    const contact = await json<Contact>(await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { xHandle: 'ada' } }));
+    const { contacts } = t.deps;
+    const first = await contacts.updateProfileFromX(contact.id, { xUserId: '42', bio: 'Analyst', avatarUrl: null, name: 'Ada Lovelace' });
+    expect(first).toMatchObject({ bioChanged: false, firstBio: true, newBio: 'Analyst' });
+    expect(first!.contact.name).toBe('Ada Lovelace'); // the placeholder name (the handle) gives way to X's
+    const same = await contacts.updateProfileFromX(contact.id, { xUserId: '42', bio: 'Analyst', avatarUrl: null, name: 'Countess' });
+    expect(same).toMatchObject({ bioChanged: false, firstBio: false });
+    expect(same!.contact.name).toBe('Ada Lovelace'); // a name that is no placeholder is the user's
+    const changed = await contacts.updateProfileFromX(contact.id, { xUserId: '42', bio: 'Poet of science', avatarUrl: 'https://pbs.twimg.com/b.jpg' });
+    expect(changed).toMatchObject({ bioChanged: true, oldBio: 'Analyst', newBio: 'Poet of science', avatarChanged: true });
+    expect(await contacts.findByXUserIdOrHandle(user.id, '42', null)).toMatchObject({ id: contact.id });
+    expect(await contacts.findByXUserIdOrHandle(user.id, null, 'ADA')).toMatchObject({ id: contact.id });
+    expect(await contacts.findByXUserIdOrHandle(user.id, '99', 'nobody')).toBeNull();
+  });
+});

@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import { CreateContact, UpdateContact } from '@perch/shared';
+import type { AppEnv } from '../../app-env.ts';
+import { validJson } from '../../lib/validation.ts';
+import { requireUser } from '../accounts/accounts.middleware.ts';
+import type { InteractionsService } from '../interactions/interactions.service.ts';
+import type { ContactsService } from './contacts.service.ts';
+
+export function createContactsRoutes({ contacts, interactions }: { contacts: ContactsService; interactions: InteractionsService }) {
+  return new Hono<AppEnv>()
+    .use(requireUser)
+    .get('/', async (c) => c.json({ contacts: await contacts.list(c.var.user!.id) }))
+    .post('/', validJson(CreateContact), async (c) => {
+      const { contact } = await contacts.create(c.var.user!.id, c.req.valid('json'));
+      c.var.log.info({ contactId: contact.id }, 'contact created');
+      return c.json(contact, 201);
+    })
+    .get('/:id', async (c) => c.json(await contacts.get(c.var.user!.id, c.req.param('id'))))
+    .patch('/:id', validJson(UpdateContact), async (c) => {
+      const { contact, handleChanged } = await contacts.update(c.var.user!.id, c.req.param('id'), c.req.valid('json'));
+      if (handleChanged) c.var.log.info({ contactId: contact.id }, 'contact handle changed');
+      return c.json(contact);
+    })
+    .delete('/:id', async (c) => {
+      await contacts.delete(c.var.user!.id, c.req.param('id'));
+      return c.body(null, 204);
+    })
+    .get('/:id/timeline', async (c) => {
+      const contactId = c.req.param('id');
+      return c.json({ contactId, interactions: await interactions.timeline(c.var.user!.id, contactId) });
+    })
+    .get('/:id/avatar', async (c) => {
+      const avatar = await contacts.getAvatar(c.var.user!.id, c.req.param('id'));
+      if (!avatar) return c.body(null, 404);
+      return c.body(new Uint8Array(avatar.bytes), 200, {
+        // Only image types X serves; anything else is sent as bytes the browser will not render as a page.
+        'content-type': /^image\/(jpeg|png|gif|webp)$/.test(avatar.contentType) ? avatar.contentType : 'application/octet-stream',
+        'cache-control': 'private, max-age=3600',
+        'x-content-type-options': 'nosniff',
+      });
+    });
+}
