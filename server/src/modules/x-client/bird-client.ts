@@ -1,5 +1,7 @@
 import type { XCookiePair } from '@perch/shared';
 import { TwitterClient } from '@steipete/bird';
+import type { SearchPaginationOptions } from '@steipete/bird/dist/lib/twitter-client-search.js';
+import type { SearchResult, TweetData } from '@steipete/bird/dist/lib/twitter-client-types.js';
 
 export interface BirdClientOptions {
   pair: XCookiePair;
@@ -7,6 +9,9 @@ export interface BirdClientOptions {
   fetch: (url: string, init: RequestInit) => Promise<Response>;
   timeoutMs: number;
 }
+
+/** One page of a timeline as bird maps it, each tweet with X's raw GraphQL result in `_raw`. */
+export type BirdPage = { success: true; tweets: TweetData[]; nextCursor?: string } | { success: false };
 
 export interface BirdUserLookup {
   success: boolean;
@@ -24,6 +29,13 @@ export class BirdClient extends TwitterClient {
   readonly #fetch: BirdClientOptions['fetch'];
   readonly #timeoutMs: number;
   #timedOut: unknown = null;
+  // The parsed body of the last 200 answer per GraphQL operation: bird's results drop what Perch
+  // needs (a profile's bio and avatar, a suspended timeline), so it is read from X's own answer.
+  readonly #answers = new Map<string, unknown>();
+  // While set, a 200 answer with `data` to this operation settles it: bird's further query ids for
+  // it are skipped without a request.
+  #settleOn: string | null = null;
+  #settled = false;
 
   constructor({ pair, fetch, timeoutMs }: BirdClientOptions) {
     // bird's own timeoutMs is left unset: only its fetchWithTimeout, overridden below, reads it.
@@ -36,15 +48,61 @@ export class BirdClient extends TwitterClient {
     // bird walks through up to six fallback URLs on the same two hosts; once X has not answered in
     // time, asking the rest would only multiply the wait by six.
     if (this.#timedOut !== null) throw this.#timedOut;
+    const operation = url.includes('/graphql/') ? (new URL(url).pathname.split('/').at(-1) ?? null) : null;
+    if (this.#settled && operation === this.#settleOn) throw new Error('X already answered this question');
     // A timeout signal (unlike bird's cleared timer) also covers reading the body.
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     try {
-      return await this.#fetch(url, { ...init, signal });
+      const response = await this.#fetch(url, { ...init, signal });
+      if (operation !== null && response.ok) {
+        const answer: unknown = await response.clone().json().catch(() => undefined);
+        this.#answers.set(operation, answer);
+        const data = (answer as { data?: unknown } | undefined)?.data;
+        if (operation === this.#settleOn && data !== null && typeof data === 'object') this.#settled = true;
+      }
+      return response;
     } catch (error) {
       if (timeout.aborted) this.#timedOut = error;
       throw error;
     }
+  }
+
+  /** X's parsed answer to the last successful request for a GraphQL operation, if any. */
+  lastAnswer(operation: string): unknown {
+    return this.#answers.get(operation);
+  }
+
+  /**
+   * X's user object for a handle, from one UserByScreenName request when all is well: bird's own
+   * method sends it (its query ids, features and headers), and the user object is read from X's
+   * answer, since bird keeps only id, handle and name. An answer with `data` settles the question
+   * (`{"data":{}}` is how X says nobody has that handle), so bird's other query ids are not tried.
+   */
+  async userByScreenName(handle: string): Promise<unknown> {
+    this.#answers.delete('UserByScreenName');
+    this.#settleOn = 'UserByScreenName';
+    try {
+      await this.lookUpUserByScreenName(handle);
+    } finally {
+      this.#settleOn = null;
+      this.#settled = false;
+    }
+    return this.#answers.get('UserByScreenName');
+  }
+
+  /** One page of a user's timeline (no page delay), tweets newest first. */
+  async userTweetsPage(userId: string, { count, cursor }: { count: number; cursor?: string }): Promise<BirdPage> {
+    this.#answers.delete('UserTweets');
+    return this.getUserTweetsPaged(userId, count, { cursor, maxPages: 1, pageDelayMs: 0, includeRaw: true });
+  }
+
+  /** One page of a Latest search, e.g. "@handle" for mentions, tweets newest first. */
+  async searchPage(rawQuery: string, { count, cursor }: { count: number; cursor?: string }): Promise<BirdPage> {
+    this.#answers.delete('SearchTimeline');
+    // search() hands every option to bird's searchPaged; its declared type lists only includeRaw.
+    const search = this.search as (q: string, n: number, o: SearchPaginationOptions) => Promise<SearchResult>;
+    return search.call(this, rawQuery, count, { cursor, maxPages: 1, includeRaw: true });
   }
 
   // bird refreshes query ids after a GraphQL 404 by scraping x.com pages and abs.twimg.com bundles

@@ -5,7 +5,7 @@ import type { XExchange } from './x-fetch.ts';
 const now = new Date('2026-01-01T00:00:00Z');
 const exchange = (over: Partial<XExchange>): XExchange => ({
   method: 'GET', target: 'https://x.com/i/api/account/settings.json', operation: null,
-  status: 200, errorCodes: [], rateLimitReset: null, failure: null, ...over,
+  status: 200, errorCodes: [], validationFailed: false, rateLimitReset: null, failure: null, ...over,
 });
 const classify = (...exchanges: XExchange[]) => classifyFailure(exchanges, { now, timeoutMs: 10_000 });
 
@@ -19,7 +19,9 @@ describe('classifyFailure', () => {
 
   it('counts only the cookie codes of a 403 as auth', () => {
     expect(classify(exchange({ status: 403, errorCodes: [353] }))).toMatchObject({ kind: 'auth', status: 403, code: 353 });
-    expect(classify(exchange({ status: 403, errorCodes: [326] }))).toEqual({ ok: false, kind: 'unavailable', detail: 'X answered 403' });
+    expect(classify(exchange({ status: 403, errorCodes: [326] }))).toEqual({
+      ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X answered 403',
+    });
   });
 
   it('waits until the latest future reset, or 15 minutes without one', () => {
@@ -41,5 +43,16 @@ describe('classifyFailure', () => {
     expect(classify(exchange({ status: 503 }))).toMatchObject({ detail: 'X answered 503' });
     expect(classify(exchange({ status: 404, operation: 'UserByScreenName' }))).toMatchObject({ detail: 'X changed its API' });
     expect(classify(exchange({ status: 200 }))).toMatchObject({ detail: 'X answered in a way Perch could not read' });
+  });
+
+  it('tells "X changed its API" (a Perch upgrade fixes it) from "X is down" (waiting does)', () => {
+    const reason = (...e: XExchange[]) => (classify(...e) as { reason?: string }).reason;
+    expect(reason(exchange({ status: 404, operation: 'UserTweets' }))).toBe('x_changed');
+    expect(reason(exchange({ status: 400, operation: 'SearchTimeline', validationFailed: true }))).toBe('x_changed');
+    expect(reason(exchange({ status: 200, operation: 'SearchTimeline' }))).toBe('x_changed');
+    expect(reason(exchange({ status: 404, operation: 'UserTweets' }), exchange({ status: 503 }))).toBe('x_down');
+    expect(reason(exchange({ status: 404, operation: null }))).toBe('x_down');
+    expect(reason(exchange({ status: null, failure: 'timeout' }))).toBe('x_down');
+    expect(reason(exchange({ status: null, failure: 'network' }))).toBe('x_down');
   });
 });

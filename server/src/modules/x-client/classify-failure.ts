@@ -1,9 +1,21 @@
 import type { XExchange } from './x-fetch.ts';
 
+/** Whether the fix is a Perch (bird) upgrade or waiting for X. */
+export type XUnavailableReason = 'x_changed' | 'x_down';
+
+/**
+ * Why a piece of work with X failed. `auth` ends the connection (expired), `rate_limited` closes the
+ * account's gate until retryAt, `unavailable` is X's side; `not_found` and `suspended` concern one
+ * profile only and come from what X answered about it, never from the exchange record.
+ */
 export type XFailure =
   | { ok: false; kind: 'auth'; status: number; code: number | null }
   | { ok: false; kind: 'rate_limited'; retryAt: Date }
-  | { ok: false; kind: 'unavailable'; detail: string };
+  | { ok: false; kind: 'unavailable'; reason: XUnavailableReason; detail: string }
+  | { ok: false; kind: 'not_found' }
+  | { ok: false; kind: 'suspended' };
+
+export type XExchangeFailure = Extract<XFailure, { kind: 'auth' | 'rate_limited' | 'unavailable' }>;
 
 // X's "who are you" answers: 32 could not authenticate, 89 invalid or expired token, 353 csrf
 // mismatch. Other 403s (326 locked, 63 suspended, 200 forbidden) say nothing about the cookies.
@@ -19,7 +31,7 @@ const defaultRateLimitWaitMs = 15 * 60 * 1000;
 export function classifyFailure(
   exchanges: readonly XExchange[],
   { now, timeoutMs }: { now: Date; timeoutMs: number },
-): XFailure {
+): XExchangeFailure {
   const auth = exchanges.find(
     (e) => e.status === 401 || (e.status === 403 && e.errorCodes.some((c) => authCodes.has(c))),
   );
@@ -35,21 +47,36 @@ export function classifyFailure(
     return { ok: false, kind: 'rate_limited', retryAt: new Date(retryAt) };
   }
 
-  return { ok: false, kind: 'unavailable', detail: describeUnavailable(exchanges, timeoutMs) };
+  return { ok: false, kind: 'unavailable', ...describeUnavailable(exchanges, timeoutMs) };
 }
 
+/** An answer Perch could not read: X changed the shape of a GraphQL answer. */
+export const unreadable = {
+  ok: false,
+  kind: 'unavailable',
+  reason: 'x_changed',
+  detail: 'X answered in a way Perch could not read',
+} as const satisfies XFailure;
+
 /** A short sentence for the settings page; built only from statuses, never from what X sent. */
-function describeUnavailable(exchanges: readonly XExchange[], timeoutMs: number): string {
+function describeUnavailable(
+  exchanges: readonly XExchange[],
+  timeoutMs: number,
+): { reason: XUnavailableReason; detail: string } {
   const has = (test: (e: XExchange) => boolean) => exchanges.some(test);
-  if (has((e) => e.failure === 'refused')) return 'Perch refused to send a request to a host that is not X';
-  if (has((e) => e.failure === 'timeout')) return `X did not answer within ${formatSeconds(timeoutMs)}`;
-  if (has((e) => e.failure === 'network')) return 'X could not be reached';
+  const down = (detail: string) => ({ reason: 'x_down' as const, detail });
+  if (has((e) => e.failure === 'refused')) return down('Perch refused to send a request to a host that is not X');
+  if (has((e) => e.failure === 'timeout')) return down(`X did not answer within ${formatSeconds(timeoutMs)}`);
+  if (has((e) => e.failure === 'network')) return down('X could not be reached');
   const serverError = exchanges.find((e) => e.status !== null && e.status >= 500);
-  if (serverError) return `X answered ${serverError.status}`;
-  if (has((e) => e.status === 404 && e.operation !== null)) return 'X changed its API';
+  if (serverError) return down(`X answered ${serverError.status}`);
+  // A rotated query id answers 404; a query X no longer accepts, GRAPHQL_VALIDATION_FAILED.
+  if (has((e) => (e.status === 404 && e.operation !== null) || e.validationFailed)) {
+    return { reason: 'x_changed', detail: 'X changed its API' };
+  }
   const otherError = exchanges.find((e) => e.status !== null && e.status >= 400);
-  if (otherError) return `X answered ${otherError.status}`;
-  return 'X answered in a way Perch could not read';
+  if (otherError) return down(`X answered ${otherError.status}`);
+  return { reason: unreadable.reason, detail: unreadable.detail };
 }
 
 function formatSeconds(ms: number): string {

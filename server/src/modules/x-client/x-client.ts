@@ -1,63 +1,81 @@
 /**
  * Perch's one way of talking to x.com: bird's library, routed through the x-fetch, with failures
- * classified from what X answered rather than from bird's error strings (which carry X's response
- * bodies and can mask a 401 as "not found").
+ * classified from what X actually answered rather than from bird's error strings (which carry X's
+ * response bodies and can mask a 401 as "not found").
  */
 import type { XCookiePair } from '@perch/shared';
 import { BirdClient } from './bird-client.ts';
-import { classifyFailure, type XFailure } from './classify-failure.ts';
+import { classifyFailure, type XExchangeFailure } from './classify-failure.ts';
 import { createXFetch } from './x-fetch.ts';
+import { createXSession } from './x-session.ts';
+import type { XAccount, XPort, XResult } from './x-types.ts';
 
-export interface XAccount {
-  userId: string;
-  handle: string;
-  name: string;
-}
+export type { XAccount } from './x-types.ts';
 
-export type XCheckResult = { ok: true; account: XAccount } | XFailure;
+/** verifyCookies' failure, in the shape the connection state (issue 2) was built on. */
+export type XCheckFailure =
+  | Extract<XExchangeFailure, { kind: 'auth' | 'rate_limited' }>
+  | { ok: false; kind: 'unavailable'; detail: string };
+export type XCheckResult = { ok: true; account: XAccount } | XCheckFailure;
 
 export interface XClientOptions {
   xOrigin: string;
   xApiOrigin: string;
-  /** Per request; bird's fallbacks mean one check makes several requests. */
+  /** Per request; bird's fallbacks mean one call can make several requests. */
   timeoutMs: number;
   fetch?: typeof globalThis.fetch;
   now?: () => Date;
 }
 
-export interface XClient {
+export interface XClient extends XPort {
   /** Asks X whose cookies these are, then proves its GraphQL API answers for that account. */
   verifyCookies(pair: XCookiePair): Promise<XCheckResult>;
 }
 
 export function createXClient(options: XClientOptions): XClient {
   const { xOrigin, xApiOrigin, timeoutMs, fetch, now = () => new Date() } = options;
+
+  async function healthCheck(pair: XCookiePair): Promise<XResult<XAccount>> {
+    // A fresh x-fetch per check, so its record holds this check's exchanges and no one else's.
+    const xFetch = createXFetch({ xOrigin, xApiOrigin, fetch });
+    const bird = new BirdClient({ pair, fetch: xFetch, timeoutMs });
+    const fail = (since: number) => classifyFailure(xFetch.exchanges.slice(since), { now: now(), timeoutMs });
+
+    const me = await bird.getCurrentUser();
+    if (!me.success || !me.user) return fail(0);
+
+    // settings.json works even when X's GraphQL API is broken for this client (a rotated query
+    // id); every feature Perch builds on needs GraphQL, so a connection is only good if it answers.
+    const lookupStart = xFetch.exchanges.length;
+    const profile = await bird.lookUpUserByScreenName(me.user.username);
+    if (!profile.success) return fail(lookupStart);
+
+    const sameAccount = profile.userId === me.user.id;
+    return {
+      ok: true,
+      value: {
+        userId: me.user.id,
+        handle: (sameAccount && profile.username) || me.user.username,
+        name: (sameAccount && profile.name) || me.user.name,
+      },
+    };
+  }
+
   return {
+    healthCheck,
     async verifyCookies(pair) {
-      // A fresh x-fetch per check, so its record holds this check's exchanges and no one else's.
-      const xFetch = createXFetch({ xOrigin, xApiOrigin, fetch });
-      const bird = new BirdClient({ pair, fetch: xFetch, timeoutMs });
-      const fail = (since: number) =>
-        classifyFailure(xFetch.exchanges.slice(since), { now: now(), timeoutMs });
-
-      const me = await bird.getCurrentUser();
-      if (!me.success || !me.user) return fail(0);
-
-      // settings.json works even when X's GraphQL API is broken for this client (a rotated query
-      // id); every feature Perch builds on needs GraphQL, so a connection is only good if it answers.
-      const lookupStart = xFetch.exchanges.length;
-      const profile = await bird.lookUpUserByScreenName(me.user.username);
-      if (!profile.success) return fail(lookupStart);
-
-      const sameAccount = profile.userId === me.user.id;
-      return {
-        ok: true,
-        account: {
-          userId: me.user.id,
-          handle: (sameAccount && profile.username) || me.user.username,
-          name: (sameAccount && profile.name) || me.user.name,
-        },
-      };
+      const result = await healthCheck(pair);
+      if (result.ok) return { ok: true, account: result.value };
+      switch (result.kind) {
+        case 'auth':
+        case 'rate_limited':
+          return result;
+        case 'unavailable':
+          return { ok: false, kind: 'unavailable', detail: result.detail };
+        default: // healthCheck looks up the signed-in account itself, never someone gone
+          return { ok: false, kind: 'unavailable', detail: 'X answered in a way Perch could not read' };
+      }
     },
+    forAccount: (pair) => createXSession({ pair, xOrigin, xApiOrigin, timeoutMs, fetch, now }),
   };
 }

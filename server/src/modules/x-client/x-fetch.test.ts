@@ -59,6 +59,7 @@ describe('createXFetch', () => {
         operation: 'UserByScreenName',
         status: 429,
         errorCodes: [88],
+        validationFailed: false,
         rateLimitReset: new Date(1_900_000_000_000),
         failure: null,
       },

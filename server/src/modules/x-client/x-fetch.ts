@@ -17,6 +17,8 @@ export interface XExchange {
   status: number | null;
   /** X error codes from an {"errors":[{"code":N}]} body. */
   errorCodes: number[];
+  /** GraphQL rejected the query itself (extensions.code GRAPHQL_VALIDATION_FAILED): X changed it. */
+  validationFailed: boolean;
   rateLimitReset: Date | null;
   failure: XFetchFailure | null;
 }
@@ -60,6 +62,7 @@ export function createXFetch({ xOrigin, xApiOrigin, fetch = globalThis.fetch }: 
       operation: wanted.pathname.includes('/graphql/') ? (wanted.pathname.split('/').at(-1) ?? null) : null,
       status: null,
       errorCodes: [],
+      validationFailed: false,
       rateLimitReset: null,
       failure: null,
     };
@@ -82,7 +85,7 @@ export function createXFetch({ xOrigin, xApiOrigin, fetch = globalThis.fetch }: 
     exchange.status = response.status;
     exchange.rateLimitReset = readRateLimitReset(response.headers);
     try {
-      exchange.errorCodes = await readErrorCodes(response);
+      Object.assign(exchange, await readErrors(response));
     } catch (error) {
       // The body could not be read to the end: the caller would hit the same wall reading it.
       exchange.failure = isTimeout(error, init?.signal) ? 'timeout' : 'network';
@@ -103,19 +106,26 @@ function readRateLimitReset(headers: Headers): Date | null {
   return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : null;
 }
 
+type XErrors = Pick<XExchange, 'errorCodes' | 'validationFailed'>;
+
 /** Reads a clone so the caller still gets the whole body; success bodies only if they mention errors. */
-async function readErrorCodes(response: Response): Promise<number[]> {
+async function readErrors(response: Response): Promise<XErrors> {
+  const none: XErrors = { errorCodes: [], validationFailed: false };
   const text = await response.clone().text();
-  if (response.ok && !text.includes('"errors"')) return [];
+  if (response.ok && !text.includes('"errors"')) return none;
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return []; // X answers some errors (a 429, a 503 from the edge) in plain text or HTML
+    return none; // X answers some errors (a 429, a 503 from the edge) in plain text or HTML
   }
   const errors = (body as { errors?: unknown } | null)?.errors;
-  if (!Array.isArray(errors)) return [];
-  return errors
-    .map((e) => (e as { code?: unknown } | null)?.code)
-    .filter((code): code is number => typeof code === 'number' && Number.isInteger(code));
+  if (!Array.isArray(errors)) return none;
+  const list = errors as ({ code?: unknown; extensions?: { code?: unknown } } | null)[];
+  return {
+    errorCodes: list
+      .map((e) => e?.code)
+      .filter((code): code is number => typeof code === 'number' && Number.isInteger(code)),
+    validationFailed: list.some((e) => e?.extensions?.code === 'GRAPHQL_VALIDATION_FAILED'),
+  };
 }
