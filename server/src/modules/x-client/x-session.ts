@@ -29,6 +29,7 @@ export function createXSession(options: XSessionOptions): XSession {
   /** Runs one call with its own bird and exchange record; `fail()` classifies what X answered. */
   async function run<T>(work: (bird: BirdClient, fail: () => XFailure) => Promise<XResult<T>>): Promise<XResult<T>> {
     const xFetch = createXFetch({ xOrigin, xApiOrigin, fetch });
+    // Outside the try: an empty cookie is a caller's bug (bird's message names no value), not X's.
     const bird = new BirdClient({ pair, fetch: xFetch, timeoutMs });
     try {
       return await work(bird, () => classifyFailure(xFetch.exchanges, { now: now(), timeoutMs }));

@@ -1,0 +1,188 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
+import { createXClient } from './x-client.ts';
+import type { XResult } from './x-types.ts';
+
+// Distinctive values, so a leak into any result is easy to spot.
+const me = {
+  authToken: 'authSECRETsession0a1b2c', ct0: 'ct0SECRETsession9f8e7d',
+  userId: '1500000000000000001', screenName: 'perch_me', name: 'Perch Me',
+};
+const pair = { authToken: me.authToken, ct0: me.ct0 };
+const quiet = { userId: '1500000000000000002', screenName: 'Quiet_One', name: 'Quiet', bio: 'never tweets', avatarUrl: 'https://pbs.twimg.com/profile_images/2/q_normal.jpg' };
+const fan = { userId: '1500000000000000003', screenName: 'fan', name: 'Fan' };
+const gone = { userId: '1500000000000000004', screenName: 'gone_away', name: 'Gone', suspended: true };
+// Ids above 2^53, so a Number comparison would get them wrong.
+const id = (n: number) => String(1_880_000_000_000_000_000n + BigInt(n));
+
+let fakeX: FakeX;
+const results: unknown[] = [];
+const session = (cookies = pair) =>
+  createXClient({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 500 }).forAccount(cookies);
+const keep = <T,>(result: XResult<T>) => (results.push(result), result);
+const value = <T,>(result: XResult<T>): T => {
+  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result)}`);
+  return result.value;
+};
+const graphqlCalls = (operation: string) => fakeX.requests.filter((r) => r.operation === operation);
+
+beforeAll(async () => {
+  fakeX = await startFakeX();
+  for (const account of [me, quiet, fan, gone]) fakeX.addAccount(account);
+  fakeX.addTweets([
+    // 45 mentions of @perch_me by fan, oldest id(1) … newest id(45)
+    ...Array.from({ length: 45 }, (_, i) => ({ id: id(i + 1), by: 'fan', text: `@perch_me hello #${i + 1}` })),
+    // perch_me's own timeline: 30 plain tweets, then replies to fan at 101 and 103
+    ...Array.from({ length: 30 }, (_, i) => ({ id: id(60 + i), by: 'perch_me', text: `thinking out loud ${i}` })),
+    { id: id(101), by: 'perch_me', text: '@fan thanks!', inReplyTo: { id: id(45), screenName: 'fan' } },
+    { id: id(102), by: 'perch_me', text: 'a plain one' },
+    { id: id(103), by: 'perch_me', text: '@fan again', inReplyTo: { id: id(44), screenName: 'fan' } },
+  ]);
+});
+afterEach(() => fakeX.reset());
+afterAll(() => fakeX.close());
+
+describe('profileByHandle, through the real bird', () => {
+  it('returns bio, avatar and id of an account that never tweeted, in exactly one request', async () => {
+    expect(value(keep(await session().profileByHandle('@quiet_one')))).toEqual({
+      userId: quiet.userId, handle: 'Quiet_One', name: 'Quiet', bio: 'never tweets', avatarUrl: quiet.avatarUrl,
+    });
+    expect(fakeX.requests.map((r) => r.operation)).toEqual(['UserByScreenName']);
+  });
+
+  it('tells an unknown handle (one request) and a suspended account apart', async () => {
+    expect(keep(await session().profileByHandle('nobody_here'))).toEqual({ ok: false, kind: 'not_found' });
+    expect(fakeX.requests).toHaveLength(1);
+    expect(keep(await session().profileByHandle('gone_away'))).toEqual({ ok: false, kind: 'suspended' });
+  });
+
+  it('reports a GraphQL 404 (rotated query id) as x_changed, not auth', async () => {
+    fakeX.setMode('graphql_404');
+    expect(keep(await session().profileByHandle('quiet_one'))).toEqual({
+      ok: false, kind: 'unavailable', reason: 'x_changed', detail: 'X changed its API',
+    });
+  });
+
+  it('reports expired cookies as auth and a 429 with the reset X gave', async () => {
+    fakeX.setMode('expired');
+    expect(keep(await session().profileByHandle('quiet_one'))).toEqual({ ok: false, kind: 'auth', status: 401, code: 32 });
+    const resetAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 9 * 60_000);
+    fakeX.setMode('rate_limited', { resetAt });
+    expect(keep(await session().profileByHandle('quiet_one'))).toEqual({ ok: false, kind: 'rate_limited', retryAt: resetAt });
+  });
+
+  it('reports a 503 and a slow X as x_down', async () => {
+    fakeX.setMode('server_error');
+    expect(keep(await session().profileByHandle('quiet_one'))).toMatchObject({ kind: 'unavailable', reason: 'x_down' });
+    fakeX.reset();
+    fakeX.setMode('slow', { delayMs: 5000 });
+    expect(keep(await session().profileByHandle('quiet_one'))).toEqual({
+      ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X did not answer within 0.5 s',
+    });
+    expect(fakeX.requests).toHaveLength(1);
+  });
+});
+
+describe('mentions', () => {
+  it('first run: newest first, bounded to 50 by default, across pages', async () => {
+    const batch = value(keep(await session().mentions('perch_me', { limit: 30 })));
+    expect(batch.tweets.map((t) => t.id)).toEqual(Array.from({ length: 30 }, (_, i) => id(45 - i)));
+    expect(batch).toMatchObject({ newestId: id(45), complete: false });
+    expect(batch.tweets[0]).toMatchObject({ authorId: fan.userId, authorHandle: 'fan', text: '@perch_me hello #45' });
+    const calls = graphqlCalls('SearchTimeline');
+    expect(calls.map((c) => [c.variables.rawQuery, c.variables.product, c.variables.count])).toEqual([
+      ['@perch_me', 'Latest', 20], ['@perch_me', 'Latest', 10],
+    ]);
+    expect(calls[1]!.variables.cursor).toEqual(expect.any(String));
+  });
+
+  it('first run without a limit reads to the end of a short timeline', async () => {
+    const batch = value(keep(await session().mentions('perch_me')));
+    expect(batch.tweets).toHaveLength(45);
+    expect(batch.complete).toBe(true);
+    // 20 + 20 + 5, then the empty page X ends with (its last full page still carries a Bottom cursor)
+    expect(graphqlCalls('SearchTimeline').map((c) => c.status)).toEqual([200, 200, 200, 200]);
+  });
+
+  it('incremental: stops at the stored cursor (BigInt), and nothing new costs exactly one request', async () => {
+    const batch = value(keep(await session().mentions('perch_me', { sinceId: id(20) })));
+    expect(batch.tweets.map((t) => t.id)).toEqual(Array.from({ length: 25 }, (_, i) => id(45 - i)));
+    expect(batch).toMatchObject({ newestId: id(45), complete: true });
+    expect(graphqlCalls('SearchTimeline')).toHaveLength(2);
+
+    fakeX.reset();
+    expect(value(keep(await session().mentions('perch_me', { sinceId: id(45) })))).toEqual({
+      tweets: [], newestId: id(45), complete: true,
+    });
+    expect(fakeX.requests).toHaveLength(1);
+  });
+
+  it('cookies expiring in the middle of paging make the whole call auth', async () => {
+    fakeX.setMode('expired', { afterRequests: 1 });
+    expect(keep(await session().mentions('perch_me'))).toEqual({ ok: false, kind: 'auth', status: 401, code: 32 });
+    expect(fakeX.requests.map((r) => r.status)).toEqual([200, 401]);
+  });
+
+  it('a 429 on a later page is rate_limited with the reset', async () => {
+    const resetAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 4 * 60_000);
+    fakeX.setMode('rate_limited', { resetAt, afterRequests: 1 });
+    expect(keep(await session().mentions('perch_me'))).toEqual({ ok: false, kind: 'rate_limited', retryAt: resetAt });
+  });
+
+  it('a rotated SearchTimeline id is x_changed', async () => {
+    fakeX.setMode('graphql_404');
+    expect(keep(await session().mentions('perch_me'))).toMatchObject({ kind: 'unavailable', reason: 'x_changed' });
+  });
+});
+
+describe('ownReplies and recentTweets', () => {
+  it('returns only replies, with who was replied to, and advances the cursor past non-replies', async () => {
+    const batch = value(keep(await session().ownReplies(me.userId)));
+    expect(batch.tweets.map((t) => [t.id, t.inReplyToStatusId, t.inReplyToUserId, t.inReplyToHandle])).toEqual([
+      [id(103), id(44), fan.userId, 'fan'],
+      [id(101), id(45), fan.userId, 'fan'],
+    ]);
+    expect(batch.newestId).toBe(id(103));
+
+    fakeX.reset();
+    const next = value(keep(await session().ownReplies(me.userId, { sinceId: id(102) })));
+    expect(next.tweets.map((t) => t.id)).toEqual([id(103)]);
+    expect(fakeX.requests).toHaveLength(1);
+    expect(fakeX.requests[0]!.variables).toMatchObject({ userId: me.userId });
+  });
+
+  it('recent tweets by handle: one lookup, then UserTweets; none for an account that never tweeted', async () => {
+    const tweets = value(keep(await session().recentTweets({ handle: 'perch_me' }, { limit: 3 })));
+    expect(tweets.map((t) => t.id)).toEqual([id(103), id(102), id(101)]);
+    expect(tweets[1]).toMatchObject({ inReplyToStatusId: null, isRetweet: false, createdAt: expect.any(Date) });
+    expect(fakeX.requests.map((r) => r.operation)).toEqual(['UserByScreenName', 'UserTweets']);
+    expect(value(keep(await session().recentTweets({ userId: quiet.userId })))).toEqual([]);
+  });
+
+  it('a suspended or unknown contact fails for that contact only', async () => {
+    expect(keep(await session().recentTweets({ userId: gone.userId }))).toEqual({ ok: false, kind: 'suspended' });
+    expect(keep(await session().recentTweets({ handle: 'gone_away' }))).toEqual({ ok: false, kind: 'suspended' });
+    expect(keep(await session().recentTweets({ handle: 'nobody_here' }))).toEqual({ ok: false, kind: 'not_found' });
+  });
+});
+
+describe('healthCheck', () => {
+  it('tells "X changed its API" apart from "cookies expired"', async () => {
+    const client = createXClient({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 500 });
+    expect(keep(await client.healthCheck(pair))).toEqual({
+      ok: true, value: { userId: me.userId, handle: 'perch_me', name: 'Perch Me' },
+    });
+    fakeX.setMode('graphql_404');
+    expect(keep(await client.healthCheck(pair))).toMatchObject({ ok: false, kind: 'unavailable', reason: 'x_changed' });
+    fakeX.setMode('expired');
+    expect(keep(await client.healthCheck(pair))).toMatchObject({ ok: false, kind: 'auth' });
+  });
+});
+
+// Last on purpose: it reads the results of every scenario above.
+it('never puts a cookie value in a result', async () => {
+  keep(await session({ authToken: 'unknownSECRETtoken', ct0: 'unknownSECRETct0' }).mentions('perch_me'));
+  const everything = JSON.stringify(results);
+  expect(results.length).toBeGreaterThanOrEqual(25);
+  expect(everything).not.toContain('SECRET');
+});
