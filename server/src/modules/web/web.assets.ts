@@ -12,6 +12,10 @@ const assetTypes: Record<string, string> = {
   'devices.js': 'text/javascript; charset=utf-8',
   'extension.js': 'text/javascript; charset=utf-8',
   'ui.js': 'text/javascript; charset=utf-8',
+  'header.js': 'text/javascript; charset=utf-8',
+  'contacts.js': 'text/javascript; charset=utf-8',
+  'contact.js': 'text/javascript; charset=utf-8',
+  'notifications.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
 };

@@ -22,7 +22,7 @@ export function scriptJson(value: unknown): string {
   );
 }
 
-function layout(title: string, script: string, body: Html): Html {
+export function layout(title: string, script: string, body: Html): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -75,20 +75,31 @@ function authPage(mode: 'sign-in' | 'sign-up'): Html {
 export const signInPage = (): Html => authPage('sign-in');
 export const signUpPage = (): Html => authPage('sign-up');
 
-export function settingsPage({ email, config }: { email: string; config: SettingsConfig }): Html {
-  return layout(
-    'Settings',
-    'settings.js',
-    html`<script type="application/json" id="perch-config">${raw(scriptJson(config))}</script>
-<header class="topbar">
+export type NavPage = 'contacts' | 'notifications' | 'settings';
+
+/** The header of every signed-in page: Contacts · Notifications (unread badge, #unread-count) · Settings. */
+export function topbar({ email, current, unreadCount }: { email: string; current: NavPage; unreadCount: number | null }): Html {
+  const link = (page: NavPage, label: string, extra: Html | string = '') =>
+    html`<a href="/${page}"${current === page ? raw(' aria-current="page"') : ''}>${label}${extra}</a>`;
+  const badge = html` <span id="unread-count" class="badge" aria-label="${unreadCount ?? 0} unread"${unreadCount ? '' : raw(' hidden')}>${unreadCount ?? 0}</span>`;
+  return html`<header class="topbar">
   <div class="topbar-inner">
-    <a class="brand" href="/settings">Perch</a>
+    <a class="brand" href="/contacts">Perch</a>
+    <nav class="nav" aria-label="Main">${link('contacts', 'Contacts')}${link('notifications', 'Notifications', badge)}${link('settings', 'Settings')}</nav>
     <div class="account">
       <span id="user-email" class="email">${email}</span>
       <button id="sign-out" type="button">Sign out</button>
     </div>
   </div>
-</header>
+</header>`;
+}
+
+export function settingsPage({ email, config, unreadCount = null }: { email: string; config: SettingsConfig; unreadCount?: number | null }): Html {
+  return layout(
+    'Settings',
+    'settings.js',
+    html`<script type="application/json" id="perch-config">${raw(scriptJson(config))}</script>
+${topbar({ email, current: 'settings', unreadCount })}
 <main class="settings">
   <h1>Settings</h1>
   <p id="page-message" class="message" role="status" hidden></p>

@@ -78,7 +78,7 @@ describe('settings', () => {
     const res = await get('/settings');
     expect(res.status).toBe(200);
     const page = await res.text();
-    expect(page).toContain('class="brand" href="/settings">Perch</a>');
+    expect(page).toContain('class="brand" href="/contacts">Perch</a>');
     expect(page).toContain('<span id="user-email" class="email">owner@example.com</span>');
     expect(page).toContain('<button id="sign-out" type="button">Sign out</button>');
     expect(page).toContain('Connected accounts');

@@ -1,0 +1,179 @@
+/**
+ * The CRM pages: /contacts, /contacts/:id and /notifications. Unlike settings (which follows a live connection),
+ * these render their data on the server, through `html`, which escapes every interpolation; their scripts only
+ * send changes to /api/v1 and reload.
+ */
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { Contact, Interaction, InteractionKind, Notification, UnknownAuthor } from '@perch/shared';
+import { layout, topbar } from './web.pages.ts';
+
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+export interface PageUser {
+  email: string;
+  unreadCount: number;
+}
+
+const kindWords: Record<InteractionKind, { icon: string; label: string }> = {
+  mention_in: { icon: '↘', label: 'Mentioned you' },
+  reply_out: { icon: '↗', label: 'You replied' },
+  dm: { icon: '✉', label: 'Direct message' },
+  bio_change: { icon: '✎', label: 'Changed their bio' },
+  event: { icon: '★', label: 'Event' },
+};
+
+const eventWords: Record<string, string> = {
+  job_change: 'Job change',
+  fundraising: 'Fundraising',
+  product_launch: 'Product launch',
+  promotion: 'Promotion',
+  milestone: 'Milestone',
+  conference: 'Conference',
+};
+
+/** Server-side fallback text; header.js rewrites every <time> in the reader's own locale and zone. */
+const time = (iso: string) => html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
+
+/** Only links to X itself are shown; anything else in `data.url` is ignored. */
+function xUrl(item: Interaction): string | null {
+  const url = item.data?.url;
+  if (typeof url === 'string' && /^https:\/\/(x|twitter)\.com\//.test(url)) return url;
+  if ((item.kind === 'mention_in' || item.kind === 'reply_out') && /^\d+$/.test(item.xId)) return `https://x.com/i/status/${item.xId}`;
+  return null;
+}
+
+function avatar(contact: Pick<Contact, 'name' | 'avatarPath'>, size: 'small' | 'large' = 'small'): Html {
+  if (contact.avatarPath) return html`<img class="avatar avatar-${size}" src="${contact.avatarPath}" alt="">`;
+  return html`<span class="avatar avatar-${size}" aria-hidden="true">${[...contact.name.trim()][0]?.toUpperCase() ?? '?'}</span>`;
+}
+
+function page(user: PageUser, current: 'contacts' | 'notifications', title: string, script: string, body: Html): Html {
+  return layout(title, script, html`${topbar({ email: user.email, current, unreadCount: user.unreadCount })}
+<main class="page">
+${body}
+</main>`);
+}
+
+export function contactsPage(user: PageUser, { contacts, authors }: { contacts: Contact[]; authors: UnknownAuthor[] }): Html {
+  return page(user, 'contacts', 'Contacts', 'contacts.js', html`<h1>Contacts</h1>
+<p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
+<section class="card" aria-labelledby="add-heading">
+  <h2 id="add-heading">Add contact</h2>
+  <form id="add-contact-form">
+    <label for="contact-name">Name</label>
+    <input id="contact-name" name="name" maxlength="200" autocomplete="off">
+    <label for="contact-handle">X handle</label>
+    <input id="contact-handle" name="xHandle" placeholder="@handle" autocomplete="off" aria-describedby="handle-hint">
+    <p id="handle-hint" class="hint">Perch fetches their bio and avatar from X and follows their bio for changes.</p>
+    <label for="contact-notes">Notes</label>
+    <textarea id="contact-notes" name="notes" rows="3"></textarea>
+    <button type="submit" class="primary">Add contact</button>
+    <p id="form-error" class="form-error" role="alert" hidden></p>
+  </form>
+</section>
+<section class="card" aria-labelledby="contacts-heading">
+  <h2 id="contacts-heading">Your contacts <span class="count">${contacts.length}</span></h2>
+  ${contacts.length === 0
+    ? html`<p class="empty">No contacts yet. Add one above, or from the people who mentioned you.</p>`
+    : html`<ul id="contact-list" class="contact-list">${contacts.map(
+        (c) => html`<li data-contact-id="${c.id}"><a class="contact-link" href="/contacts/${c.id}">${avatar(c)}<span class="contact-text"><span class="contact-name">${c.name}</span>${c.xHandle ? html` <span class="handle">@${c.xHandle}</span>` : ''}${c.bio ? html`<span class="contact-bio">${c.bio}</span>` : ''}</span></a></li>`,
+      )}</ul>`}
+</section>
+<section id="unknown-authors" class="card" aria-labelledby="unknown-heading">
+  <h2 id="unknown-heading">People who mentioned you</h2>
+  <p class="lede">They mentioned or replied to you on X and are not contacts yet. Adding one moves their mentions onto their timeline.</p>
+  ${authors.length === 0
+    ? html`<p class="empty">Nobody new yet.</p>`
+    : html`<ul class="author-list">${authors.map(
+        (a) => html`<li data-x-user-id="${a.xUserId}">
+      <div class="author-text"><span class="contact-name">${a.name}</span> <span class="handle">@${a.xHandle}</span>
+        <span class="meta">${a.itemCount} ${a.itemCount === 1 ? 'mention' : 'mentions'} · last ${time(a.lastOccurredAt)}</span>
+        ${a.lastText ? html`<span class="quote">${a.lastText}</span>` : ''}</div>
+      <button type="button" class="add-author small" data-x-user-id="${a.xUserId}" aria-label="Add ${a.name} as contact">Add as contact</button>
+    </li>`,
+      )}</ul>`}
+</section>`);
+}
+
+function timelineItem(item: Interaction): Html {
+  const words = kindWords[item.kind];
+  const url = xUrl(item);
+  let detail: Html | string = item.text ? html`<p class="item-text">${item.text}</p>` : '';
+  if (item.kind === 'bio_change') {
+    const oldBio = String(item.data?.oldBio ?? '');
+    const newBio = String(item.data?.newBio ?? item.text ?? '');
+    detail = html`<p class="bio-change"><del>${oldBio || '(empty)'}</del> <span aria-label="changed to">→</span> <ins>${newBio || '(empty)'}</ins></p>`;
+  }
+  let label = words.label;
+  if (item.kind === 'event') {
+    const eventClass = String(item.data?.eventClass ?? '');
+    const confidence = Number(item.data?.confidence);
+    label = `${eventWords[eventClass] ?? 'Event'}${Number.isFinite(confidence) ? ` (${Math.round(confidence * 100)}% sure)` : ''}`;
+  }
+  return html`<li class="timeline-item" data-kind="${item.kind}">
+  <span class="kind-icon" aria-hidden="true">${words.icon}</span>
+  <div class="item-body">
+    <p class="item-head"><span class="kind-label">${label}</span> · ${time(item.occurredAt)}${url ? html` · <a href="${url}" target="_blank" rel="noopener noreferrer">View on X</a>` : ''}</p>
+    ${detail}
+  </div>
+</li>`;
+}
+
+export function contactPage(user: PageUser, { contact, timeline }: { contact: Contact; timeline: Interaction[] }): Html {
+  return page(user, 'contacts', contact.name, 'contact.js', html`<p class="back"><a href="/contacts">← Contacts</a></p>
+<section class="card contact-head" aria-labelledby="contact-heading">
+  ${avatar(contact, 'large')}
+  <div>
+    <h1 id="contact-heading">${contact.name}</h1>
+    ${contact.xHandle ? html`<p class="handle"><a href="https://x.com/${contact.xHandle}" target="_blank" rel="noopener noreferrer">@${contact.xHandle}</a></p>` : ''}
+    ${contact.bio ? html`<p id="contact-bio" class="bio">${contact.bio}</p>` : ''}
+    <p class="meta">${contact.bioCheckedAt ? html`Profile checked ${time(contact.bioCheckedAt)}` : contact.xHandle ? 'Not checked on X yet.' : 'No X handle.'}</p>
+  </div>
+</section>
+<p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
+<section class="card" aria-labelledby="details-heading">
+  <h2 id="details-heading">Details</h2>
+  <form id="contact-form" data-contact-id="${contact.id}">
+    <label for="contact-name">Name</label>
+    <input id="contact-name" name="name" maxlength="200" required value="${contact.name}">
+    <label for="contact-handle">X handle</label>
+    <input id="contact-handle" name="xHandle" placeholder="@handle" value="${contact.xHandle ?? ''}" aria-describedby="handle-hint">
+    <p id="handle-hint" class="hint">Changing the handle forgets the old account's bio and avatar and fetches the new one's.</p>
+    <label for="contact-notes">Notes</label>
+    <textarea id="contact-notes" name="notes" rows="5">${contact.notes}</textarea>
+    <div class="form-actions">
+      <button type="submit" class="primary">Save</button>
+      <button id="delete-contact" type="button" class="danger">Delete contact</button>
+    </div>
+    <p id="form-error" class="form-error" role="alert" hidden></p>
+  </form>
+</section>
+<section class="card" aria-labelledby="timeline-heading">
+  <h2 id="timeline-heading">Timeline</h2>
+  ${timeline.length === 0
+    ? html`<p class="empty">Nothing yet. Mentions, your replies, bio changes and events appear here as Perch syncs with X.</p>`
+    : html`<ol id="timeline" class="timeline">${timeline.map(timelineItem)}</ol>`}
+</section>`);
+}
+
+export function notificationsPage(user: PageUser, { notifications }: { notifications: Notification[] }): Html {
+  return page(user, 'notifications', 'Notifications', 'notifications.js', html`<div class="page-head">
+  <h1>Notifications</h1>
+  <button id="mark-all-read" type="button"${user.unreadCount === 0 ? raw(' disabled') : ''}>Mark all read</button>
+</div>
+<p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
+<section class="card" aria-label="Notifications">
+  ${notifications.length === 0
+    ? html`<p class="empty">No notifications. Perch tells you here when a contact changes their bio or a sync with X stops working.</p>`
+    : html`<ul id="notification-list" class="notification-list">${notifications.map(
+        (n) => html`<li class="notification" data-id="${n.id}" data-read="${n.readAt ? 'true' : 'false'}">
+    <div class="notification-text">
+      <p class="notification-title">${n.readAt ? '' : html`<span class="visually-hidden">Unread: </span>`}${n.title}</p>
+      ${n.body ? html`<p class="notification-body">${n.body}</p>` : ''}
+      <p class="meta">${time(n.createdAt)}${n.contactId ? html` · <a href="/contacts/${n.contactId}">Open contact</a>` : ''}</p>
+    </div>
+    ${n.readAt ? '' : html`<button type="button" class="mark-read small" data-id="${n.id}">Mark read</button>`}
+  </li>`,
+      )}</ul>`}
+</section>`);
+}
