@@ -3,7 +3,25 @@
  * so the document cannot drift from what the server accepts.
  */
 import { z } from 'zod';
-import { ConnectionStatus, Credentials, Device, DeviceToken, PairingCode, Problem, RedeemPairingCode, User, XCookiePair } from '@perch/shared';
+import {
+  ConnectionStatus,
+  Contact,
+  ContactList,
+  CreateContact,
+  Credentials,
+  Device,
+  DeviceToken,
+  NotificationList,
+  PairingCode,
+  Problem,
+  RedeemPairingCode,
+  Timeline,
+  UnknownAuthorList,
+  UnreadCount,
+  UpdateContact,
+  User,
+  XCookiePair,
+} from '@perch/shared';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any' });
 const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
@@ -11,6 +29,8 @@ const problem = (description: string) => ({ description, content: { 'application
 const ok = (description: string, ref?: string) => (ref ? { description, content: json(ref) } : { description });
 const session = [{ session: [] }];
 const device = [{ device: [] }];
+const uuidParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
+const contactId = [uuidParam('id')];
 
 export function createOpenApiDocument(serverUrl: string) {
   return {
@@ -34,6 +54,15 @@ export function createOpenApiDocument(serverUrl: string) {
         DeviceToken: schema(DeviceToken),
         XCookiePair: schema(XCookiePair, 'input'),
         ConnectionStatus: schema(ConnectionStatus),
+        Contact: schema(Contact),
+        ContactList: schema(ContactList),
+        CreateContact: schema(CreateContact, 'input'),
+        UpdateContact: schema(UpdateContact, 'input'),
+        Timeline: schema(Timeline),
+        NotificationList: schema(NotificationList),
+        UnreadCount: schema(UnreadCount),
+        UnknownAuthorList: schema(UnknownAuthorList),
+        AddedContact: schema(z.object({ contact: Contact, created: z.boolean(), moved: z.number().int() })),
       },
     },
     paths: {
@@ -58,6 +87,27 @@ export function createOpenApiDocument(serverUrl: string) {
         delete: { summary: 'Device: the browser signed out of X. Session: disconnect. Both delete the stored cookies.', security: [...device, ...session], responses: { 200: ok('Connection status', 'ConnectionStatus'), 401: problem('Not authenticated') } },
       },
       '/x/status': { get: { summary: 'The X connection state', security: [...device, ...session], responses: { 200: ok('Connection status', 'ConnectionStatus'), 401: problem('Not authenticated') } } },
+      '/contacts': {
+        get: { summary: 'List your contacts', security: session, responses: { 200: ok('Contacts', 'ContactList'), 401: problem('Not signed in') } },
+        post: { summary: 'Add a contact (a name or an X handle, or both)', security: session, requestBody: { required: true, content: json('CreateContact') }, responses: { 201: ok('Created', 'Contact'), 400: problem('Invalid input'), 409: problem('Another contact has this handle') } },
+      },
+      '/contacts/{id}': {
+        get: { summary: 'A contact', security: session, parameters: contactId, responses: { 200: ok('Contact', 'Contact'), 404: problem('No such contact') } },
+        patch: { summary: 'Edit a contact; a new handle clears the old account’s X id, bio and avatar and fetches the new one', security: session, parameters: contactId, requestBody: { required: true, content: json('UpdateContact') }, responses: { 200: ok('Contact', 'Contact'), 400: problem('Invalid input'), 404: problem('No such contact'), 409: problem('Another contact has this handle') } },
+        delete: { summary: 'Delete a contact and its timeline', security: session, parameters: contactId, responses: { 204: ok('Deleted'), 404: problem('No such contact') } },
+      },
+      '/contacts/{id}/timeline': { get: { summary: 'The contact’s interactions, newest first', security: session, parameters: contactId, responses: { 200: ok('Timeline', 'Timeline'), 404: problem('No such contact') } } },
+      '/contacts/{id}/avatar': { get: { summary: 'Perch’s copy of the contact’s X avatar', security: session, parameters: contactId, responses: { 200: { description: 'The image', content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } }, 404: ok('No avatar stored') } } },
+      '/notifications': {
+        get: { summary: 'Your notifications, newest first (?unread=true: only unread ones)', security: session, parameters: [{ name: 'unread', in: 'query', required: false, schema: { type: 'boolean' } }], responses: { 200: ok('Notifications', 'NotificationList'), 401: problem('Not signed in') } },
+      },
+      '/notifications/unread-count': { get: { summary: 'How many notifications are unread', security: session, responses: { 200: ok('Count', 'UnreadCount') } } },
+      '/notifications/{id}/read': { post: { summary: 'Mark one notification read', security: session, parameters: [uuidParam('id')], responses: { 200: ok('Unread count after', 'UnreadCount'), 404: problem('No such notification') } } },
+      '/notifications/read-all': { post: { summary: 'Mark every notification read', security: session, responses: { 200: ok('Unread count after', 'UnreadCount') } } },
+      '/x/unknown-authors': { get: { summary: 'People who mentioned or replied to you and are not contacts', security: session, responses: { 200: ok('Authors', 'UnknownAuthorList') } } },
+      '/x/unknown-authors/{xUserId}/add-contact': {
+        post: { summary: 'Make this author a contact (or find the existing one) and move their mentions onto its timeline', security: session, parameters: [{ name: 'xUserId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } }], responses: { 201: ok('Contact created', 'AddedContact'), 200: ok('Existing contact', 'AddedContact'), 404: problem('No such author') } },
+      },
       '/x/check': { post: { summary: 'Ask X about the stored cookies now', security: session, responses: { 200: ok('Connection status', 'ConnectionStatus'), 401: problem('Not signed in') } } },
     },
   };

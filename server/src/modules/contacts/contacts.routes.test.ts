@@ -120,3 +120,17 @@ describe('contacts API', () => {
     expect(await contacts.findByXUserIdOrHandle(user.id, '99', 'nobody')).toBeNull();
   });
 });
+
+describe('API document', () => {
+  it('documents the CRM routes with the same schemas the routes validate with', async () => {
+    t = await createTestApp();
+    const doc = await json<{ paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } }>(
+      await t.request('/api/v1/openapi.json'),
+    );
+    for (const path of ['/contacts', '/contacts/{id}', '/contacts/{id}/timeline', '/notifications', '/notifications/unread-count', '/notifications/{id}/read', '/notifications/read-all', '/x/unknown-authors', '/x/unknown-authors/{xUserId}/add-contact']) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(Object.keys(doc.paths['/contacts/{id}']!).sort()).toEqual(['delete', 'get', 'patch']);
+    expect(Object.keys(doc.components.schemas.CreateContact!.properties!)).toEqual(['name', 'xHandle', 'notes']);
+  });
+});
