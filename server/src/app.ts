@@ -16,6 +16,7 @@ import { createNotificationsRoutes } from './modules/notifications/notifications
 import { createDevicesRoutes, createPairingCodeRoutes } from './modules/devices/devices.routes.ts';
 import { createWebRoutes } from './modules/web/web.routes.ts';
 import { createXConnectionRoutes } from './modules/x-connection/x-connection.routes.ts';
+import { createXSyncRoutes } from './modules/x-sync/x-sync.routes.ts';
 
 export function createApp(deps: Deps) {
   const { config, accounts, devices, xConnection, contacts, interactions, notifications, logger } = deps;
@@ -34,6 +35,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/pairing-codes', createPairingCodeRoutes({ devices }));
   app.route('/api/v1/devices', createDevicesRoutes({ devices }));
   app.route('/api/v1/x/unknown-authors', createUnknownAuthorsRoutes({ interactions }));
+  app.route('/api/v1/x/sync', createXSyncRoutes({ requestSync: deps.requestSync, xSyncRunner: deps.xSyncRunner }));
   app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));
   app.route('/api/v1/contacts', createContactsRoutes({ contacts, interactions }));
   app.route('/api/v1/notifications', createNotificationsRoutes({ notifications }));

@@ -21,15 +21,17 @@ import { createInteractionQueries } from './modules/interactions/interactions.qu
 import { createInteractionsService } from './modules/interactions/interactions.service.ts';
 import { createNotificationQueries } from './modules/notifications/notifications.queries.ts';
 import { createNotificationsService } from './modules/notifications/notifications.service.ts';
-import { createXClient } from './modules/x-client/x-client.ts';
+import { createXClient, type XClient } from './modules/x-client/x-client.ts';
+import { createXSyncRunner } from './modules/x-sync/x-sync.runner.ts';
+import { createXSyncService } from './modules/x-sync/x-sync.service.ts';
 import { createXConnectionQueries } from './modules/x-connection/x-connection.queries.ts';
-import { createXConnectionService, type CookieVerifier } from './modules/x-connection/x-connection.service.ts';
+import { createXConnectionService } from './modules/x-connection/x-connection.service.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
   database?: Database;
   keyring?: Keyring;
-  xClient?: CookieVerifier;
+  xClient?: XClient;
   now?: () => Date;
   /** Runs after a contact's handle is set or changed; the job queue hooks its one-contact refresh in here. */
   onHandleChanged?: (change: HandleChange) => void | Promise<void>;
@@ -64,8 +66,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     const devices = createDevicesService({ deviceQueries: createDeviceQueries({ db }), deviceTokens: createDeviceTokens(keyring), now });
     const xConnection = createXConnectionService({ xConnectionQueries: createXConnectionQueries({ db }), cookieVault, xClient, logger, now });
     const notifications = createNotificationsService({ notificationQueries: createNotificationQueries({ db }), now });
-    // TODO [2026-12-15]: issue 3 — queue the contact refresh job here once server/src/jobs exists.
-    const onHandleChanged = overrides.onHandleChanged ?? (() => {});
+    // Set once the job queue runs; before that (commands, most tests) a handle edit waits for the daily poll.
+    let queueContactRefresh: ((change: HandleChange) => Promise<unknown>) | null = null;
+    const onHandleChanged = overrides.onHandleChanged ?? ((change: HandleChange) => queueContactRefresh?.(change));
     const contacts = createContactsService({
       contactQueries: createContactQueries({ db }),
       now,
@@ -79,6 +82,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       },
     });
     const interactions = createInteractionsService({ interactionQueries: createInteractionQueries({ db }), contacts, notifications, now });
+    const xSync = createXSyncService({ xPort: xClient, xConnection, contacts, interactions, notifications, logger, now });
+    const xSyncRunner = createXSyncRunner({ xSync, interactions, now });
+    let requestSyncRun: ((userId: string) => Promise<unknown>) | null = null;
 
     return {
       config,
@@ -93,12 +99,22 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       contacts,
       interactions,
       notifications,
+      xSync,
+      xSyncRunner,
+      /** "Sync now": queued when the job queue runs, else run here in the background. */
+      async requestSync(userId: string) {
+        await xSyncRunner.markQueued(userId);
+        if (requestSyncRun) return void (await requestSyncRun(userId));
+        void xSyncRunner.run(userId).catch((error: Error) => logger.error({ userId, err: { type: error.name, message: error.message } }, 'x sync run failed'));
+      },
       /** Starts the job queue and its workers and schedules (the server does; commands and most tests don't). */
       async startJobs() {
         const boss = await createBoss({ database, logger });
         // first in the list, so the queue stops before the database it runs on closes
         releases.unshift(() => boss.stop({ graceful: true, timeout: 5_000 }));
-        await registerJobs({ boss, logger, xConnection });
+        const jobs = await registerJobs({ boss, logger, xConnection, xSync, xSyncRunner });
+        queueContactRefresh = jobs.refreshContact;
+        requestSyncRun = jobs.requestRun;
         return boss;
       },
       async close() {

@@ -4,14 +4,21 @@
 import type { Logger } from '../lib/logger.ts';
 import type { XConnectionService } from '../modules/x-connection/x-connection.service.ts';
 import { registerXConnectionJobs } from '../modules/x-connection/x-connection.jobs.ts';
+import { registerXSyncJobs } from '../modules/x-sync/x-sync.jobs.ts';
+import type { XSyncRunner } from '../modules/x-sync/x-sync.runner.ts';
+import type { XSyncService } from '../modules/x-sync/x-sync.service.ts';
 import type { Boss } from './boss.ts';
 
 export interface JobDeps {
   boss: Boss;
   logger: Logger;
   xConnection: XConnectionService;
+  xSync: XSyncService;
+  xSyncRunner: XSyncRunner;
 }
 
-export async function registerJobs(deps: JobDeps): Promise<void> {
+/** Registers every queue, schedule and worker; returns how other modules hand work to the queue. */
+export async function registerJobs(deps: JobDeps) {
   await registerXConnectionJobs(deps);
+  return registerXSyncJobs(deps);
 }

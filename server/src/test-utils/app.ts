@@ -13,12 +13,17 @@ export const testOrigin = 'http://perch.test';
 /** An X stand-in for unit tests of the server's own rules; the real bird code is tested against test/fake-x. */
 export function scriptedXClient(answer: (pair: XCookiePair) => XCheckResult) {
   const calls: XCookiePair[] = [];
+  const unscripted = (): never => {
+    throw new Error('scriptedXClient only answers verifyCookies; sync tests use createXClient against test/fake-x');
+  };
   return {
     calls,
     verifyCookies: async (pair: XCookiePair) => {
       calls.push(pair);
       return answer(pair);
     },
+    healthCheck: unscripted,
+    forAccount: unscripted,
   };
 }
 

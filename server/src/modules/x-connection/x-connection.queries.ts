@@ -29,6 +29,11 @@ export function createXConnectionQueries({ db }: { db: Db }) {
         .returning();
       return row ?? null;
     },
+    connected: () => db.select({ userId: xConnections.userId }).from(xConnections).where(and(eq(xConnections.state, 'connected'), isNotNull(xConnections.cookiesJwe))),
+    async updateState(userId: string, set: Partial<typeof xConnections.$inferInsert>) {
+      const [row] = await db.update(xConnections).set(set).where(eq(xConnections.userId, userId)).returning();
+      return row ?? null;
+    },
     /** Connections whose stored pair should be asked about again: X was down, or its rate limit has passed. */
     dueForRecheck(now: Date, unavailableBefore: Date) {
       return db

@@ -160,6 +160,26 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xCli
       return verify(userId, await cookieVault.open(existing.cookiesJwe), existing.cookiesFingerprint);
     },
 
+    /**
+     * The stored pair and account, for the syncs. Null when there is nothing to use: no cookies, expired or
+     * signed out. `gatedUntil` is set while X's rate limit for this account holds.
+     */
+    async cookiesForSync(userId: string) {
+      const row = await xConnectionQueries.find(userId);
+      if (!row?.cookiesJwe || !row.handle || !row.xUserId || row.state === 'expired' || row.state === 'signed_out') return null;
+      const gatedUntil = row.state === 'rate_limited' && row.retryAt && row.retryAt > now() ? row.retryAt : null;
+      return { pair: await cookieVault.open(row.cookiesJwe), handle: row.handle, xUserId: row.xUserId, gatedUntil };
+    },
+
+    connectedUserIds: async () => (await xConnectionQueries.connected()).map((r) => r.userId),
+
+    /** A sync hit an answer from X about the whole account (auth, rate limit, outage): the connection shows it. */
+    async recordSyncFailure(userId: string, failure: Exclude<XCheckResult, { ok: true }>) {
+      const update = stateFromCheck(failure, now());
+      const row = await xConnectionQueries.updateState(userId, { ...update, updatedAt: now() });
+      return emitState(row, userId);
+    },
+
     /** Re-asks X about connections that failed for X's reasons; returns how many were checked. */
     async recheckDue(): Promise<number> {
       const due = await xConnectionQueries.dueForRecheck(now(), new Date(now().getTime() - unavailableRecheckMs));

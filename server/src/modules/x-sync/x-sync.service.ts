@@ -1,0 +1,169 @@
+/**
+ * The cookie-based syncs: mentions, the user's own replies, and contacts' bios, turned into CRM data.
+ * A failure is one structured log line, at most one notification per error class per day, zero results, and
+ * cursors left where they were; an answer about the whole account (auth, rate limit, outage) also shows on
+ * the connection. Nothing here throws for X's reasons.
+ */
+import type { Logger } from '../../lib/logger.ts';
+import type { ContactsService } from '../contacts/contacts.service.ts';
+import type { InteractionsService } from '../interactions/interactions.service.ts';
+import { dailyKey, type NotificationsService } from '../notifications/notifications.service.ts';
+import type { XFailure } from '../x-client/classify-failure.ts';
+import type { XPort, XSession, XTweet } from '../x-client/x-types.ts';
+import type { XConnectionService } from '../x-connection/x-connection.service.ts';
+
+export type SyncName = 'mentions' | 'replies' | 'bios';
+
+export type SyncOutcome =
+  | { sync: SyncName; ok: true; imported: number; unknown?: number; contactsDone?: number; contactsTotal?: number }
+  | { sync: SyncName; ok: false; skipped: 'not_connected' | 'rate_limited'; retryAt?: string }
+  | { sync: SyncName; ok: false; errorClass: XFailure['kind']; imported: 0 };
+
+export interface XSyncDeps {
+  xPort: XPort;
+  xConnection: XConnectionService;
+  contacts: ContactsService;
+  interactions: InteractionsService;
+  notifications: NotificationsService;
+  logger: Logger;
+  now: () => Date;
+}
+
+export type XSyncService = ReturnType<typeof createXSyncService>;
+
+const syncLabels: Record<SyncName, string> = { mentions: 'mention', replies: 'reply', bios: 'bio' };
+
+const failureSentence = (failure: XFailure) => {
+  switch (failure.kind) {
+    case 'auth':
+      return 'X no longer accepts your cookies; open x.com and click Refresh in the Perch extension.';
+    case 'rate_limited':
+      return `X asked Perch to wait until ${failure.retryAt.toISOString().slice(11, 16)} UTC; it resumes by itself.`;
+    case 'unavailable':
+      return failure.reason === 'x_changed'
+        ? 'X changed its API; Perch needs an update. Your cookies are fine.'
+        : 'X is not answering right now; Perch tries again by itself.';
+    default:
+      return 'X could not find the account.';
+  }
+};
+
+const oldestFirst = (tweets: XTweet[]) => [...tweets].reverse();
+const occurredAt = (tweet: XTweet, fallback: Date) => tweet.createdAt ?? fallback;
+const tweetUrl = (tweet: XTweet) => `https://x.com/${tweet.authorHandle}/status/${tweet.id}`;
+
+export function createXSyncService({ xPort, xConnection, contacts, interactions, notifications, logger, now }: XSyncDeps) {
+  const log = logger.child({ provider: 'x', module: 'x-sync' });
+
+  async function fail(userId: string, sync: SyncName, failure: XFailure): Promise<SyncOutcome> {
+    log.warn(
+      { userId, sync, errorClass: failure.kind, ...(failure.kind === 'unavailable' ? { reason: failure.reason } : {}), ...(failure.kind === 'rate_limited' ? { retryAt: failure.retryAt.toISOString() } : {}) },
+      'x sync failed',
+    );
+    if (failure.kind === 'auth' || failure.kind === 'rate_limited' || failure.kind === 'unavailable') {
+      await xConnection.recordSyncFailure(userId, failure);
+    }
+    const errorClass = failure.kind === 'unavailable' ? `unavailable:${failure.reason}` : failure.kind;
+    await notifications.notify(userId, {
+      kind: 'sync_failed',
+      title: `X ${syncLabels[sync]} sync unavailable — ${failureSentence(failure)}`,
+      dedupeKey: dailyKey(`sync_failed:${errorClass}`, now()),
+    });
+    return { sync, ok: false, errorClass: failure.kind, imported: 0 };
+  }
+
+  /** The account's session, or why there is none (not connected, or X's rate-limit gate is closed). */
+  async function open(userId: string, sync: SyncName): Promise<{ session: XSession; handle: string; xUserId: string } | SyncOutcome> {
+    const stored = await xConnection.cookiesForSync(userId);
+    if (!stored) return { sync, ok: false, skipped: 'not_connected' };
+    if (stored.gatedUntil) return { sync, ok: false, skipped: 'rate_limited', retryAt: stored.gatedUntil.toISOString() };
+    return { session: xPort.forAccount(stored.pair), handle: stored.handle, xUserId: stored.xUserId };
+  }
+
+  /** Puts one tweet on its contact's timeline, or keeps it with the unknown authors. */
+  async function importTweet(userId: string, tweet: XTweet, kind: 'mention_in' | 'reply_out', peer: { xUserId: string | null; handle: string | null; name: string }) {
+    const contact = await contacts.findByXUserIdOrHandle(userId, peer.xUserId, peer.handle);
+    const item = {
+      kind,
+      direction: kind === 'mention_in' ? ('inbound' as const) : ('outbound' as const),
+      xId: tweet.id,
+      occurredAt: occurredAt(tweet, now()),
+      text: tweet.text,
+      data: { url: tweetUrl(tweet) },
+    };
+    if (contact) return { known: true, inserted: (await interactions.record(userId, { contactId: contact.id, ...item })).inserted };
+    if (!peer.xUserId || !peer.handle) return { known: false, inserted: false };
+    return { known: false, inserted: (await interactions.recordUnknown(userId, { ...item, xUserId: peer.xUserId, xHandle: peer.handle, name: peer.name })).inserted };
+  }
+
+  return {
+    async syncMentions(userId: string): Promise<SyncOutcome> {
+      const opened = await open(userId, 'mentions');
+      if ('sync' in opened) return opened;
+      const cursor = (await interactions.syncState(userId))?.mentionsCursor ?? null;
+      const result = await opened.session.mentions(opened.handle, { sinceId: cursor });
+      if (!result.ok) return fail(userId, 'mentions', result);
+      let imported = 0;
+      let unknown = 0;
+      for (const tweet of oldestFirst(result.value.tweets)) {
+        if (tweet.authorId === opened.xUserId) continue; // the user mentioning themselves
+        const r = await importTweet(userId, tweet, 'mention_in', { xUserId: tweet.authorId, handle: tweet.authorHandle, name: tweet.authorName });
+        if (r.inserted) r.known ? imported++ : unknown++;
+      }
+      // only after the rows are committed, so a crash in between re-imports (idempotently) rather than skips
+      if (result.value.newestId) await interactions.advanceCursor(userId, 'mentions', result.value.newestId);
+      log.info({ userId, sync: 'mentions', imported, unknown, complete: result.value.complete }, 'x sync done');
+      return { sync: 'mentions', ok: true, imported, unknown };
+    },
+
+    async syncReplies(userId: string): Promise<SyncOutcome> {
+      const opened = await open(userId, 'replies');
+      if ('sync' in opened) return opened;
+      const cursor = (await interactions.syncState(userId))?.repliesCursor ?? null;
+      const result = await opened.session.ownReplies(opened.xUserId, { sinceId: cursor });
+      if (!result.ok) return fail(userId, 'replies', result);
+      let imported = 0;
+      let unknown = 0;
+      for (const tweet of oldestFirst(result.value.tweets)) {
+        if (!tweet.inReplyToStatusId || tweet.inReplyToUserId === opened.xUserId) continue; // threads with oneself
+        const r = await importTweet(userId, tweet, 'reply_out', { xUserId: tweet.inReplyToUserId, handle: tweet.inReplyToHandle, name: tweet.inReplyToHandle ?? '' });
+        if (r.inserted) r.known ? imported++ : unknown++;
+      }
+      if (result.value.newestId) await interactions.advanceCursor(userId, 'replies', result.value.newestId);
+      log.info({ userId, sync: 'replies', imported, unknown, complete: result.value.complete }, 'x sync done');
+      return { sync: 'replies', ok: true, imported, unknown };
+    },
+
+    /**
+     * Every contact with a handle: fetch the profile, store the first bio silently, record a change.
+     * `onProgress` is called after each contact. One contact that is gone or suspended skips only that contact.
+     */
+    async syncBios(userId: string, options: { contactIds?: string[]; onProgress?: (done: number, total: number) => Promise<void> | void } = {}): Promise<SyncOutcome> {
+      const opened = await open(userId, 'bios');
+      if ('sync' in opened) return opened;
+      const all = (await contacts.list(userId)).filter((c) => c.xHandle && (!options.contactIds || options.contactIds.includes(c.id)));
+      let imported = 0;
+      let done = 0;
+      for (const contact of all) {
+        const result = await opened.session.profileByHandle(contact.xHandle!);
+        if (!result.ok) {
+          if (result.kind === 'not_found' || result.kind === 'suspended') {
+            log.info({ userId, sync: 'bios', contactId: contact.id, errorClass: result.kind }, 'x profile unavailable for one contact');
+          } else {
+            return fail(userId, 'bios', result);
+          }
+        } else {
+          const profile = result.value;
+          const update = await contacts.updateProfileFromX(contact.id, { xUserId: profile.userId, bio: profile.bio, avatarUrl: profile.avatarUrl, name: profile.name });
+          if (update?.bioChanged) {
+            await interactions.recordBioChange(userId, { contactId: contact.id, contactName: update.contact.name, oldBio: update.oldBio ?? '', newBio: update.newBio, at: now() });
+            imported++;
+          }
+        }
+        await options.onProgress?.(++done, all.length);
+      }
+      log.info({ userId, sync: 'bios', contacts: all.length, changed: imported }, 'x sync done');
+      return { sync: 'bios', ok: true, imported, contactsDone: done, contactsTotal: all.length };
+    },
+  };
+}
