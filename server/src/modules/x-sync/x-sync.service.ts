@@ -9,7 +9,7 @@ import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
 import { dailyKey, type NotificationsService } from '../notifications/notifications.service.ts';
 import type { XFailure } from '../x-client/classify-failure.ts';
-import type { XPort, XSession, XTweet } from '../x-client/x-types.ts';
+import type { XPort, XResult, XSession, XTweet, XTweetBatch } from '../x-client/x-types.ts';
 import type { XConnectionService } from '../x-connection/x-connection.service.ts';
 
 export type SyncName = 'mentions' | 'replies' | 'bios';
@@ -30,6 +30,20 @@ export interface XSyncDeps {
 }
 
 export type XSyncService = ReturnType<typeof createXSyncService>;
+
+interface Peer {
+  xUserId: string | null;
+  handle: string | null;
+  name: string;
+}
+
+interface TweetSync {
+  sync: 'mentions' | 'replies';
+  kind: 'mention_in' | 'reply_out';
+  fetch(session: XSession, account: { handle: string; xUserId: string }, sinceId: string | null): Promise<XResult<XTweetBatch>>;
+  /** Whom the tweet is an interaction with, or null to skip it. */
+  peerOf(tweet: XTweet, account: { xUserId: string }): Peer | null;
+}
 
 const syncLabels: Record<SyncName, string> = { mentions: 'mention', replies: 'reply', bios: 'bio' };
 
@@ -81,7 +95,7 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
   }
 
   /** Puts one tweet on its contact's timeline, or keeps it with the unknown authors. */
-  async function importTweet(userId: string, tweet: XTweet, kind: 'mention_in' | 'reply_out', peer: { xUserId: string | null; handle: string | null; name: string }) {
+  async function importTweet(userId: string, tweet: XTweet, kind: TweetSync['kind'], peer: Peer) {
     const contact = await contacts.findByXUserIdOrHandle(userId, peer.xUserId, peer.handle);
     const item = {
       kind,
@@ -96,43 +110,49 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
     return { known: false, inserted: (await interactions.recordUnknown(userId, { ...item, xUserId: peer.xUserId, xHandle: peer.handle, name: peer.name })).inserted };
   }
 
-  return {
-    async syncMentions(userId: string): Promise<SyncOutcome> {
-      const opened = await open(userId, 'mentions');
-      if ('sync' in opened) return opened;
-      const cursor = (await interactions.syncState(userId))?.mentionsCursor ?? null;
-      const result = await opened.session.mentions(opened.handle, { sinceId: cursor });
-      if (!result.ok) return fail(userId, 'mentions', result);
-      let imported = 0;
-      let unknown = 0;
-      for (const tweet of oldestFirst(result.value.tweets)) {
-        if (tweet.authorId === opened.xUserId) continue; // the user mentioning themselves
-        const r = await importTweet(userId, tweet, 'mention_in', { xUserId: tweet.authorId, handle: tweet.authorHandle, name: tweet.authorName });
-        if (r.inserted) r.known ? imported++ : unknown++;
-      }
-      // only after the rows are committed, so a crash in between re-imports (idempotently) rather than skips
-      if (result.value.newestId) await interactions.advanceCursor(userId, 'mentions', result.value.newestId);
-      log.info({ userId, sync: 'mentions', imported, unknown, complete: result.value.complete }, 'x sync done');
-      return { sync: 'mentions', ok: true, imported, unknown };
-    },
+  /** Mentions and replies: fetch past the stored cursor, import oldest first, then advance the cursor. */
+  async function syncTweets(userId: string, spec: TweetSync): Promise<SyncOutcome> {
+    const opened = await open(userId, spec.sync);
+    if ('sync' in opened) return opened;
+    const state = await interactions.syncState(userId);
+    const cursor = (spec.sync === 'mentions' ? state?.mentionsCursor : state?.repliesCursor) ?? null;
+    const result = await spec.fetch(opened.session, opened, cursor);
+    if (!result.ok) return fail(userId, spec.sync, result);
+    let imported = 0;
+    let unknown = 0;
+    for (const tweet of oldestFirst(result.value.tweets)) {
+      const peer = spec.peerOf(tweet, opened);
+      if (!peer) continue;
+      const r = await importTweet(userId, tweet, spec.kind, peer);
+      if (r.inserted) r.known ? imported++ : unknown++;
+    }
+    // only after the rows are committed, so a crash in between re-imports (idempotently) rather than skips
+    if (result.value.newestId) await interactions.advanceCursor(userId, spec.sync, result.value.newestId);
+    log.info({ userId, sync: spec.sync, imported, unknown, complete: result.value.complete }, 'x sync done');
+    return { sync: spec.sync, ok: true, imported, unknown };
+  }
 
-    async syncReplies(userId: string): Promise<SyncOutcome> {
-      const opened = await open(userId, 'replies');
-      if ('sync' in opened) return opened;
-      const cursor = (await interactions.syncState(userId))?.repliesCursor ?? null;
-      const result = await opened.session.ownReplies(opened.xUserId, { sinceId: cursor });
-      if (!result.ok) return fail(userId, 'replies', result);
-      let imported = 0;
-      let unknown = 0;
-      for (const tweet of oldestFirst(result.value.tweets)) {
-        if (!tweet.inReplyToStatusId || tweet.inReplyToUserId === opened.xUserId) continue; // threads with oneself
-        const r = await importTweet(userId, tweet, 'reply_out', { xUserId: tweet.inReplyToUserId, handle: tweet.inReplyToHandle, name: tweet.inReplyToHandle ?? '' });
-        if (r.inserted) r.known ? imported++ : unknown++;
-      }
-      if (result.value.newestId) await interactions.advanceCursor(userId, 'replies', result.value.newestId);
-      log.info({ userId, sync: 'replies', imported, unknown, complete: result.value.complete }, 'x sync done');
-      return { sync: 'replies', ok: true, imported, unknown };
-    },
+  return {
+    syncMentions: (userId: string) =>
+      syncTweets(userId, {
+        sync: 'mentions',
+        kind: 'mention_in',
+        fetch: (session, account, sinceId) => session.mentions(account.handle, { sinceId }),
+        // the user mentioning themselves is not an interaction with anyone
+        peerOf: (tweet, account) => (tweet.authorId === account.xUserId ? null : { xUserId: tweet.authorId, handle: tweet.authorHandle, name: tweet.authorName }),
+      }),
+
+    syncReplies: (userId: string) =>
+      syncTweets(userId, {
+        sync: 'replies',
+        kind: 'reply_out',
+        fetch: (session, account, sinceId) => session.ownReplies(account.xUserId, { sinceId }),
+        // a thread with oneself is not a reply to anyone
+        peerOf: (tweet, account) =>
+          !tweet.inReplyToStatusId || tweet.inReplyToUserId === account.xUserId
+            ? null
+            : { xUserId: tweet.inReplyToUserId, handle: tweet.inReplyToHandle, name: tweet.inReplyToHandle ?? '' },
+      }),
 
     /**
      * Every contact with a handle: fetch the profile, store the first bio silently, record a change.
