@@ -1,6 +1,6 @@
 /**
  * What every CRM page shares: Sign out, the unread badge (#unread-count), dates in the reader's own locale,
- * and a form helper. Browser module, imported by contacts.js, contact.js and notifications.js.
+ * and a form helper. Browser module, imported by settings.js, contacts.js, contact.js and notifications.js.
  */
 import { ApiError, api } from './api.js';
 import { $, busy, failure, formatDate, say } from './ui.js';

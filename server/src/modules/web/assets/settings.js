@@ -2,10 +2,12 @@
  * The settings page: the X row (polled every 3 s so it follows the extension), Connect X, Pair by hand, the
  * devices table and Sign out. Words come from the server's describeConnection() table in #perch-config.
  */
-import { ApiError, api, request, sentence } from './api.js';
+import { api, request, sentence } from './api.js';
 import { describeStatus } from './connection-words.js';
 import { createDevicesTable } from './devices.js';
 import { canMessageExtensions, sendToExtension } from './extension.js';
+// The header (Sign out, local times) behaves the same on every signed-in page.
+import './header.js';
 import { $, busy, failure, formatDate, formatRelative, say } from './ui.js';
 
 const config = JSON.parse($('perch-config').textContent);
@@ -200,18 +202,6 @@ async function disconnect() {
   });
 }
 
-async function signOut() {
-  await busy($('sign-out'), 'Signing out…', async () => {
-    try {
-      await api('POST', '/api/v1/auth/sign-out');
-      location.assign('/sign-in');
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return location.assign('/sign-in');
-      say('page-message', `Perch could not sign you out. ${failure(error)}`, { tone: 'error' });
-    }
-  });
-}
-
 // ---- wiring ---------------------------------------------------------------------------------------------
 
 const devices = createDevicesTable({
@@ -243,6 +233,5 @@ $('check-x').addEventListener('click', () => void checkNow());
 $('disconnect-x').addEventListener('click', () => void disconnect());
 $('show-code').addEventListener('click', () => void showCode());
 $('hide-code').addEventListener('click', hidePairing);
-$('sign-out').addEventListener('click', () => void signOut());
 
 void poll();
