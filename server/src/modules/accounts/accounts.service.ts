@@ -1,12 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Credentials } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
+import { sha256 } from '../../lib/ids.ts';
 import type { AccountQueries } from './accounts.queries.ts';
 import { hashPassword, verifyPassword } from './password-hash.ts';
 
 export const sessionLifetimeMs = 30 * 24 * 3600_000;
-
-export const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 export interface AccountsDeps {
   accountQueries: AccountQueries;

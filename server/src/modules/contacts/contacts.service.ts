@@ -1,13 +1,11 @@
 import type { Contact, CreateContact, UpdateContact } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
+import { isUuid } from '../../lib/ids.ts';
 import type { ContactQueries, ContactRow } from './contacts.queries.ts';
 
 export type ContactsService = ReturnType<typeof createContactsService>;
 export type { ContactRow };
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids from URLs are checked before they reach PostgreSQL, which would reject a malformed uuid with a 500. */
-export const isUuid = (id: string) => uuidPattern.test(id);
 
 /** A contact whose handle was set or changed; its profile (id, bio, avatar) should be fetched from X at once. */
 export interface HandleChange {

@@ -1,14 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { pairingCodeAlphabet, type Device } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
+import { isUuid, sha256 } from '../../lib/ids.ts';
 import type { DeviceTokens } from '../secrets/device-tokens.ts';
-import { sha256 } from '../accounts/accounts.service.ts';
 import type { DeviceQueries } from './devices.queries.ts';
 
 export const pairingCodeLifetimeMs = 5 * 60_000;
 // A busy device reports every few seconds; recording each use would write on every push.
 const lastUsedResolutionMs = 60_000;
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type DevicesService = ReturnType<typeof createDevicesService>;
 
@@ -62,7 +61,7 @@ export function createDevicesService({ deviceQueries, deviceTokens, now }: { dev
     listDevices: async (userId: string) => (await deviceQueries.listDevices(userId)).map(toDevice),
 
     async revokeDevice(userId: string, deviceId: string) {
-      if (!uuidPattern.test(deviceId) || !(await deviceQueries.revokeDevice(deviceId, userId, now()))) {
+      if (!isUuid(deviceId) || !(await deviceQueries.revokeDevice(deviceId, userId, now()))) {
         throw new ProblemError(404, 'device.not_found', 'Device not found', 'No active device with this id belongs to you.');
       }
     },

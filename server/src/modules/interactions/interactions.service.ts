@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Interaction, InteractionDirection, InteractionKind, UnknownAuthor } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
+import { sha256 } from '../../lib/ids.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import type { CursorName, InteractionQueries, InteractionRow } from './interactions.queries.ts';
@@ -77,7 +77,7 @@ export function createInteractionsService({ interactionQueries, contacts, notifi
      * the interaction's id is derived from the change itself, and the notification is keyed by it.
      */
     async recordBioChange(userId: string, change: { contactId: string; contactName: string; oldBio: string; newBio: string; at: Date }) {
-      const digest = createHash('sha256').update(`${change.oldBio}\u0000${change.newBio}`).digest('base64url').slice(0, 16);
+      const digest = sha256(`${change.oldBio}\u0000${change.newBio}`).slice(0, 16);
       const xId = `bio:${change.at.getTime()}:${digest}`;
       const result = await record(userId, {
         contactId: change.contactId,

@@ -1,6 +1,6 @@
 import type { Notification } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
-import { isUuid } from '../contacts/contacts.service.ts';
+import { isUuid } from '../../lib/ids.ts';
 import type { NotificationQueries, NotificationRow } from './notifications.queries.ts';
 
 export type NotificationsService = ReturnType<typeof createNotificationsService>;

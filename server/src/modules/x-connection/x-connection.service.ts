@@ -96,7 +96,7 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xCli
       if (!unchanged) {
         await xConnectionQueries.upsert({
           userId,
-          state: existing?.state === 'connected' ? 'connected' : (existing?.state ?? 'not_connected'),
+          state: existing?.state ?? 'not_connected', // until X has answered about the new pair
           handle: existing?.handle ?? null,
           xUserId: existing?.xUserId ?? null,
           cookiesJwe: await cookieVault.seal(pair),
