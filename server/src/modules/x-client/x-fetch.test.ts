@@ -25,8 +25,14 @@ describe('rewriteXUrl', () => {
     }
   });
 
+  it('sends X’s image host (profile avatars) to xOrigin', () => {
+    expect(rewriteXUrl(new URL('https://pbs.twimg.com/profile_images/42/a_normal.jpg'), origins)?.href).toBe(
+      'http://127.0.0.1:4010/profile_images/42/a_normal.jpg',
+    );
+  });
+
   it('knows no other host, and no plain http', () => {
-    for (const url of ['https://abs.twimg.com/x.js', 'https://x.com.evil.test/', 'https://evilx.com/', 'http://x.com/']) {
+    for (const url of ['https://abs.twimg.com/x.js', 'https://x.com.evil.test/', 'https://evilx.com/', 'http://x.com/', 'http://pbs.twimg.com/a.jpg', 'https://pbs.twimg.com.evil.test/a.jpg', 'https://video.twimg.com/a.mp4']) {
       expect(rewriteXUrl(new URL(url), origins)).toBeNull();
     }
   });

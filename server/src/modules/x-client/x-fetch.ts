@@ -1,8 +1,8 @@
 /**
- * The only door from Perch to X. It sends X's hosts to the configured origins (real X in
- * production, the fake in tests), refuses every other host, and keeps a record of each exchange:
- * bird only hands back the last error *string*, which cannot tell an expired cookie from a
- * rotated query id, so failures are classified from this record instead.
+ * The only door from Perch to X. It sends X's hosts (and its image host, pbs.twimg.com) to the
+ * configured origins (real X in production, the fake in tests), refuses every other host, and
+ * keeps a record of each exchange: bird only hands back the last error *string*, which cannot tell
+ * an expired cookie from a rotated query id, so failures are classified from this record instead.
  */
 
 export type XFetchFailure = 'timeout' | 'network' | 'refused';
@@ -37,6 +37,9 @@ export interface XFetchOptions {
 
 const webHosts = new Set(['x.com', 'www.x.com', 'twitter.com', 'www.twitter.com']);
 const apiHosts = new Set(['api.x.com', 'api.twitter.com']);
+// Where X serves profile images. Paths there (/profile_images/…) never clash with the web host's, so an
+// emulator at xOrigin can answer both.
+const mediaHosts = new Set(['pbs.twimg.com']);
 
 /** Where an X URL really goes, or null when it is not an X URL Perch may call. */
 export function rewriteXUrl(
@@ -44,7 +47,7 @@ export function rewriteXUrl(
   { xOrigin, xApiOrigin }: Pick<XFetchOptions, 'xOrigin' | 'xApiOrigin'>,
 ): URL | null {
   if (url.protocol !== 'https:') return null;
-  const origin = webHosts.has(url.hostname) ? xOrigin : apiHosts.has(url.hostname) ? xApiOrigin : null;
+  const origin = webHosts.has(url.hostname) || mediaHosts.has(url.hostname) ? xOrigin : apiHosts.has(url.hostname) ? xApiOrigin : null;
   if (origin === null) return null;
   return new URL(`${origin.replace(/\/+$/, '')}${url.pathname}${url.search}`);
 }
