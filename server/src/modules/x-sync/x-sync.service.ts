@@ -7,10 +7,11 @@
 import type { Logger } from '../../lib/logger.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
-import { dailyKey, type NotificationsService } from '../notifications/notifications.service.ts';
+import type { NotificationsService } from '../notifications/notifications.service.ts';
 import type { XFailure } from '../x-client/classify-failure.ts';
 import type { XPort, XResult, XSession, XTweet, XTweetBatch } from '../x-client/x-types.ts';
 import type { XConnectionService } from '../x-connection/x-connection.service.ts';
+import { createSyncSessions, type OpenedSession } from './x-sync.sessions.ts';
 
 export type SyncName = 'mentions' | 'replies' | 'bios';
 
@@ -47,51 +48,23 @@ interface TweetSync {
 
 const syncLabels: Record<SyncName, string> = { mentions: 'mention', replies: 'reply', bios: 'bio' };
 
-const failureSentence = (failure: XFailure) => {
-  switch (failure.kind) {
-    case 'auth':
-      return 'X no longer accepts your cookies; open x.com and click Refresh in the Perch extension.';
-    case 'rate_limited':
-      return `X asked Perch to wait until ${failure.retryAt.toISOString().slice(11, 16)} UTC; it resumes by itself.`;
-    case 'unavailable':
-      return failure.reason === 'x_changed'
-        ? 'X changed its API; Perch needs an update. Your cookies are fine.'
-        : 'X is not answering right now; Perch tries again by itself.';
-    default:
-      return 'X could not find the account.';
-  }
-};
-
 const oldestFirst = (tweets: XTweet[]) => [...tweets].reverse();
 const occurredAt = (tweet: XTweet, fallback: Date) => tweet.createdAt ?? fallback;
 const tweetUrl = (tweet: XTweet) => `https://x.com/${tweet.authorHandle}/status/${tweet.id}`;
 
 export function createXSyncService({ xPort, xConnection, contacts, interactions, notifications, logger, now }: XSyncDeps) {
   const log = logger.child({ provider: 'x', module: 'x-sync' });
+  const sessions = createSyncSessions({ xPort, xConnection, notifications, logger, now });
 
   async function fail(userId: string, sync: SyncName, failure: XFailure): Promise<SyncOutcome> {
-    log.warn(
-      { userId, sync, errorClass: failure.kind, ...(failure.kind === 'unavailable' ? { reason: failure.reason } : {}), ...(failure.kind === 'rate_limited' ? { retryAt: failure.retryAt.toISOString() } : {}) },
-      'x sync failed',
-    );
-    if (failure.kind === 'auth' || failure.kind === 'rate_limited' || failure.kind === 'unavailable') {
-      await xConnection.recordSyncFailure(userId, failure);
-    }
-    const errorClass = failure.kind === 'unavailable' ? `unavailable:${failure.reason}` : failure.kind;
-    await notifications.notify(userId, {
-      kind: 'sync_failed',
-      title: `X ${syncLabels[sync]} sync unavailable — ${failureSentence(failure)}`,
-      dedupeKey: dailyKey(`sync_failed:${errorClass}`, now()),
-    });
+    await sessions.fail(userId, { sync, label: syncLabels[sync] }, failure);
     return { sync, ok: false, errorClass: failure.kind, imported: 0 };
   }
 
   /** The account's session, or why there is none (not connected, or X's rate-limit gate is closed). */
-  async function open(userId: string, sync: SyncName): Promise<{ session: XSession; handle: string; xUserId: string } | SyncOutcome> {
-    const stored = await xConnection.cookiesForSync(userId);
-    if (!stored) return { sync, ok: false, skipped: 'not_connected' };
-    if (stored.gatedUntil) return { sync, ok: false, skipped: 'rate_limited', retryAt: stored.gatedUntil.toISOString() };
-    return { session: xPort.forAccount(stored.pair), handle: stored.handle, xUserId: stored.xUserId };
+  async function open(userId: string, sync: SyncName): Promise<OpenedSession | SyncOutcome> {
+    const opened = await sessions.open(userId);
+    return 'skipped' in opened ? { sync, ok: false, ...opened } : opened;
   }
 
   /** Puts one tweet on its contact's timeline, or keeps it with the unknown authors. */
