@@ -1,7 +1,6 @@
+import { defaultAvatarUrl } from './images.ts';
 import type { FakeXAccount } from './types.ts';
 
-// X's own default avatar, used when a test account gives none.
-const defaultAvatarUrl = 'https://abs.twimg.com/sticky/default_profile_images/default_profile_normal.png';
 const createdAt = 'Tue Mar 21 20:50:14 +0000 2006';
 
 export interface AccountStore {
@@ -10,30 +9,37 @@ export interface AccountStore {
   /** X handles are case-insensitive. */
   byScreenName(screenName: string): FakeXAccount | undefined;
   byUserId(userId: string): FakeXAccount | undefined;
+  /** The account whose avatar is at this path on pbs.twimg.com. */
+  byAvatarPath(path: string): FakeXAccount | undefined;
 }
 
 export function createAccountStore(): AccountStore {
-  // Indexed three ways: the bench looks up a thousand accounts.
+  // Indexed four ways: the bench looks up a thousand accounts.
   const byId = new Map<string, FakeXAccount>();
   const byToken = new Map<string, FakeXAccount>();
   const byName = new Map<string, FakeXAccount>();
+  const byAvatar = new Map<string, FakeXAccount>();
   return {
     add(account) {
       const previous = byId.get(account.userId);
       if (previous?.authToken !== undefined) byToken.delete(previous.authToken);
       if (previous) byName.delete(previous.screenName.toLowerCase());
+      if (previous) byAvatar.delete(avatarPath(previous));
       const copy = { ...account };
       byId.set(copy.userId, copy);
       byName.set(copy.screenName.toLowerCase(), copy);
       if (copy.authToken !== undefined) byToken.set(copy.authToken, copy);
+      byAvatar.set(avatarPath(copy), copy);
     },
     byAuthToken: (authToken) => (authToken === undefined ? undefined : byToken.get(authToken)),
     byScreenName: (screenName) => byName.get(screenName.toLowerCase()),
     byUserId: (userId) => byId.get(userId),
+    byAvatarPath: (path) => byAvatar.get(path),
   };
 }
 
-const avatarOf = (a: FakeXAccount) => a.avatarUrl ?? defaultAvatarUrl;
+const avatarOf = (a: FakeXAccount) => a.avatarUrl ?? defaultAvatarUrl(a.userId);
+const avatarPath = (a: FakeXAccount) => new URL(avatarOf(a)).pathname;
 
 /**
  * The GraphQL user result as X sends it since 2025: screen_name and name moved to `core`, the

@@ -65,6 +65,34 @@ describe('fake X', () => {
     expect(fakeX.requests.find((r) => r.operation === 'UserByScreenName')).toMatchObject({ method: 'GET', status: 200 });
   });
 
+  it('serves each account’s avatar where its profile says, without cookies and outside the modes', async () => {
+    const result = (await (await get(userByScreenName('perch_test'))).json()).data.user.result;
+    const avatarUrl = new URL(result.avatar.image_url);
+    expect(avatarUrl.href).toBe('https://pbs.twimg.com/profile_images/4242/avatar_normal.png');
+    expect(result.legacy.profile_image_url_https).toBe(avatarUrl.href);
+
+    fakeX.setMode('expired', { afterRequests: 1 });
+    const image = await fetch(`${fakeX.url}${avatarUrl.pathname}`); // no cookies, like a browser on pbs.twimg.com
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    expect(image.headers.get('x-rate-limit-limit')).toBeNull();
+    const png = Buffer.from(await image.arrayBuffer());
+    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(48); // IHDR width
+    const other = Buffer.from(await (await fetch(`${fakeX.url}/profile_images/5/avatar_normal.png`)).arrayBuffer());
+    expect(other.equals(png)).toBe(false);
+    // image requests do not count towards afterRequests
+    expect((await get('/i/api/account/settings.json')).status).toBe(200);
+    expect((await get('/i/api/account/settings.json')).status).toBe(401);
+
+    fakeX.addAccount({ ...account, avatarUrl: 'https://pbs.twimg.com/profile_images/9/new.jpg', avatarImage: { contentType: 'image/jpeg', body: Buffer.from([0xff, 0xd8, 0xff, 0xe0]) } });
+    const jpeg = await fetch(`${fakeX.url}/profile_images/9/new.jpg`);
+    expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
+    expect([...new Uint8Array(await jpeg.arrayBuffer())]).toEqual([0xff, 0xd8, 0xff, 0xe0]);
+    expect((await fetch(`${fakeX.url}/profile_images/4242/avatar_normal.png`)).status).toBe(404); // the old one is gone
+    expect(fakeX.requests.filter((r) => r.path.startsWith('/profile_images/')).map((r) => r.status)).toEqual([200, 200, 200, 404]);
+  });
+
   it('switches modes', async () => {
     const resetAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 120_000);
     fakeX.setMode('rate_limited', { resetAt });

@@ -2,7 +2,8 @@
  * An X (x.com / api.x.com) emulator for offline tests: the endpoints bird calls to find the
  * current user, look up a profile, read a profile's tweets (UserTweets) and search mentions
  * (SearchTimeline "@handle"), paged like X; X's cookie + csrf rules, error bodies and rate-limit
- * headers, and switchable failure modes. Point both PERCH_X_ORIGIN and PERCH_X_API_ORIGIN at `url`.
+ * headers, and switchable failure modes. It also plays X's image host (pbs.twimg.com) and serves the
+ * avatar each profile names. Point both PERCH_X_ORIGIN and PERCH_X_API_ORIGIN at `url`.
  *
  * @example
  * const fakeX = await startFakeX();

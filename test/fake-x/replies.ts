@@ -1,7 +1,7 @@
 /** What a route answers; the server adds the rate-limit headers and writes it. */
 export interface FakeReply {
   status: number;
-  /** A string is sent as is (HTML or text); anything else as JSON. */
+  /** A string or bytes are sent as they are (HTML, text, an image); anything else as JSON. */
   body: unknown;
   contentType?: string;
   headers?: Record<string, string>;

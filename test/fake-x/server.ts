@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAccountStore } from './accounts.ts';
+import { answerImage, isImagePath } from './images.ts';
 import { answer, graphqlOperation, parseCookies, type FakeXState } from './answer.ts';
 import { readVariables } from './graphql.ts';
 import { createRateLimits, defaultRateLimitResetAt } from './rate-limits.ts';
@@ -15,7 +16,9 @@ export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions =
   const accounts = createAccountStore();
   const state: FakeXState = { accounts, tweets: createTweetStore(accounts), mode: 'ok', resetAt: new Date() };
   let delayMs = defaultSlowDelayMs;
-  // The index in `requests` from which state.mode applies; earlier requests are answered normally.
+  // Requests to X itself (not its image host) so far, and from which of them state.mode applies;
+  // earlier ones are answered normally.
+  let xRequests = 0;
   let modeFrom = 0;
   const requests: FakeXRequest[] = [];
   const rateLimits = createRateLimits();
@@ -31,7 +34,8 @@ export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions =
       at: Date.now(),
       variables: graphqlOperation(url.pathname) === null ? {} : readVariables(url),
     };
-    const mode = requests.length >= modeFrom ? state.mode : 'ok';
+    const mode = xRequests >= modeFrom ? state.mode : 'ok';
+    if (!isImagePath(url.pathname)) xRequests++;
     requests.push(entry);
     req.resume(); // bodies are not needed; drain them so the socket stays usable
 
@@ -42,6 +46,12 @@ export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions =
     if (mode === 'slow') await delay(delayMs, req, pendingDelays);
     if (res.destroyed || req.socket.destroyed) return; // the client gave up (or close() ran)
 
+    if (isImagePath(url.pathname)) {
+      const image = answerImage(url.pathname, state.accounts);
+      entry.status = image.status;
+      write(res, image, image.headers ?? {});
+      return;
+    }
     const reply = answer(url, req.headers, state, mode);
     const caller = parseCookies(req.headers.cookie).auth_token ?? 'guest';
     const key = `${caller} ${entry.operation ?? url.pathname}`;
@@ -69,12 +79,13 @@ export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions =
           state.mode = mode;
           state.resetAt = opts.resetAt ?? defaultRateLimitResetAt(Date.now());
           delayMs = opts.delayMs ?? defaultSlowDelayMs;
-          modeFrom = requests.length + (opts.afterRequests ?? 0);
+          modeFrom = xRequests + (opts.afterRequests ?? 0);
         },
         reset() {
           state.mode = 'ok';
           delayMs = defaultSlowDelayMs;
           requests.length = 0;
+          xRequests = 0;
           modeFrom = 0;
           rateLimits.clear();
         },
@@ -90,11 +101,11 @@ export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions =
 }
 
 function write(res: ServerResponse, reply: FakeReply, headers: Record<string, string>) {
-  const isText = typeof reply.body === 'string';
+  const isRaw = typeof reply.body === 'string' || reply.body instanceof Uint8Array;
   const contentType =
-    reply.contentType ?? (isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8');
+    reply.contentType ?? (isRaw ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8');
   res.writeHead(reply.status, { 'content-type': contentType, ...headers });
-  res.end(isText ? reply.body : JSON.stringify(reply.body));
+  res.end(isRaw ? (reply.body as string | Uint8Array) : JSON.stringify(reply.body));
 }
 
 /** Waits, but stops early when the client hangs up or the fake closes, so no timer outlives a test. */

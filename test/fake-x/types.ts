@@ -10,7 +10,10 @@ export interface FakeXAccount {
   screenName: string;
   name: string;
   bio?: string;
+  /** Default https://pbs.twimg.com/profile_images/<userId>/avatar_normal.png, served by the fake. */
   avatarUrl?: string;
+  /** What the fake serves at avatarUrl; default a 48×48 PNG in a colour of the account's own. */
+  avatarImage?: { contentType: string; body: Uint8Array };
   /** A suspended profile answers UserUnavailable on GraphQL and 403 code 63 on users/show. */
   suspended?: boolean;
 }
@@ -31,7 +34,8 @@ export interface FakeXTweet {
 }
 
 /**
- * How the fake misbehaves, for every request until the next setMode or reset:
+ * How the fake misbehaves, for every request until the next setMode or reset (avatars on the image
+ * host, which need no cookies and have no API limits, are only affected by 'unreachable' and 'slow'):
  * - 'expired': 401 {"errors":[{"code":32,"message":"Could not authenticate you."}]}
  * - 'csrf': 403 code 353 "This request requires a matching csrf cookie and header."
  * - 'rate_limited': 429 code 88 with x-rate-limit-reset (opts.resetAt, default now + 15 min)
@@ -39,8 +43,8 @@ export interface FakeXTweet {
  * - 'graphql_404': every /i/api/graphql/* answers 404 like a rotated query id; REST still works
  * - 'unreachable': the socket is destroyed without an answer
  * - 'slow': answers after opts.delayMs (default 5 s)
- * With opts.afterRequests = n the mode starts after n more requests were answered normally (a
- * cookie expiring or a 429 in the middle of a paginated sync).
+ * With opts.afterRequests = n the mode starts after n more requests to X were answered normally (a
+ * cookie expiring or a 429 in the middle of a paginated sync); avatar downloads do not count.
  */
 export type FakeXMode =
   | 'ok'
