@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['fake-x/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: ['fake-x/**/*.test.ts', 'fake-claude/**/*.test.ts', 'e2e/**/*.test.ts'],
     globalSetup: ['e2e/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
