@@ -84,6 +84,18 @@ describe('createXFetch', () => {
     ]);
   });
 
+  it('does not read image bodies (the caller caps their size)', async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({ pull: (c) => void (pulled++ < 100 ? c.enqueue(new Uint8Array(64 * 1024)) : c.close()) }, { highWaterMark: 0 });
+    const { fetch } = recordingFetch(() => new Response(body, { headers: { 'content-type': 'image/png' } }));
+    const xFetch = createXFetch({ ...origins, fetch });
+    const res = await xFetch('https://pbs.twimg.com/profile_images/1/a.png');
+    expect(pulled).toBeLessThanOrEqual(1);
+    expect(res.bodyUsed).toBe(false);
+    expect(xFetch.exchanges).toMatchObject([{ target: 'https://pbs.twimg.com/profile_images/1/a.png', status: 200, errorCodes: [], failure: null }]);
+    await res.body!.cancel();
+  });
+
   it('tells a timeout from a network failure', async () => {
     const failing = (error: Error) => (async () => { throw error; }) as unknown as typeof globalThis.fetch;
     const timeout = createXFetch({ ...origins, fetch: failing(new DOMException('timed out', 'TimeoutError')) });

@@ -87,6 +87,8 @@ export function createXFetch({ xOrigin, xApiOrigin, fetch = globalThis.fetch }: 
     }
     exchange.status = response.status;
     exchange.rateLimitReset = readRateLimitReset(response.headers);
+    // An image carries no X error; reading a copy would also take in a body its caller may refuse for its size.
+    if (/^image\//i.test(response.headers.get('content-type') ?? '')) return response;
     try {
       Object.assign(exchange, await readErrors(response));
     } catch (error) {

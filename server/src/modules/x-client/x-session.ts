@@ -7,6 +7,7 @@ import type { XCookiePair } from '@perch/shared';
 import { BirdClient, type BirdPage } from './bird-client.ts';
 import { classifyFailure, unreadable, type XFailure } from './classify-failure.ts';
 import { createXFetch } from './x-fetch.ts';
+import { fetchXImage } from './x-image.ts';
 import { isNewer, readProfileAnswer, readTimelineAnswer, toXTweet } from './x-read.ts';
 import type { XResult, XSession, XSinceOptions, XTweet, XTweetBatch } from './x-types.ts';
 
@@ -129,6 +130,9 @@ export function createXSession(options: XSessionOptions): XSession {
         const replies = result.value.tweets.filter((t) => t.inReplyToStatusId !== null && t.authorId === userId);
         return { ok: true, value: { ...result.value, tweets: replies } };
       }),
+
+    // Not through bird: the image host needs no cookies, and sending them there would hand them to another host.
+    image: (url) => fetchXImage(url, { xFetch: createXFetch({ xOrigin, xApiOrigin, fetch }), timeoutMs }),
   };
 }
 

@@ -4,8 +4,10 @@
  */
 import type { XCookiePair } from '@perch/shared';
 import type { XFailure } from './classify-failure.ts';
+import type { XImage } from './x-image.ts';
 
 export type { XFailure, XUnavailableReason } from './classify-failure.ts';
+export type { XImage } from './x-image.ts';
 
 /** Every call answers with a value or a classified failure; none throws, none carries a cookie. */
 export type XResult<T> = { ok: true; value: T } | XFailure;
@@ -69,6 +71,8 @@ export interface XSession {
   mentions(handle: string, options?: XSinceOptions): Promise<XResult<XTweetBatch>>;
   /** The account's own replies, from its timeline, newest first, stopping at sinceId. */
   ownReplies(userId: string, options?: XSinceOptions): Promise<XResult<XTweetBatch>>;
+  /** An image X serves (a profile's avatarUrl on pbs.twimg.com), sent without cookies; one request. */
+  image(url: string): Promise<XResult<XImage>>;
 }
 
 export interface XPort {
