@@ -55,6 +55,11 @@ export function createContactQueries({ db }: { db: Db }) {
     async deleteAvatar(contactId: string) {
       await db.delete(contactAvatars).where(eq(contactAvatars.contactId, contactId));
     },
+    /** Where the stored copy came from, without reading its bytes. */
+    async findAvatarSource(contactId: string) {
+      const [row] = await db.select({ sourceUrl: contactAvatars.sourceUrl }).from(contactAvatars).where(eq(contactAvatars.contactId, contactId));
+      return row?.sourceUrl ?? null;
+    },
     async findAvatar(userId: string, contactId: string) {
       const [row] = await db.select().from(contactAvatars).where(and(eq(contactAvatars.userId, userId), eq(contactAvatars.contactId, contactId)));
       return row ?? null;

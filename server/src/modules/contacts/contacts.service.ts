@@ -145,6 +145,9 @@ export function createContactsService({ contactQueries, now, onHandleChanged = (
       };
     },
 
+    /** The X address of the avatar Perch holds for a contact, or null: a profile naming another one needs a download. */
+    avatarSource: (contactId: string) => contactQueries.findAvatarSource(contactId),
+
     /** Keeps Perch's copy of a contact's avatar (downloaded by the caller from `sourceUrl`). */
     async storeAvatar(contactId: string, avatar: { contentType: string; bytes: Buffer; sourceUrl: string }) {
       const row = await contactQueries.findById(contactId);

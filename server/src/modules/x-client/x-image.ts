@@ -24,7 +24,8 @@ export async function fetchXImage(url: string, { xFetch, timeoutMs, maxBytes = m
     response = await xFetch(url, { signal, redirect: 'error' });
   } catch {
     const failure = xFetch.exchanges.at(-1)?.failure;
-    if (failure === 'refused') return down('the image is not on an X host');
+    // e.g. X's shared default avatar on abs.twimg.com: not this account's picture, and not a host Perch calls
+    if (failure === 'refused') return { ok: false, kind: 'not_found' };
     return down(failure === 'timeout' ? `X did not send the image within ${timeoutMs / 1000} s` : 'X could not be reached');
   }
   if (response.status === 404 || response.status === 410) {

@@ -71,7 +71,10 @@ export interface XSession {
   mentions(handle: string, options?: XSinceOptions): Promise<XResult<XTweetBatch>>;
   /** The account's own replies, from its timeline, newest first, stopping at sinceId. */
   ownReplies(userId: string, options?: XSinceOptions): Promise<XResult<XTweetBatch>>;
-  /** An image X serves (a profile's avatarUrl on pbs.twimg.com), sent without cookies; one request. */
+  /**
+   * An image X serves (a profile's avatarUrl on pbs.twimg.com), sent without cookies; one request.
+   * not_found also for an address on no X image host (X's shared default avatar): nothing to keep.
+   */
   image(url: string): Promise<XResult<XImage>>;
 }
 

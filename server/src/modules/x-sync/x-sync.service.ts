@@ -16,7 +16,7 @@ import { createSyncSessions, type OpenedSession } from './x-sync.sessions.ts';
 export type SyncName = 'mentions' | 'replies' | 'bios';
 
 export type SyncOutcome =
-  | { sync: SyncName; ok: true; imported: number; unknown?: number; contactsDone?: number; contactsTotal?: number }
+  | { sync: SyncName; ok: true; imported: number; unknown?: number; avatars?: number; contactsDone?: number; contactsTotal?: number }
   | { sync: SyncName; ok: false; skipped: 'not_connected' | 'rate_limited'; retryAt?: string }
   | { sync: SyncName; ok: false; errorClass: XFailure['kind']; imported: 0 };
 
@@ -65,6 +65,22 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
   async function open(userId: string, sync: SyncName): Promise<OpenedSession | SyncOutcome> {
     const opened = await sessions.open(userId);
     return 'skipped' in opened ? { sync, ok: false, ...opened } : opened;
+  }
+
+  /**
+   * Downloads a contact's avatar when the profile names another one than Perch holds (the first time, and after
+   * a change): an unchanged avatar costs no request. A failed download is logged and skipped; it never fails
+   * the bio sync, and the next run tries again.
+   */
+  async function keepAvatar(session: XSession, userId: string, contactId: string, url: string): Promise<boolean> {
+    if ((await contacts.avatarSource(contactId)) === url) return false;
+    const image = await session.image(url);
+    if (!image.ok) {
+      const detail = image.kind === 'unavailable' ? image.detail : image.kind;
+      log[image.kind === 'not_found' ? 'debug' : 'warn']({ userId, sync: 'bios', contactId, avatar: detail }, 'x avatar not downloaded');
+      return false;
+    }
+    return contacts.storeAvatar(contactId, { ...image.value, sourceUrl: url });
   }
 
   /** Puts one tweet on its contact's timeline, or keeps it with the unknown authors. */
@@ -136,6 +152,7 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
       if ('sync' in opened) return opened;
       const all = (await contacts.list(userId)).filter((c) => c.xHandle && (!options.contactIds || options.contactIds.includes(c.id)));
       let imported = 0;
+      let avatars = 0;
       let done = 0;
       for (const contact of all) {
         const result = await opened.session.profileByHandle(contact.xHandle!);
@@ -152,11 +169,13 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
             await interactions.recordBioChange(userId, { contactId: contact.id, contactName: update.contact.name, oldBio: update.oldBio ?? '', newBio: update.newBio, at: now() });
             imported++;
           }
+          if (update && profile.avatarUrl && (await keepAvatar(opened.session, userId, contact.id, profile.avatarUrl))) avatars++;
         }
-        await options.onProgress?.(++done, all.length);
+        done++;
+        await options.onProgress?.(done, all.length);
       }
-      log.info({ userId, sync: 'bios', contacts: all.length, changed: imported }, 'x sync done');
-      return { sync: 'bios', ok: true, imported, contactsDone: done, contactsTotal: all.length };
+      log.info({ userId, sync: 'bios', contacts: all.length, changed: imported, avatars }, 'x sync done');
+      return { sync: 'bios', ok: true, imported, avatars, contactsDone: done, contactsTotal: all.length };
     },
   };
 }

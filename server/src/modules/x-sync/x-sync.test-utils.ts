@@ -1,0 +1,25 @@
+/**
+ * A test app whose user is connected to the fake X through the real bird code, for the sync tests.
+ */
+import { expect } from 'vitest';
+import type { FakeX, FakeXAccount } from '../../../../test/fake-x/index.ts';
+import { createTestApp } from '../../test-utils/app.ts';
+import { createXClient } from '../x-client/x-client.ts';
+
+export type SyncTestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/** `me` must have cookies; the other accounts are X accounts the user's contacts may name. */
+export async function connectedToFakeX(fakeX: FakeX, me: Required<Pick<FakeXAccount, 'authToken' | 'ct0'>> & FakeXAccount, others: FakeXAccount[] = []) {
+  for (const account of [me, ...others]) fakeX.addAccount(account);
+  fakeX.reset();
+  const t = await createTestApp({ overrides: { xClient: createXClient({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 2_000 }) } });
+  const { cookie, user } = await t.signUp();
+  const { deviceToken } = await t.pairDevice(cookie);
+  await t.request('/api/v1/x/cookies', { method: 'PUT', headers: { authorization: `Bearer ${deviceToken}` }, json: { authToken: me.authToken, ct0: me.ct0 } });
+  expect(await t.deps.xConnection.status(user.id)).toMatchObject({ state: 'connected', handle: me.screenName });
+  fakeX.requests.length = 0;
+  return { t, cookie, userId: user.id };
+}
+
+/** What the fake X was asked, by GraphQL operation (or path for REST and images). */
+export const requestsFor = (fakeX: FakeX, what: string) => fakeX.requests.filter((r) => r.operation === what || r.path.startsWith(what));
