@@ -21,17 +21,27 @@ describe('fake Claude', () => {
       expect(res.headers.get('request-id')).toMatch(/^req_/);
       expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: expect.any(String) } });
     }
-    expect(fakeClaude.requests.map((r) => r.apiKeyValid)).toEqual([false, false]);
+    expect(fakeClaude.requests.map((r) => [r.apiKeyHeader, r.apiKeyValid])).toEqual([['x-api-key', false], [null, false]]);
     expect(JSON.stringify(fakeClaude.requests)).not.toContain('sk-ant-wrong');
   });
 
-  it('requires anthropic-version and a model, max_tokens and messages', async () => {
+  it('takes the key as x-api-key or as a bearer token, as Anthropic does since API version 2026-10-21', async () => {
+    const bearer = await post({ authorization: 'Bearer sk-ant-test-key', 'anthropic-version': '2026-10-21' });
+    expect(bearer.status).toBe(200);
+    const wrongBearer = await post({ authorization: 'Bearer sk-ant-other', 'anthropic-version': '2026-10-21' });
+    expect(wrongBearer.status).toBe(401);
+    expect(fakeClaude.requests.map((r) => [r.apiKeyHeader, r.apiKeyValid])).toEqual([['authorization', true], ['authorization', false]]);
+  });
+
+  it('requires anthropic-version and a model, max_tokens and messages; 2026-10-21 refuses temperature', async () => {
     const noVersion = await post({ 'x-api-key': 'sk-ant-test-key' });
     expect(noVersion.status).toBe(400);
     expect(await noVersion.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: 'anthropic-version: header is required' } });
     const noModel = await post(valid, { ...body, model: undefined });
     expect(noModel.status).toBe(400);
     expect((await noModel.json()).error.message).toMatch(/^model/);
+    expect((await post({ ...valid, 'anthropic-version': '2026-10-21' }, { ...body, temperature: 0 })).status).toBe(400);
+    expect((await post(valid, { ...body, temperature: 0 })).status).toBe(200);
   });
 
   it('returns a Messages API answer with the scripted content and records the request', async () => {
@@ -47,7 +57,7 @@ describe('fake Claude', () => {
       usage: { input_tokens: expect.any(Number), output_tokens: expect.any(Number) },
     });
     expect(fakeClaude.requests).toEqual([
-      { method: 'POST', path: '/v1/messages', status: 200, anthropicVersion: '2023-06-01', apiKeyValid: true, body },
+      { method: 'POST', path: '/v1/messages', status: 200, anthropicVersion: '2023-06-01', apiKeyHeader: 'x-api-key', apiKeyValid: true, body },
     ]);
   });
 

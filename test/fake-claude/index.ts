@@ -1,6 +1,6 @@
 /**
  * A Claude (Anthropic Messages API) stand-in for offline tests: POST /v1/messages with Anthropic's header rules
- * (x-api-key, anthropic-version), error bodies and answer shape; the content of each answer is scripted by the
+ * (the key as x-api-key or a bearer token, anthropic-version required), error bodies and answer shape; the content of each answer is scripted by the
  * test, and every request is recorded (without the key). Point the SDK's baseURL at `url`.
  *
  * @example

@@ -34,7 +34,8 @@ export function startFakeClaude({ apiKey = `sk-ant-fake-${randomBytes(16).toStri
       path: url.pathname,
       status: 0,
       anthropicVersion: header(req, 'anthropic-version'),
-      apiKeyValid: header(req, 'x-api-key') === apiKey,
+      apiKeyHeader: header(req, 'x-api-key') ? 'x-api-key' : bearer(req) ? 'authorization' : null,
+      apiKeyValid: (header(req, 'x-api-key') ?? bearer(req)) === apiKey,
       body: body as FakeClaudeRequestBody | null,
     };
     requests.push(entry);
@@ -47,10 +48,10 @@ export function startFakeClaude({ apiKey = `sk-ant-fake-${randomBytes(16).toStri
       reply(status, { type: 'error', error: { type: errorTypes[status] ?? 'invalid_request_error', message }, request_id: requestId() }, headers);
 
     if (req.method !== 'POST' || url.pathname !== '/v1/messages') return error(404, 'Not found');
-    if (!header(req, 'x-api-key')) return error(401, 'x-api-key header is required');
+    if (!entry.apiKeyHeader) return error(401, 'x-api-key header is required');
     if (!entry.apiKeyValid) return error(401, 'invalid x-api-key');
     if (!entry.anthropicVersion) return error(400, 'anthropic-version: header is required');
-    const problem = invalid(body);
+    const problem = invalid(body, entry.anthropicVersion);
     if (problem) return error(400, problem);
     if (failure !== null) {
       return error(failure, failure === 529 ? 'Overloaded' : failure === 500 ? 'Internal server error' : 'Request failed', failure === 429 ? { 'retry-after': '1' } : {});
@@ -108,13 +109,22 @@ export function startFakeClaude({ apiKey = `sk-ant-fake-${randomBytes(16).toStri
 }
 
 /** What Anthropic's API checks first about a Messages request, in the words it uses. */
-function invalid(body: unknown): string | null {
+function invalid(body: unknown, version: string): string | null {
   if (body === null || typeof body !== 'object') return 'The request body is not valid JSON.';
   const b = body as Partial<FakeClaudeRequestBody>;
   if (typeof b.model !== 'string' || b.model === '') return 'model: Field required';
   if (typeof b.max_tokens !== 'number' || !Number.isInteger(b.max_tokens) || b.max_tokens < 1) return 'max_tokens: Field required';
   if (!Array.isArray(b.messages) || b.messages.length === 0) return 'messages: at least one message is required';
+  // API version 2026-10-21 removed the sampling parameters
+  for (const removed of ['temperature', 'top_p', 'top_k']) {
+    if (version >= '2026-10-21' && removed in b) return `${removed}: Extra inputs are not permitted`;
+  }
   return null;
+}
+
+/** Anthropic takes the key as x-api-key or, as its SDKs send it since API version 2026-10-21, a bearer token. */
+function bearer(req: IncomingMessage): string | null {
+  return /^Bearer (.+)$/.exec(header(req, 'authorization') ?? '')?.[1] ?? null;
 }
 
 function header(req: IncomingMessage, name: string): string | null {

@@ -20,6 +20,8 @@ export interface FakeClaudeRequest {
   path: string;
   status: number;
   anthropicVersion: string | null;
+  /** Where the key came: x-api-key, or `authorization: Bearer` (Anthropic's SDKs since API version 2026-10-21). */
+  apiKeyHeader: 'x-api-key' | 'authorization' | null;
   apiKeyValid: boolean;
   /** The parsed JSON body, or null when it was not JSON. */
   body: FakeClaudeRequestBody | null;
@@ -36,7 +38,7 @@ export type FakeClaudeScript = (body: FakeClaudeRequestBody) => FakeClaudeConten
 export interface FakeClaude {
   url: string;
   port: number;
-  /** The only x-api-key it accepts; any other answers 401 authentication_error. */
+  /** The only API key it accepts (as x-api-key or a bearer token); any other answers 401 authentication_error. */
   apiKey: string;
   /** Every request since start or the last reset, oldest first. */
   requests: FakeClaudeRequest[];
