@@ -13,6 +13,7 @@ import { deviceFromBearer } from './modules/devices/devices.middleware.ts';
 import { createContactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { createUnknownAuthorsRoutes } from './modules/interactions/interactions.routes.ts';
 import { createNotificationsRoutes } from './modules/notifications/notifications.routes.ts';
+import { createRecentTweetsRoutes } from './modules/recent-tweets/recent-tweets.routes.ts';
 import { createDevicesRoutes, createPairingCodeRoutes } from './modules/devices/devices.routes.ts';
 import { createWebRoutes } from './modules/web/web.routes.ts';
 import { createXConnectionRoutes } from './modules/x-connection/x-connection.routes.ts';
@@ -38,6 +39,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/x/sync', createXSyncRoutes({ requestSync: deps.requestSync, xSyncRunner: deps.xSyncRunner }));
   app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));
   app.route('/api/v1/contacts', createContactsRoutes({ contacts, interactions }));
+  app.route('/api/v1/contacts', createRecentTweetsRoutes({ recentTweets: deps.recentTweets }));
   app.route('/api/v1/notifications', createNotificationsRoutes({ notifications }));
   app.get('/api/v1/openapi.json', (c) => c.json(createOpenApiDocument(config.publicUrl)));
   app.route('/', createWebRoutes({ contacts, interactions, notifications }) as unknown as Hono<AppEnv>);

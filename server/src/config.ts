@@ -9,6 +9,9 @@ const boolean = z
   .optional()
   .transform((v) => v === 'true' || v === '1');
 
+// Anthropic's small current model: classifying a batch of tweets needs no more.
+export const defaultClaudeModel = 'claude-haiku-5-5';
+
 const origin = z
   .url()
   .transform((u) => new URL(u).origin);
@@ -28,6 +31,10 @@ export const ConfigSchema = z
     PERCH_X_API_ORIGIN: origin.default('https://api.x.com'),
     PERCH_X_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     PERCH_ALLOW_SIGNUP: boolean,
+    // An empty ANTHROPIC_API_KEY= means "no key": the local classifier then does the work.
+    ANTHROPIC_API_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+    ANTHROPIC_BASE_URL: z.url().default('https://api.anthropic.com'),
+    ANTHROPIC_MODEL: z.string().min(1).default(defaultClaudeModel),
     // pnpm runs scripts inside server/; INIT_CWD is where the user typed `pnpm start`, so ./.perch means what they expect.
     INIT_CWD: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -43,6 +50,8 @@ export const ConfigSchema = z
     xApiOrigin: env.PERCH_X_API_ORIGIN,
     xTimeoutMs: env.PERCH_X_TIMEOUT_MS,
     allowSignup: env.PERCH_ALLOW_SIGNUP,
+    /** Claude classifies recent tweets when a key is set; null: the local rules do. */
+    anthropic: env.ANTHROPIC_API_KEY ? { apiKey: env.ANTHROPIC_API_KEY, baseUrl: env.ANTHROPIC_BASE_URL, model: env.ANTHROPIC_MODEL } : null,
     logLevel: env.LOG_LEVEL,
   }));
 

@@ -24,6 +24,10 @@ import { createNotificationsService } from './modules/notifications/notification
 import { createXClient, type XClient } from './modules/x-client/x-client.ts';
 import { createXSyncRunner } from './modules/x-sync/x-sync.runner.ts';
 import { createXSyncService } from './modules/x-sync/x-sync.service.ts';
+import { createSyncSessions } from './modules/x-sync/x-sync.sessions.ts';
+import { createRecentTweetQueries } from './modules/recent-tweets/recent-tweets.queries.ts';
+import { createRecentTweetsService, type SendRecentTweetsJob } from './modules/recent-tweets/recent-tweets.service.ts';
+import { createTweetClassifier, type TweetClassifier } from './modules/recent-tweets/tweet-classifier.ts';
 import { createXConnectionQueries } from './modules/x-connection/x-connection.queries.ts';
 import { createXConnectionService } from './modules/x-connection/x-connection.service.ts';
 
@@ -33,6 +37,8 @@ export interface DepsOverrides {
   keyring?: Keyring;
   xClient?: XClient;
   now?: () => Date;
+  /** Classifies recent tweets; default: Claude with ANTHROPIC_API_KEY, else the local rules. */
+  classifier?: TweetClassifier;
   /** Runs after a contact's handle is set or changed; the job queue hooks its one-contact refresh in here. */
   onHandleChanged?: (change: HandleChange) => void | Promise<void>;
 }
@@ -85,6 +91,20 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     const xSync = createXSyncService({ xPort: xClient, xConnection, contacts, interactions, notifications, logger, now });
     const xSyncRunner = createXSyncRunner({ xSync, interactions, now });
     let requestSyncRun: ((userId: string) => Promise<unknown>) | null = null;
+    let sendRecentTweets: SendRecentTweetsJob | null = null;
+    const recentTweets = createRecentTweetsService({
+      recentTweetQueries: createRecentTweetQueries({ db }),
+      sessions: createSyncSessions({ xPort: xClient, xConnection, notifications, logger, now }),
+      xConnection,
+      contacts,
+      interactions,
+      classifier: overrides.classifier ?? createTweetClassifier({ anthropic: config.anthropic, logger }),
+      logger,
+      now,
+      queue: () => sendRecentTweets,
+    });
+    // fetches running in the background here finish before the database closes
+    releases.unshift(() => recentTweets.idle());
 
     return {
       config,
@@ -101,6 +121,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       notifications,
       xSync,
       xSyncRunner,
+      recentTweets,
       /** "Sync now": queued when the job queue runs, else run here in the background. */
       async requestSync(userId: string) {
         await xSyncRunner.markQueued(userId);
@@ -112,9 +133,10 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
         const boss = await createBoss({ database, logger });
         // first in the list, so the queue stops before the database it runs on closes
         releases.unshift(() => boss.stop({ graceful: true, timeout: 5_000 }));
-        const jobs = await registerJobs({ boss, logger, xConnection, xSync, xSyncRunner });
+        const jobs = await registerJobs({ boss, logger, xConnection, xSync, xSyncRunner, recentTweets });
         queueContactRefresh = jobs.refreshContact;
         requestSyncRun = jobs.requestRun;
+        sendRecentTweets = jobs.sendRecentTweets;
         return boss;
       },
       async close() {
