@@ -1,67 +1,92 @@
 /**
  * One sync run for one user (mentions, replies, bios), with its progress written where the settings row reads
- * it: started, contacts done / total, finished, or the error.
+ * it: queued, started, contacts done / total, finished (with counts), or the error as a plain sentence. It is
+ * stored (x_sync_state.lastResult), so a reload of the page, or another server process, sees the same.
  */
 import type { InteractionsService } from '../interactions/interactions.service.ts';
-import type { SyncOutcome, XSyncService } from './x-sync.service.ts';
+import { syncLabels, type SyncOutcome, type XSyncService } from './x-sync.service.ts';
 
 export interface SyncProgress {
   status: 'queued' | 'running' | 'finished' | 'failed';
+  /** When this run was asked for. */
+  queuedAt?: string | null;
   startedAt: string | null;
   finishedAt: string | null;
   contactsDone: number;
   contactsTotal: number;
   outcomes: SyncOutcome[];
-  /** A plain sentence when the run could not finish. */
+  /** A plain sentence when the run could not do everything (failed, or skipped while X makes Perch wait). */
   error: string | null;
+  /** When X's rate-limit gate opens and the run resumes by itself. */
+  resumesAt?: string | null;
+}
+
+const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
+
+/** Why a run stopped early, for the user; the outcome's own sentence is built from the error class only. */
+function stopSentence(outcome: Exclude<SyncOutcome, { ok: true }>): string {
+  if ('errorClass' in outcome) return `The ${syncLabels[outcome.sync]} sync stopped: ${outcome.message}`;
+  if (outcome.skipped === 'not_connected') return 'X is not connected, so there was nothing to sync.';
+  return `X asked Perch to wait${outcome.retryAt ? ` until ${hhmm(outcome.retryAt)}` : ''}; the sync resumes by itself.`;
 }
 
 export function createXSyncRunner({ xSync, interactions, now }: { xSync: XSyncService; interactions: InteractionsService; now: () => Date }) {
   const save = (userId: string, progress: SyncProgress) => interactions.recordRun(userId, progress as unknown as Record<string, unknown>);
 
-  return {
-    async markQueued(userId: string) {
-      await save(userId, { status: 'queued', startedAt: null, finishedAt: null, contactsDone: 0, contactsTotal: 0, outcomes: [], error: null });
-    },
+  async function progress(userId: string): Promise<SyncProgress | null> {
+    const state = await interactions.syncState(userId);
+    return (state?.lastResult as unknown as SyncProgress | null | undefined) ?? null;
+  }
 
-    async progress(userId: string): Promise<SyncProgress | null> {
-      const state = await interactions.syncState(userId);
-      return (state?.lastResult as unknown as SyncProgress | null | undefined) ?? null;
+  return {
+    progress,
+
+    /**
+     * Shows a run as queued, unless one is queued or running already (asking again then changes nothing, and
+     * its progress stays on screen). Returns whether it marked it.
+     */
+    async markQueued(userId: string): Promise<boolean> {
+      const current = await progress(userId);
+      if (current?.status === 'queued' || current?.status === 'running') return false;
+      await save(userId, { status: 'queued', queuedAt: now().toISOString(), startedAt: null, finishedAt: null, contactsDone: 0, contactsTotal: 0, outcomes: [], error: null, resumesAt: null });
+      return true;
     },
 
     /** Runs the three syncs in order; the first account-wide failure (auth, rate limit, outage) ends the run. */
     async run(userId: string): Promise<SyncProgress> {
-      const progress: SyncProgress = { status: 'running', startedAt: now().toISOString(), finishedAt: null, contactsDone: 0, contactsTotal: 0, outcomes: [], error: null };
-      await save(userId, progress);
+      const current: SyncProgress = { status: 'running', startedAt: now().toISOString(), finishedAt: null, contactsDone: 0, contactsTotal: 0, outcomes: [], error: null, resumesAt: null };
+      await save(userId, current);
       try {
         for (const step of [() => xSync.syncMentions(userId), () => xSync.syncReplies(userId)]) {
           const outcome = await step();
-          progress.outcomes.push(outcome);
+          current.outcomes.push(outcome);
           if (!outcome.ok) break;
         }
-        if (progress.outcomes.every((o) => o.ok)) {
-          const outcomes: SyncOutcome[] = progress.outcomes;
-          outcomes.push(
+        if (!current.outcomes.some((o) => !o.ok)) {
+          current.outcomes.push(
             await xSync.syncBios(userId, {
               onProgress: async (done, total) => {
-                Object.assign(progress, { contactsDone: done, contactsTotal: total });
-                await save(userId, progress);
+                Object.assign(current, { contactsDone: done, contactsTotal: total });
+                await save(userId, current);
               },
             }),
           );
         }
-        const failed = progress.outcomes.find((o) => !o.ok);
-        progress.status = failed && 'errorClass' in failed ? 'failed' : 'finished';
-        if (failed) progress.error = 'errorClass' in failed ? `The ${failed.sync} sync failed (${failed.errorClass}).` : `Skipped: ${failed.skipped.replace('_', ' ')}.`;
+        const stopped = current.outcomes.find((o) => !o.ok);
+        current.status = stopped && 'errorClass' in stopped ? 'failed' : 'finished';
+        if (stopped && !stopped.ok) {
+          current.error = stopSentence(stopped);
+          current.resumesAt = stopped.retryAt ?? null;
+        }
       } catch (error) {
-        progress.status = 'failed';
-        progress.error = 'Perch hit an unexpected error; it is in the server log.';
+        current.status = 'failed';
+        current.error = 'Perch hit an unexpected error; it is in the server log, and Perch tries again by itself.';
         throw error;
       } finally {
-        progress.finishedAt = now().toISOString();
-        await save(userId, progress);
+        current.finishedAt = now().toISOString();
+        await save(userId, current);
       }
-      return progress;
+      return current;
     },
   };
 }

@@ -11,14 +11,16 @@ import type { NotificationsService } from '../notifications/notifications.servic
 import type { XFailure } from '../x-client/classify-failure.ts';
 import type { XPort, XResult, XSession, XTweet, XTweetBatch } from '../x-client/x-types.ts';
 import type { XConnectionService } from '../x-connection/x-connection.service.ts';
-import { createSyncSessions, type OpenedSession } from './x-sync.sessions.ts';
+import { createSyncSessions, failureSentence, type OpenedSession } from './x-sync.sessions.ts';
 
 export type SyncName = 'mentions' | 'replies' | 'bios';
+
+export const syncLabels: Record<SyncName, string> = { mentions: 'mention', replies: 'reply', bios: 'bio' };
 
 export type SyncOutcome =
   | { sync: SyncName; ok: true; imported: number; unknown?: number; avatars?: number; contactsDone?: number; contactsTotal?: number }
   | { sync: SyncName; ok: false; skipped: 'not_connected' | 'rate_limited'; retryAt?: string }
-  | { sync: SyncName; ok: false; errorClass: XFailure['kind']; imported: 0 };
+  | { sync: SyncName; ok: false; errorClass: XFailure['kind']; imported: 0; message: string; retryAt?: string };
 
 export interface XSyncDeps {
   xPort: XPort;
@@ -46,8 +48,6 @@ interface TweetSync {
   peerOf(tweet: XTweet, account: { xUserId: string }): Peer | null;
 }
 
-const syncLabels: Record<SyncName, string> = { mentions: 'mention', replies: 'reply', bios: 'bio' };
-
 const oldestFirst = (tweets: XTweet[]) => [...tweets].reverse();
 const occurredAt = (tweet: XTweet, fallback: Date) => tweet.createdAt ?? fallback;
 const tweetUrl = (tweet: XTweet) => `https://x.com/${tweet.authorHandle}/status/${tweet.id}`;
@@ -58,7 +58,8 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
 
   async function fail(userId: string, sync: SyncName, failure: XFailure): Promise<SyncOutcome> {
     await sessions.fail(userId, { sync, label: syncLabels[sync] }, failure);
-    return { sync, ok: false, errorClass: failure.kind, imported: 0 };
+    const retryAt = failure.kind === 'rate_limited' ? { retryAt: failure.retryAt.toISOString() } : {};
+    return { sync, ok: false, errorClass: failure.kind, imported: 0, message: failureSentence(failure), ...retryAt };
   }
 
   /** The account's session, or why there is none (not connected, or X's rate-limit gate is closed). */
