@@ -15,6 +15,7 @@ const assetTypes: Record<string, string> = {
   'header.js': 'text/javascript; charset=utf-8',
   'contacts.js': 'text/javascript; charset=utf-8',
   'contact.js': 'text/javascript; charset=utf-8',
+  'recent-tweets.js': 'text/javascript; charset=utf-8',
   'notifications.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
   'favicon.svg': 'image/svg+xml',

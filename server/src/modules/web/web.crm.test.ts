@@ -71,7 +71,7 @@ describe('CRM pages', () => {
     expect(text).not.toContain('javascript:');
     const kinds = [...text.matchAll(/class="timeline-item" data-kind="(\w+)"/g)].map((m) => m[1]);
     expect(kinds).toEqual(['event', 'bio_change', 'reply_out', 'mention_in']);
-    expect(text).toContain('Job change (91% sure)');
+    expect(text).toContain('Job change · 91%');
     expect(text).toMatch(/<del>Analyst<\/del> <span aria-label="changed to">→<\/span> <ins>Poet &lt;b&gt;of&lt;\/b&gt; science<\/ins>/);
     expect(text).toContain('href="https://x.com/i/status/1850000000000000001"');
     // the bio change notification shows in the header badge

@@ -6,6 +6,7 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Contact, Interaction, InteractionKind, Notification, UnknownAuthor } from '@perch/shared';
+import { eventLabel } from './assets/recent-tweets.js';
 import { layout, topbar } from './web.pages.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -20,15 +21,6 @@ const kindWords: Record<InteractionKind, { icon: string; label: string }> = {
   dm: { icon: '✉', label: 'Direct message' },
   bio_change: { icon: '✎', label: 'Changed their bio' },
   event: { icon: '★', label: 'Event' },
-};
-
-const eventWords: Record<string, string> = {
-  job_change: 'Job change',
-  fundraising: 'Fundraising',
-  product_launch: 'Product launch',
-  promotion: 'Promotion',
-  milestone: 'Milestone',
-  conference: 'Conference',
 };
 
 /** Server-side fallback text; header.js rewrites every <time> in the reader's own locale and zone. */
@@ -105,11 +97,7 @@ function timelineItem(item: Interaction): Html {
     detail = html`<p class="bio-change"><del>${oldBio || '(empty)'}</del> <span aria-label="changed to">→</span> <ins>${newBio || '(empty)'}</ins></p>`;
   }
   let label = words.label;
-  if (item.kind === 'event') {
-    const eventClass = String(item.data?.eventClass ?? '');
-    const confidence = Number(item.data?.confidence);
-    label = `${eventWords[eventClass] ?? 'Event'}${Number.isFinite(confidence) ? ` (${Math.round(confidence * 100)}% sure)` : ''}`;
-  }
+  if (item.kind === 'event') label = eventLabel(String(item.data?.eventClass ?? ''), Number(item.data?.confidence ?? Number.NaN));
   return html`<li class="timeline-item" data-kind="${item.kind}">
   <span class="kind-icon" aria-hidden="true">${words.icon}</span>
   <div class="item-body">
@@ -131,6 +119,11 @@ export function contactPage(user: PageUser, { contact, timeline }: { contact: Co
   </div>
 </section>
 <p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
+<section id="recent-tweets" class="card" aria-labelledby="recent-heading" aria-busy="true">
+  <h2 id="recent-heading">Recent tweets</h2>
+  <p id="recent-status" class="message" role="status" aria-live="polite">${contact.xHandle ? 'Loading their recent tweets…' : 'Add an X handle to see their recent tweets.'}</p>
+  <ol id="recent-tweet-list" class="timeline" hidden></ol>
+</section>
 <section class="card" aria-labelledby="details-heading">
   <h2 id="details-heading">Details</h2>
   <form id="contact-form" data-contact-id="${contact.id}">
