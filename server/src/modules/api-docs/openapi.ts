@@ -14,6 +14,7 @@ import {
   NotificationList,
   PairingCode,
   Problem,
+  RecentTweets,
   RedeemPairingCode,
   Timeline,
   UnknownAuthorList,
@@ -62,6 +63,7 @@ export function createOpenApiDocument(serverUrl: string) {
         NotificationList: schema(NotificationList),
         UnreadCount: schema(UnreadCount),
         UnknownAuthorList: schema(UnknownAuthorList),
+        RecentTweets: schema(RecentTweets),
         AddedContact: schema(z.object({ contact: Contact, created: z.boolean(), moved: z.number().int() })),
       },
     },
@@ -98,6 +100,14 @@ export function createOpenApiDocument(serverUrl: string) {
       },
       '/contacts/{id}/timeline': { get: { summary: 'The contact’s interactions, newest first', security: session, parameters: contactId, responses: { 200: ok('Timeline', 'Timeline'), 404: problem('No such contact') } } },
       '/contacts/{id}/avatar': { get: { summary: 'Perch’s copy of the contact’s X avatar', security: session, parameters: contactId, responses: { 200: { description: 'The image', content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } }, 404: ok('No avatar stored') } } },
+      '/contacts/{id}/recent-tweets': {
+        get: {
+          summary: 'The contact’s recent tweets and detected events: from a fetch under 12 hours old (fresh), or a fetch is queued (fetching: poll again), failed (message says why), or no_handle',
+          security: session,
+          parameters: contactId,
+          responses: { 200: ok('Recent tweets', 'RecentTweets'), 401: problem('Not signed in'), 404: problem('No such contact') },
+        },
+      },
       '/notifications': {
         get: { summary: 'Your notifications, newest first (?unread=true: only unread ones)', security: session, parameters: [{ name: 'unread', in: 'query', required: false, schema: { type: 'boolean' } }], responses: { 200: ok('Notifications', 'NotificationList'), 401: problem('Not signed in') } },
       },

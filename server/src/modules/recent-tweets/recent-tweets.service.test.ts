@@ -266,6 +266,10 @@ describe('recent tweets on demand', () => {
     expect(await res.json()).toMatchObject({ code: 'contact.not_found' });
     expect((await t.request(`/api/v1/contacts/${contact.id}/recent-tweets`)).status).toBe(401);
     expect(fakeX.requests).toHaveLength(0);
+
+    const doc = (await (await t.request('/api/v1/openapi.json')).json()) as { paths: Record<string, { get?: object }>; components: { schemas: Record<string, { properties?: object }> } };
+    expect(doc.paths['/contacts/{id}/recent-tweets']?.get).toBeDefined();
+    expect(Object.keys(doc.components.schemas.RecentTweets!.properties!)).toEqual(['status', 'fetchedAt', 'tweets', 'events', 'message']);
   });
 
   it('runs the fetch as a pg-boss job when the queue runs', async () => {
