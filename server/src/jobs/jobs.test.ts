@@ -1,18 +1,37 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApp } from '../test-utils/app.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeX, type FakeX } from '../../../test/fake-x/index.ts';
+import { connectedAs, createTestApp, scriptedXClient } from '../test-utils/app.ts';
 import { xConnectionJobs } from '../modules/x-connection/x-connection.jobs.ts';
+import { xSyncJobs } from '../modules/x-sync/x-sync.jobs.ts';
+import { connectedToFakeX } from '../modules/x-sync/x-sync.test-utils.ts';
+import type { Boss } from './boss.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 afterEach(() => t.close());
 
+const poll = { timeout: 20_000, interval: 100 };
+const jobsOf = (boss: Boss, queue: string, userId: string) => boss.findJobs<{ userId: string }>(queue, { key: userId });
+const stateOf = async (boss: Boss, queue: string, id: string) => (await boss.findJobs(queue, { id }))[0]?.state;
+
+/** A user whose cookies the scripted X accepts as @<handle>; the sync runs themselves never reach X. */
+async function connectedUser(email: string, authToken: string) {
+  const { cookie, user } = await t.signUp(email);
+  const { deviceToken } = await t.pairDevice(cookie);
+  await t.request('/api/v1/x/cookies', { method: 'PUT', headers: { authorization: `Bearer ${deviceToken}` }, json: { authToken, ct0: `${authToken}-ct0` } });
+  return user.id;
+}
+const scriptedX = () => scriptedXClient((pair) => connectedAs(pair.authToken, String(1000 + pair.authToken.length)));
+
 describe('job queue', () => {
-  it('starts pg-boss on this database, registers every queue and schedules the recheck', async () => {
+  it('starts pg-boss on this database, registers every queue and schedules the recheck and the daily sync', async () => {
     t = await createTestApp();
     const boss = await t.deps.startJobs();
-    const queues = (await boss.getQueues()).map((q) => q.name);
-    expect(queues).toContain(xConnectionJobs.recheck);
+    const queues = await boss.getQueues();
+    expect(queues.map((q) => q.name)).toEqual(expect.arrayContaining([xConnectionJobs.recheck, ...Object.values(xSyncJobs)]));
+    expect(queues.find((q) => q.name === xSyncJobs.run)).toMatchObject({ policy: 'exclusive', retryLimit: 3, retryBackoff: true });
     const schedules = await boss.getSchedules();
     expect(schedules.map((s) => s.name)).toContain(xConnectionJobs.recheck);
+    expect(schedules.find((s) => s.name === xSyncJobs.daily)).toMatchObject({ cron: '0 6 * * *' });
   });
 
   it('runs the recheck job through the queue, and only one at a time', async () => {
@@ -23,5 +42,102 @@ describe('job queue', () => {
     expect(first).toBeTruthy();
     expect(second).toBeNull(); // exclusive queue: a second one is not queued
     await expect.poll(async () => (await boss.getJobById(xConnectionJobs.recheck, first!))?.state, { timeout: 15_000, interval: 200 }).toBe('completed');
+  });
+});
+
+describe('x-sync jobs', () => {
+  let fakeX: FakeX;
+  beforeAll(async () => {
+    fakeX = await startFakeX();
+  });
+  afterAll(() => fakeX.close());
+
+  it('a run is a per-user singleton: asking again while it is queued or running changes nothing', async () => {
+    const me = { authToken: 'jobsauth0token0a1b2c3d4e5f60718293a4b5c6d', ct0: 'jobsct0value0aaaabbbbccccddddeeeeffff', userId: '9100', screenName: 'perch_jobs', name: 'Jobs' };
+    let userId: string;
+    ({ t, userId } = await connectedToFakeX(fakeX, me));
+    const boss = await t.deps.startJobs();
+    fakeX.setMode('slow', { delayMs: 1_000 }); // each request takes a second: the run stays active a while
+
+    await Promise.all([t.deps.requestSync(userId), t.deps.requestSync(userId)]);
+    const [job] = await jobsOf(boss, xSyncJobs.run, userId);
+    expect(await jobsOf(boss, xSyncJobs.run, userId)).toHaveLength(1);
+    expect((await t.deps.xSyncRunner.progress(userId))?.status).toBe('queued');
+
+    await expect.poll(() => stateOf(boss, xSyncJobs.run, job!.id), poll).toBe('active');
+    await t.deps.requestSync(userId);
+    await t.deps.requestSync(userId);
+    expect(await jobsOf(boss, xSyncJobs.run, userId)).toHaveLength(1);
+    expect((await t.deps.xSyncRunner.progress(userId))?.status).toBe('running'); // not reset to queued
+
+    await expect.poll(() => stateOf(boss, xSyncJobs.run, job!.id), poll).toBe('completed');
+    expect(fakeX.requests.filter((r) => r.operation === 'SearchTimeline')).toHaveLength(1); // one run, not three
+    expect((await t.deps.xSyncRunner.progress(userId))?.status).toBe('finished');
+
+    fakeX.setMode('ok');
+    await t.deps.requestSync(userId); // once it is done, a new one is welcome
+    expect(await jobsOf(boss, xSyncJobs.run, userId)).toHaveLength(2);
+  });
+
+  it('a run turned away by the rate-limit gate comes back at the reset time, without asking X before it', async () => {
+    const me = { authToken: 'gateauth0token0a1b2c3d4e5f60718293a4b5c6d', ct0: 'gatect0value0aaaabbbbccccddddeeeeffff', userId: '9200', screenName: 'perch_gate', name: 'Gate' };
+    let userId: string;
+    ({ t, userId } = await connectedToFakeX(fakeX, me));
+    const boss = await t.deps.startJobs();
+    const resetAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 10 * 60_000);
+    await t.deps.xConnection.recordSyncFailure(userId, { ok: false, kind: 'rate_limited', retryAt: resetAt });
+
+    await t.deps.requestSync(userId);
+    const [run] = await jobsOf(boss, xSyncJobs.run, userId);
+    await expect.poll(() => stateOf(boss, xSyncJobs.run, run!.id), poll).toBe('completed');
+    const [resume] = await jobsOf(boss, xSyncJobs.resume, userId);
+    expect(resume).toMatchObject({ state: 'created', data: { userId } });
+    expect(resume!.startAfter.getTime()).toBe(resetAt.getTime());
+    expect(fakeX.requests).toHaveLength(0);
+    expect(await t.deps.xSyncRunner.progress(userId)).toMatchObject({
+      status: 'finished',
+      resumesAt: resetAt.toISOString(),
+      error: `X asked Perch to wait until ${resetAt.toISOString().slice(11, 16)} UTC; the sync resumes by itself.`,
+    });
+
+    // when the resume comes due it queues the run again (here brought forward; the gate is still closed, so
+    // that run too only sets the next resume)
+    await boss.deleteJob(xSyncJobs.resume, resume!.id);
+    await boss.send(xSyncJobs.resume, { userId }, { singletonKey: userId });
+    await expect.poll(async () => (await jobsOf(boss, xSyncJobs.run, userId)).length, poll).toBe(2);
+    await expect.poll(async () => (await jobsOf(boss, xSyncJobs.resume, userId)).filter((j) => j.state === 'created').length, poll).toBe(1);
+    expect(fakeX.requests).toHaveLength(0);
+  });
+
+  it('retries a run that threw for a reason of Perch’s own, with backoff', async () => {
+    t = await createTestApp({ overrides: { xClient: scriptedX() } }); // forAccount throws: an unexpected error
+    const boss = await t.deps.startJobs();
+    const userId = await connectedUser('owner@example.com', 'retry-token');
+    const started = Date.now();
+    await t.deps.requestSync(userId);
+    const [job] = await jobsOf(boss, xSyncJobs.run, userId);
+    await expect.poll(() => stateOf(boss, xSyncJobs.run, job!.id), poll).toBe('retry');
+    const [retrying] = await jobsOf(boss, xSyncJobs.run, userId);
+    expect(retrying).toMatchObject({ state: 'retry', retryLimit: 3, output: { message: expect.stringContaining('scriptedXClient only answers verifyCookies') } });
+    expect(retrying!.startAfter.getTime()).toBeGreaterThanOrEqual(started + 60_000);
+    expect(await t.deps.xSyncRunner.progress(userId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^Perch hit an unexpected error/) });
+    expect(t.logLines.filter((l) => l.includes('"msg":"x sync run failed"') && l.includes('scriptedXClient only answers verifyCookies'))).toHaveLength(1);
+  });
+
+  it('the daily job queues one run per connected user, and only one however often it fires', async () => {
+    t = await createTestApp({ env: { PERCH_ALLOW_SIGNUP: 'true' }, overrides: { xClient: scriptedX() } });
+    const boss = await t.deps.startJobs();
+    const ann = await connectedUser('ann@example.com', 'ann-token');
+    const ben = await connectedUser('ben@example.com', 'ben-token-longer');
+    const { user: cat } = await t.signUp('cat@example.com'); // never connected X
+
+    for (let fired = 0; fired < 2; fired++) {
+      const daily = await boss.send(xSyncJobs.daily, {});
+      await expect.poll(() => stateOf(boss, xSyncJobs.daily, daily!), poll).toBe('completed');
+    }
+    expect(await jobsOf(boss, xSyncJobs.run, ann)).toHaveLength(1);
+    expect(await jobsOf(boss, xSyncJobs.run, ben)).toHaveLength(1);
+    expect(await jobsOf(boss, xSyncJobs.run, cat.id)).toHaveLength(0);
+    expect((await boss.findJobs(xSyncJobs.run)).map((j) => j.data.userId).sort()).toEqual([ann, ben].sort());
   });
 });

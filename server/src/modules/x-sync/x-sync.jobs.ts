@@ -38,7 +38,11 @@ export async function registerXSyncJobs({ boss, logger, xSync, xSyncRunner, xCon
 
   await boss.work<{ userId: string }>(xSyncJobs.run, async ([job]) => {
     const { userId } = job!.data;
-    const progress = await xSyncRunner.run(userId);
+    const progress = await xSyncRunner.run(userId).catch((error: Error) => {
+      // the progress tells the user it is in the log; pg-boss retries it with backoff
+      logger.error({ module: 'x-sync', userId, jobId: job!.id, err: { type: error.name, message: error.message } }, 'x sync run failed');
+      throw error;
+    });
     // X's gate is closed: come back when it opens rather than asking early. From another queue, since this
     // run is still active and the run queue holds one per user.
     const retryAt = gateOpensAt(progress.outcomes);
