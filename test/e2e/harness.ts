@@ -41,7 +41,8 @@ export function createRunRecord(name: string): RunRecord {
   return { logFile, responses: [] };
 }
 
-export async function startPerch(options: { dataDir: string; port?: number; fakeX: FakeX; record: RunRecord }): Promise<PerchServer> {
+/** `jobs: true` also starts the job queue, as `pnpm start` does (Sync now and handle edits then go through it). */
+export async function startPerch(options: { dataDir: string; port?: number; fakeX: FakeX; record: RunRecord; jobs?: boolean }): Promise<PerchServer> {
   const config = loadConfig({
     PORT: String(options.port ?? 0),
     HOST: '127.0.0.1',
@@ -65,6 +66,7 @@ export async function startPerch(options: { dataDir: string; port?: number; fake
     const s = serve({ fetch, hostname: '127.0.0.1', port: options.port ?? 0 }, () => resolve(s));
   });
   const port = (server.address() as { port: number }).port;
+  if (options.jobs) await deps.startJobs();
   return {
     url: `http://127.0.0.1:${port}`,
     port,

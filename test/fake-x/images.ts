@@ -21,11 +21,19 @@ export function answerImage(path: string, accounts: AccountStore): FakeReply {
   return { status: 200, body: Buffer.from(image.body), contentType: image.contentType, headers: { 'cache-control': 'max-age=604800' } };
 }
 
-/** A colour of the account's own, so two avatars never have the same bytes. */
+/** A colour of the account's own (a hue from its id), so two avatars never look or weigh the same. */
 function colourOf(account: FakeXAccount): [number, number, number] {
   let h = 2166136261;
   for (const ch of account.userId) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-  return [h & 0xff, (h >>> 8) & 0xff, (h >>> 16) & 0xff];
+  const hue = (Math.imul(h, 2654435761) >>> 0) % 360;
+  // hsl(hue 55% 55%) in RGB
+  const [saturation, lightness] = [0.55, 0.55];
+  const a = saturation * Math.min(lightness, 1 - lightness);
+  const channel = (n: number) => {
+    const k = (n + hue / 30) % 12;
+    return Math.round(255 * (lightness - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [channel(0), channel(8), channel(4)];
 }
 
 /** A 48×48 PNG in one colour (X's "_normal" size). */

@@ -117,10 +117,12 @@ ${topbar({ email, current: 'settings', unreadCount })}
           <p id="x-state-title" class="state-title">Loading…</p>
           <p id="x-state-sentence" class="sentence"></p>
           <p class="meta"><span id="x-handle" hidden></span><span id="x-checked-at">Not checked yet</span></p>
+          <p id="x-sync" class="meta sync-status" data-tone="idle" aria-live="polite" hidden></p>
         </div>
       </div>
       <div class="actions">
         <button id="connect-x" type="button" class="primary">Connect X</button>
+        <button id="sync-x" type="button" hidden>Sync now</button>
         <button id="check-x" type="button">Check now</button>
         <a id="x-open" class="button" href="https://x.com/home" target="_blank" rel="noopener noreferrer" hidden>Open x.com</a>
         <button id="disconnect-x" type="button" class="danger">Disconnect</button>

@@ -1,6 +1,7 @@
 /**
- * The settings page: the X row (polled every 3 s so it follows the extension), Connect X, Pair by hand, the
- * devices table and Sign out. Words come from the server's describeConnection() table in #perch-config.
+ * The settings page: the X row (polled every 3 s so it follows the extension), Connect X, Sync now with its
+ * progress, Pair by hand, the devices table and Sign out. Words come from the server's describeConnection()
+ * table in #perch-config.
  */
 import { api, request, sentence } from './api.js';
 import { describeStatus } from './connection-words.js';
@@ -54,6 +55,7 @@ function renderStatus(s) {
     $('check-x').disabled = s.state === 'not_connected';
   }
   if (idle($('disconnect-x'))) $('disconnect-x').disabled = s.state === 'not_connected';
+  $('sync-x').hidden = s.state !== 'connected';
   $('x-open').hidden = !(d.action === 'refresh' || d.action === 'sign_in_to_x');
   $('x-open').textContent = d.action === 'sign_in_to_x' && d.actionLabel ? d.actionLabel : 'Open x.com';
 }
@@ -202,6 +204,101 @@ async function disconnect() {
   });
 }
 
+// ---- Sync now ---------------------------------------------------------------------------------------------
+
+const syncPollMs = 1000;
+let syncVersion = 0;
+let syncTimer = null;
+let syncStarting = false;
+
+const syncBusy = (p) => p?.status === 'queued' || p?.status === 'running';
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+function timeElement(iso) {
+  const time = document.createElement('time');
+  time.dateTime = iso;
+  time.title = formatDate(iso);
+  time.textContent = formatRelative(iso);
+  return time;
+}
+
+/** "3 mentions, 1 reply, 2 bio changes" for what a run brought in, or "nothing new". */
+function syncCounts(p) {
+  const done = Object.fromEntries(p.outcomes.filter((o) => o.ok).map((o) => [o.sync, o]));
+  const counts = [
+    done.mentions && [done.mentions.imported + (done.mentions.unknown ?? 0), 'mention', 'mentions'],
+    done.replies && [done.replies.imported, 'reply', 'replies'],
+    done.bios && [done.bios.imported, 'bio change', 'bio changes'],
+  ].filter(Boolean);
+  if (counts.every(([n]) => n === 0)) return 'nothing new';
+  return counts.map(([n, one, many]) => plural(n, one, many)).join(', ');
+}
+
+/** The sync line under the row: queued, started, contacts done / total, the last result, or why it stopped. */
+function renderSync(p) {
+  const line = $('x-sync');
+  const button = $('sync-x');
+  line.hidden = !p;
+  clearTimeout(syncTimer);
+  if (!p) {
+    if (!syncStarting) button.textContent = 'Sync now';
+    button.disabled = syncStarting;
+    return;
+  }
+  const busy = syncBusy(p);
+  button.disabled = busy || syncStarting;
+  button.setAttribute('aria-busy', String(busy || syncStarting));
+  button.textContent = busy || syncStarting ? 'Syncing…' : 'Sync now';
+  line.dataset.status = p.status;
+  if (p.status === 'queued') {
+    line.dataset.tone = 'idle';
+    line.textContent = 'Sync queued; it starts in a moment.';
+  } else if (p.status === 'running') {
+    line.dataset.tone = 'idle';
+    const bios = p.outcomes.length >= 2;
+    line.replaceChildren(
+      bios && p.contactsTotal > 0
+        ? `Syncing: ${p.contactsDone} / ${p.contactsTotal} contacts done (started `
+        : `Syncing ${bios ? 'contacts' : 'mentions and replies'} (started `,
+      timeElement(p.startedAt),
+      ')…',
+    );
+  } else {
+    const at = p.finishedAt ?? p.startedAt;
+    const result = p.status === 'failed' ? ` failed. ${p.error ?? ''}` : `: ${syncCounts(p)}.${p.error ? ` ${p.error}` : ''}`;
+    line.dataset.tone = p.status === 'failed' ? 'error' : p.error ? 'warn' : 'ok';
+    line.replaceChildren('Last sync ', ...(at ? [timeElement(at)] : []), result);
+  }
+  // while a run is on, follow it closely; the row's own poll picks up the rest
+  if (busy && !document.hidden) syncTimer = setTimeout(() => void refreshSync(), syncPollMs);
+}
+
+async function refreshSync() {
+  const mine = ++syncVersion;
+  try {
+    const { progress } = await api('GET', '/api/v1/x/sync');
+    if (mine === syncVersion) renderSync(progress);
+  } catch {
+    // the status poll says when the server cannot be reached
+  }
+}
+
+async function syncNow() {
+  syncStarting = true;
+  $('sync-x').disabled = true;
+  $('sync-x').textContent = 'Syncing…';
+  try {
+    const { progress } = await api('POST', '/api/v1/x/sync');
+    syncVersion++;
+    syncStarting = false;
+    renderSync(progress);
+  } catch (error) {
+    syncStarting = false;
+    say('x-message', `Perch could not start a sync. ${failure(error)}`, { tone: 'error' });
+    await refreshSync();
+  }
+}
+
 // ---- wiring ---------------------------------------------------------------------------------------------
 
 const devices = createDevicesTable({
@@ -218,7 +315,7 @@ let pollTimer = null;
 
 async function poll() {
   clearTimeout(pollTimer);
-  await Promise.all([refreshStatus(), devices.refresh()]);
+  await Promise.all([refreshStatus(), devices.refresh(), refreshSync()]);
   clearTimeout(pollTimer);
   if (!document.hidden) pollTimer = setTimeout(poll, pollMs);
 }
@@ -230,6 +327,7 @@ document.addEventListener('visibilitychange', () => {
 
 $('connect-x').addEventListener('click', () => void connectX());
 $('check-x').addEventListener('click', () => void checkNow());
+$('sync-x').addEventListener('click', () => void syncNow());
 $('disconnect-x').addEventListener('click', () => void disconnect());
 $('show-code').addEventListener('click', () => void showCode());
 $('hide-code').addEventListener('click', hidePairing);
