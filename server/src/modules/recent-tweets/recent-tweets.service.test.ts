@@ -121,9 +121,11 @@ describe('recent tweets on demand', () => {
   it('two opens at once make one X fetch; another Perch user opening the same account costs no request', async () => {
     await setUp();
     const contact = await addContact('carol');
+    fakeX.setMode('slow', { delayMs: 500 }); // X answers slowly, so the second open comes while the first fetch runs
     const [a, b] = await Promise.all([open(contact.id), open(contact.id)]);
     expect([a.status, b.status]).toEqual(['fetching', 'fetching']);
     await t.deps.recentTweets.idle();
+    fakeX.setMode('ok');
     expect(fakeX.requests.filter((r) => r.operation === 'UserTweets').length).toBeGreaterThan(0);
     const oneFetch = xOperations();
     expect(oneFetch.filter((op) => op === 'UserByScreenName')).toHaveLength(1);
