@@ -35,12 +35,24 @@ export async function openPglite(dataDir: string | null, template?: Blob): Promi
   return { db: db as unknown as Db, kind: 'pglite', queueConnection: { pglite: client }, close: () => client.close() };
 }
 
+// Any fixed number; pg-boss takes its own locks under other keys.
+const migrationLockKey = 7_238_101_301;
+
 export async function openPostgres(url: string): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
   const client = postgres(url, { onnotice: () => {}, max: 10 });
   const db = drizzle(client, { schema, casing: 'snake_case' });
-  await migrate(db, { migrationsFolder });
+  // Two processes starting together on a fresh database would apply the same migrations at once (one fails on a
+  // unique violation); with the lock the second waits, then finds nothing left to do.
+  const lock = await client.reserve();
+  try {
+    await lock`select pg_advisory_lock(${migrationLockKey})`;
+    await migrate(db, { migrationsFolder });
+  } finally {
+    await lock`select pg_advisory_unlock(${migrationLockKey})`.catch(() => {});
+    lock.release();
+  }
   return { db: db as unknown as Db, kind: 'postgres', queueConnection: { url }, close: () => client.end({ timeout: 5 }) };
 }
