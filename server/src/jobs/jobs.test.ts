@@ -138,6 +138,6 @@ describe('x-sync jobs', () => {
     expect(await jobsOf(boss, xSyncJobs.run, ann)).toHaveLength(1);
     expect(await jobsOf(boss, xSyncJobs.run, ben)).toHaveLength(1);
     expect(await jobsOf(boss, xSyncJobs.run, cat.id)).toHaveLength(0);
-    expect((await boss.findJobs(xSyncJobs.run)).map((j) => j.data.userId).sort()).toEqual([ann, ben].sort());
+    expect((await boss.findJobs<{ userId: string }>(xSyncJobs.run)).map((j) => j.data.userId).sort()).toEqual([ann, ben].sort());
   });
 });
