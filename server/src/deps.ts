@@ -124,8 +124,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       recentTweets,
       /** "Sync now": queued when the job queue runs, else run here in the background. */
       async requestSync(userId: string) {
-        await xSyncRunner.markQueued(userId);
         if (requestSyncRun) return void (await requestSyncRun(userId));
+        await xSyncRunner.markQueued(userId);
         void xSyncRunner.run(userId).catch((error: Error) => logger.error({ userId, err: { type: error.name, message: error.message } }, 'x sync run failed'));
       },
       /** Starts the job queue and its workers and schedules (the server does; commands and most tests don't). */
