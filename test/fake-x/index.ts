@@ -15,9 +15,14 @@ export { startFakeX } from './server.ts';
 export type {
   FakeX,
   FakeXAccount,
+  FakeXDm,
+  FakeXDmEvent,
   FakeXMode,
   FakeXModeOptions,
+  FakeXOAuth,
+  FakeXOAuthClient,
   FakeXRequest,
+  FakeXTokenRequest,
   FakeXTweet,
   StartFakeXOptions,
 } from './types.ts';

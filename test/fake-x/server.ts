@@ -71,6 +71,15 @@ export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions =
           delayMs = opts.delayMs ?? defaultSlowDelayMs;
           modeFrom = requests.length + (opts.afterRequests ?? 0);
         },
+        // Stubs until the OAuth and DM endpoints land.
+        oauth: {
+          addClient: () => {},
+          setConsent: () => {},
+          setAccessTokenLifetime: () => {},
+          revokeUser: () => {},
+          tokenRequests: [],
+        },
+        dm: { addEvents: () => {}, setBudget: () => {} },
         reset() {
           state.mode = 'ok';
           delayMs = defaultSlowDelayMs;

@@ -80,9 +80,69 @@ export interface FakeX {
   setMode(mode: FakeXMode, opts?: FakeXModeOptions): void;
   /** Every request since start or the last reset, oldest first. The array is cleared in place. */
   requests: FakeXRequest[];
-  /** Back to mode 'ok', with no requests and fresh rate-limit windows. Accounts and tweets are kept. */
+  /**
+   * Back to mode 'ok', with no requests, fresh rate-limit windows and DM budgets, and no tokenRequests.
+   * Accounts, tweets, OAuth clients, issued tokens and DM events are kept.
+   */
   reset(): void;
+  /** X's OAuth 2.0 (Authorization Code with PKCE) for registered apps. */
+  oauth: FakeXOAuth;
+  /** X API v2 direct-message lookups. */
+  dm: FakeXDm;
   close(): Promise<void>;
+}
+
+/** An app registered in X's developer portal. */
+export interface FakeXOAuthClient {
+  clientId: string;
+  /** Absent: a public client (no Basic auth on the token endpoint). */
+  clientSecret?: string;
+  /** Callback URLs; redirect_uri must equal one exactly. */
+  redirectUris: string[];
+}
+
+/** One token request the fake answered. */
+export interface FakeXTokenRequest {
+  /** 'authorization_code', 'refresh_token', or whatever (possibly '') the client sent. */
+  grantType: string;
+  status: number;
+  at: number;
+}
+
+export interface FakeXOAuth {
+  /** Adds or replaces (by clientId) an app. */
+  addClient(client: FakeXOAuthClient): void;
+  /** Who is signed in at x.com when the authorize page is visited, and whether they approve (default: approve). */
+  setConsent(consent: { userId: string; approve: boolean }): void;
+  /** Access-token lifetime in seconds (default 7200, as X). Applies to tokens issued afterwards. */
+  setAccessTokenLifetime(seconds: number): void;
+  /** Kills every token of a user, as revoking the app in X's settings does. */
+  revokeUser(userId: string): void;
+  /** Token requests answered (POST /2/oauth2/token), oldest first, for assertions like "one refresh reached X". */
+  tokenRequests: FakeXTokenRequest[];
+}
+
+/** A direct-message event. */
+export interface FakeXDmEvent {
+  /** Snowflake-like numeric string; newest = largest (BigInt order). */
+  id: string;
+  /** Default 'MessageCreate'. */
+  eventType?: 'MessageCreate' | 'ParticipantsJoin' | 'ParticipantsLeave';
+  /** An account's userId. */
+  senderId: string;
+  /** The 1:1 peer; the conversation id defaults to `${low}-${high}` of the two ids (BigInt order). */
+  recipientId: string;
+  /** Set for group DMs. */
+  conversationId?: string;
+  text?: string;
+  createdAt?: Date;
+}
+
+export interface FakeXDm {
+  /** Adds or replaces (by id) events. */
+  addEvents(events: FakeXDmEvent[]): void;
+  /** Per-user budget of the DM lookup endpoints (default: X's 15 requests / 15 minutes). */
+  setBudget(budget: { limit: number; windowSeconds: number }): void;
 }
 
 export interface StartFakeXOptions {
