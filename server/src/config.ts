@@ -28,6 +28,10 @@ export const ConfigSchema = z
     PERCH_X_API_ORIGIN: origin.default('https://api.x.com'),
     PERCH_X_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     PERCH_ALLOW_SIGNUP: boolean,
+    // The X app (developer portal) for direct messages over OAuth 2.0; empty counts as unset.
+    X_CLIENT_ID: z.string().trim().optional().transform((v) => v || null),
+    // Absent: a public client (PKCE only); present: a confidential client (Basic auth on the token endpoint).
+    X_CLIENT_SECRET: z.string().trim().optional().transform((v) => v || null),
     // pnpm runs scripts inside server/; INIT_CWD is where the user typed `pnpm start`, so ./.perch means what they expect.
     INIT_CWD: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -43,6 +47,7 @@ export const ConfigSchema = z
     xApiOrigin: env.PERCH_X_API_ORIGIN,
     xTimeoutMs: env.PERCH_X_TIMEOUT_MS,
     allowSignup: env.PERCH_ALLOW_SIGNUP,
+    xApp: { clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET },
     logLevel: env.LOG_LEVEL,
   }));
 
