@@ -8,3 +8,4 @@ export * from './api/x-cookies.ts';
 export * from './api/contacts.ts';
 export * from './api/interactions.ts';
 export * from './api/notifications.ts';
+export * from './api/x-dm.ts';

@@ -4,3 +4,4 @@ export * from '../modules/x-connection/x-connection.table.ts';
 export * from '../modules/contacts/contacts.table.ts';
 export * from '../modules/interactions/interactions.table.ts';
 export * from '../modules/notifications/notifications.table.ts';
+export * from '../modules/x-dm/x-dm.table.ts';

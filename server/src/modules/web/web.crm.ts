@@ -81,13 +81,13 @@ export function contactsPage(user: PageUser, { contacts, authors }: { contacts: 
 </section>
 <section id="unknown-authors" class="card" aria-labelledby="unknown-heading">
   <h2 id="unknown-heading">People who mentioned you</h2>
-  <p class="lede">They mentioned or replied to you on X and are not contacts yet. Adding one moves their mentions onto their timeline.</p>
+  <p class="lede">They mentioned, replied to or messaged you on X and are not contacts yet. Adding one moves all of it onto their timeline.</p>
   ${authors.length === 0
     ? html`<p class="empty">Nobody new yet.</p>`
     : html`<ul class="author-list">${authors.map(
         (a) => html`<li data-x-user-id="${a.xUserId}">
-      <div class="author-text"><span class="contact-name">${a.name}</span> <span class="handle">@${a.xHandle}</span>
-        <span class="meta">${a.itemCount} ${a.itemCount === 1 ? 'mention' : 'mentions'} · last ${time(a.lastOccurredAt)}</span>
+      <div class="author-text"><span class="contact-name">${a.name}</span>${a.xHandle ? html` <span class="handle">@${a.xHandle}</span>` : ''}
+        <span class="meta">${a.itemCount} ${a.itemCount === 1 ? 'mention or message' : 'mentions and messages'} · last ${time(a.lastOccurredAt)}</span>
         ${a.lastText ? html`<span class="quote">${a.lastText}</span>` : ''}</div>
       <button type="button" class="add-author small" data-x-user-id="${a.xUserId}" aria-label="Add ${a.name} as contact">Add as contact</button>
     </li>`,

@@ -1,0 +1,37 @@
+CREATE TABLE "x_dm_connections" (
+	"user_id" uuid PRIMARY KEY NOT NULL,
+	"state" text NOT NULL,
+	"x_user_id" text NOT NULL,
+	"handle" text NOT NULL,
+	"tokens_jwe" text NOT NULL,
+	"scopes" text NOT NULL,
+	"connected_at" timestamp with time zone NOT NULL,
+	"access_expires_at" timestamp with time zone NOT NULL,
+	"refresh_issued_at" timestamp with time zone NOT NULL,
+	"refresh_last_used_at" timestamp with time zone,
+	"expired_at" timestamp with time zone,
+	"twitter_dm_cursor" text,
+	"dm_pass_token" text,
+	"dm_pass_newest_id" text,
+	"dm_budget_limit" integer,
+	"dm_budget_remaining" integer,
+	"dm_budget_reset_at" timestamp with time zone,
+	"dm_budget_reset_guessed" boolean DEFAULT false NOT NULL,
+	"last_sync_at" timestamp with time zone,
+	"last_sync_result" jsonb,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "x_oauth_states" (
+	"state_hash" text PRIMARY KEY NOT NULL,
+	"user_id" uuid NOT NULL,
+	"verifier_jwe" text NOT NULL,
+	"redirect_uri" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "unknown_mentions" ALTER COLUMN "x_handle" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "x_dm_connections" ADD CONSTRAINT "x_dm_connections_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "x_oauth_states" ADD CONSTRAINT "x_oauth_states_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "x_oauth_states_expires_at_index" ON "x_oauth_states" USING btree ("expires_at");
