@@ -1,3 +1,5 @@
+import type { OpenApiValidator, OpenApiViolation } from './openapi.ts';
+
 /**
  * An X account the fake knows. Its cookies are the credentials the fake accepts; an account without
  * cookies (a contact, say) can be looked up but cannot sign in.
@@ -68,6 +70,8 @@ export interface FakeXRequest {
   at: number;
   /** The GraphQL `variables` (screen_name, userId, rawQuery, count, cursor…), {} for REST. */
   variables: Record<string, unknown>;
+  /** The query string (API v2: max_results, pagination_token…), last value per name. */
+  query: Record<string, string>;
 }
 
 export interface FakeX {
@@ -81,14 +85,22 @@ export interface FakeX {
   /** Every request since start or the last reset, oldest first. The array is cleared in place. */
   requests: FakeXRequest[];
   /**
-   * Back to mode 'ok', with no requests, fresh rate-limit windows and DM budgets, and no tokenRequests.
-   * Accounts, tweets, OAuth clients, issued tokens and DM events are kept.
+   * Back to mode 'ok', with no requests, fresh rate-limit windows, X's default DM budget and token
+   * lifetimes, and no tokenRequests. Accounts, tweets, OAuth clients, consent, issued tokens and DM
+   * events are kept. Throws (after clearing them) if answers broke X's OpenAPI document since the
+   * last reset, so the test run fails.
    */
   reset(): void;
   /** X's OAuth 2.0 (Authorization Code with PKCE) for registered apps. */
   oauth: FakeXOAuth;
   /** X API v2 direct-message lookups. */
   dm: FakeXDm;
+  /**
+   * API v2 answers (status, content type, body) that did not match X's OpenAPI document, each also
+   * printed to stderr when sent. reset() throws and close() rejects while any are recorded.
+   */
+  openApiViolations: OpenApiViolation[];
+  /** Stops the server; rejects (after stopping) if any answer broke X's OpenAPI document. */
   close(): Promise<void>;
 }
 
@@ -116,6 +128,8 @@ export interface FakeXOAuth {
   setConsent(consent: { userId: string; approve: boolean }): void;
   /** Access-token lifetime in seconds (default 7200, as X). Applies to tokens issued afterwards. */
   setAccessTokenLifetime(seconds: number): void;
+  /** Authorization-code lifetime in seconds (default 30, as X); 0 makes every new code expired. */
+  setAuthorizationCodeLifetime(seconds: number): void;
   /** Kills every token of a user, as revoking the app in X's settings does. */
   revokeUser(userId: string): void;
   /** Token requests answered (POST /2/oauth2/token), oldest first, for assertions like "one refresh reached X". */
@@ -130,22 +144,34 @@ export interface FakeXDmEvent {
   eventType?: 'MessageCreate' | 'ParticipantsJoin' | 'ParticipantsLeave';
   /** An account's userId. */
   senderId: string;
-  /** The 1:1 peer; the conversation id defaults to `${low}-${high}` of the two ids (BigInt order). */
+  /**
+   * The 1:1 peer; the conversation id defaults to `${low}-${high}` of the two ids (BigInt order). On a
+   * ParticipantsJoin/Leave event, the user who joined or left (its participant_ids).
+   */
   recipientId: string;
-  /** Set for group DMs. */
+  /** Set for group DMs; the group's members are every sender and recipient of its events. */
   conversationId?: string;
   text?: string;
   createdAt?: Date;
 }
 
 export interface FakeXDm {
-  /** Adds or replaces (by id) events. */
+  /**
+   * Adds or replaces (by id) events. A user sees the events of every conversation they sent or
+   * received in; X serves only the last 30 days (createdAt defaults to now).
+   */
   addEvents(events: FakeXDmEvent[]): void;
-  /** Per-user budget of the DM lookup endpoints (default: X's 15 requests / 15 minutes). */
+  /**
+   * Budget of each DM lookup endpoint per user (default: X's 15 requests / 15 minutes). As X counts,
+   * /2/dm_events, /2/dm_conversations/with/:participant_id/dm_events (all participants together) and
+   * /2/dm_conversations/:id/dm_events each have their own. Setting it starts fresh windows.
+   */
   setBudget(budget: { limit: number; windowSeconds: number }): void;
 }
 
 export interface StartFakeXOptions {
   port?: number;
   host?: string;
+  /** Checks every API v2 answer; default: X's document (x-api-v2-openapi.json). For testing the checker. */
+  openApiValidator?: OpenApiValidator;
 }
