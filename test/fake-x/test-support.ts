@@ -1,13 +1,13 @@
 import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
-import type { ITwitterApiClientPlugin, TwitterApiv2Settings } from 'twitter-api-v2';
+import type { IClientSettings, ITwitterApiClientPlugin } from 'twitter-api-v2';
 import type { FakeX } from './types.ts';
 
 /**
  * twitter-api-v2 settings that send every request to the fake: the library hard-codes
  * https://x.com and https://api.x.com, and a plain http.Agent makes its https.request speak HTTP.
  */
-export function twitterApiSettings(fakeX: FakeX): Partial<TwitterApiv2Settings> & { plugins: ITwitterApiClientPlugin[] } {
+export function twitterApiSettings(fakeX: FakeX): Partial<IClientSettings> {
   const toFake = (u: string) => u.replace(/^https:\/\/(api\.|upload\.)?x\.com/, fakeX.url);
   const redirect: ITwitterApiClientPlugin = {
     onBeforeRequestConfig: ({ params }) => {
