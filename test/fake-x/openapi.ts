@@ -42,11 +42,16 @@ interface OpenApiOperation {
 const documentUrl = new URL('./x-api-v2-openapi.json', import.meta.url);
 const documentId = 'https://perch.invalid/x-api-v2-openapi.json';
 
-let xApiDocument: OpenApiDocument | undefined;
-/** X's document with the known deviations below applied. Read once, on first use. */
+let publishedDocument: OpenApiDocument | undefined;
+/** X's document as published. Read once, on first use; callers get their own copy. */
+export function readPublishedXApiDocument(): OpenApiDocument {
+  publishedDocument ??= JSON.parse(readFileSync(documentUrl, 'utf8')) as OpenApiDocument;
+  return structuredClone(publishedDocument);
+}
+
+/** X's document with the known deviations below applied: what the fake is held to. */
 export function loadXApiDocument(): OpenApiDocument {
-  xApiDocument ??= withKnownDeviations(JSON.parse(readFileSync(documentUrl, 'utf8')) as OpenApiDocument);
-  return xApiDocument;
+  return withKnownDeviations(readPublishedXApiDocument());
 }
 
 /**
