@@ -116,6 +116,27 @@ describe('fake X DM lookups', () => {
     expect(expanded.body.includes.users.map((u: { username: string }) => u.username).sort()).toEqual(['alice', 'bob', 'perch_me']);
   });
 
+  it('answers the query Perch sends', async () => {
+    const page = await get(`/2/dm_conversations/with/${alice.userId}/dm_events`, {
+      max_results: '100',
+      event_types: 'MessageCreate',
+      'dm_event.fields': 'id,text,event_type,created_at,dm_conversation_id',
+      expansions: 'sender_id,participant_ids',
+      'user.fields': 'id,name,username',
+    });
+    expect(page.status).toBe(200);
+    expect(page.body.data).toHaveLength(100);
+    expect(page.body.data[0]).toEqual({
+      id: id(249), event_type: 'MessageCreate', text: 'message 249', sender_id: me.userId,
+      dm_conversation_id: `${me.userId}-${alice.userId}`, created_at: expect.any(String),
+    });
+    expect(page.body.includes.users).toEqual([
+      { id: me.userId, name: 'Perch Me', username: 'perch_me' },
+      { id: alice.userId, name: 'Alice', username: 'alice' },
+    ]);
+    expect(page.body.meta).toEqual({ result_count: 100, next_token: expect.stringMatching(/^[0-9A-V]{16,}$/) });
+  });
+
   it('filters event types, serves group conversations and joins with participant_ids', async () => {
     const group = '1900000000000000999';
     fakeX.dm.addEvents([
