@@ -55,30 +55,45 @@ export function answerApiV2(request: ApiV2Request, state: ApiV2State): FakeReply
   }
 
   if (state.mode === 'server_error') return serviceUnavailable();
-  const dm = dmLookupOf(path);
-  const route =
-    path === '/2/users/me'
-      ? { endpoint: path, budget: usersMeBudget, scopes: userScopes }
-      : path === '/2/users'
-        ? { endpoint: path, budget: usersBudget, scopes: userScopes }
-        : dm
-          ? { endpoint: dm.endpoint, budget: state.dmBudget, scopes: dmScopes }
-          : undefined;
+  const route = lookupOf(path, state, now);
   if (!route || method !== 'GET') return pageDoesNotExist();
   if (state.mode === 'rate_limited') {
     const headers = rateLimitHeaders(0, state.resetAt);
     return { ...tooManyRequests(), headers: { ...headers, 'x-rate-limit-limit': String(route.budget.limit) } };
   }
 
+  // As X's gateway does: no budget headers without a valid token; the budget counts requests that
+  // reach it, a 400 for bad parameters included.
   const bearer = state.oauth.bearer(headers.authorization, now);
   if (!bearer) return unauthorized();
   if (route.scopes.some((s) => !bearer.scopes.has(s))) return forbidden();
   const budget = state.budgets.take(`${bearer.userId} ${route.endpoint}`, route.budget, now);
   if (!budget.allowed) return { ...tooManyRequests(), headers: budget.headers };
-  const reply = dm
-    ? answerDmLookup(dm.lookup, url.searchParams, bearer.userId, state, now)
-    : path === '/2/users/me'
-      ? answerUsersMe(url.searchParams, bearer.userId, state.accounts)
-      : answerUsersByIds(url.searchParams, state.accounts);
+  const reply = route.answer(url.searchParams, bearer.userId);
   return { ...reply, headers: { ...budget.headers, ...reply.headers } };
+}
+
+interface Lookup {
+  /** What X counts a budget against: the path template. */
+  endpoint: string;
+  budget: Budget;
+  scopes: string[];
+  answer(query: URLSearchParams, userId: string): FakeReply;
+}
+
+function lookupOf(path: string, state: ApiV2State, now: number): Lookup | undefined {
+  if (path === '/2/users/me') {
+    return { endpoint: path, budget: usersMeBudget, scopes: userScopes, answer: (q, userId) => answerUsersMe(q, userId, state.accounts) };
+  }
+  if (path === '/2/users') {
+    return { endpoint: path, budget: usersBudget, scopes: userScopes, answer: (q) => answerUsersByIds(q, state.accounts) };
+  }
+  const dm = dmLookupOf(path);
+  if (!dm) return undefined;
+  return {
+    endpoint: dm.endpoint,
+    budget: state.dmBudget,
+    scopes: dmScopes,
+    answer: (q, userId) => answerDmLookup(dm.lookup, q, userId, state, now),
+  };
 }

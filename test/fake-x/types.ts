@@ -43,6 +43,9 @@ export interface FakeXTweet {
  * - 'slow': answers after opts.delayMs (default 5 s)
  * With opts.afterRequests = n the mode starts after n more requests were answered normally (a
  * cookie expiring or a 429 in the middle of a paginated sync).
+ * On API v2 and OAuth (/2/…, /i/oauth2/authorize) only these apply: 'server_error' (503; a problem
+ * on API v2), 'rate_limited' (API v2 lookups: X's 429 problem with x-rate-limit-* headers),
+ * 'unreachable' and 'slow'. A dead token is made with oauth.revokeUser or setAccessTokenLifetime(0).
  */
 export type FakeXMode =
   | 'ok'
