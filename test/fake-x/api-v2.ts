@@ -47,7 +47,10 @@ export function answerApiV2(request: ApiV2Request, state: ApiV2State): FakeReply
     return method === 'GET' ? state.oauth.authorize(url, now) : pageDoesNotExist();
   }
   if (path === '/2/oauth2/token' || path === '/2/oauth2/revoke') {
-    if (state.mode === 'server_error') return overCapacity();
+    if (state.mode === 'server_error') {
+      if (path === '/2/oauth2/token') state.oauth.tokenRequests.push({ grantType: params.grant_type ?? '', status: 503, at: now });
+      return overCapacity();
+    }
     if (method !== 'POST') return pageDoesNotExist();
     return path === '/2/oauth2/token'
       ? state.oauth.token(params, headers.authorization, now)

@@ -285,5 +285,6 @@ describe('fake X token endpoint', () => {
     expect((await visit(authorizeLink())).status).toBe(503);
     fakeX.setMode('ok');
     expect((await exchange(code, verifier)).status).toBe(200);
+    expect(fakeX.oauth.tokenRequests.map((r) => [r.grantType, r.status])).toEqual([['authorization_code', 503], ['authorization_code', 200]]);
   });
 });

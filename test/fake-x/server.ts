@@ -48,7 +48,9 @@ export function startFakeX({ port = 0, host = '127.0.0.1', openApiValidator }: S
     requests.push(entry);
     const isV2 = isOAuthOrApiV2(url.pathname);
     // Only the OAuth endpoints read a body; the rest is drained so the socket stays usable.
-    const body = isV2 && req.method === 'POST' ? await readBody(req) : (req.resume(), '');
+    let body = '';
+    if (isV2 && req.method === 'POST') body = await readBody(req);
+    else req.resume();
 
     if (mode === 'unreachable') {
       req.socket.destroy();
