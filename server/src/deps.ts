@@ -26,6 +26,12 @@ import { createXSyncRunner } from './modules/x-sync/x-sync.runner.ts';
 import { createXSyncService } from './modules/x-sync/x-sync.service.ts';
 import { createXConnectionQueries } from './modules/x-connection/x-connection.queries.ts';
 import { createXConnectionService } from './modules/x-connection/x-connection.service.ts';
+import { createSecretVault } from './modules/secrets/secret-vault.ts';
+import { createXApi } from './modules/x-api/x-api.ts';
+import { createXDmQueries } from './modules/x-dm/x-dm.queries.ts';
+import { createXDmService } from './modules/x-dm/x-dm.service.ts';
+import { createXDmSync } from './modules/x-dm/x-dm.sync.ts';
+import { createXDmTokens } from './modules/x-dm/x-dm.tokens.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -86,6 +92,14 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     const xSyncRunner = createXSyncRunner({ xSync, interactions, now });
     let requestSyncRun: ((userId: string) => Promise<unknown>) | null = null;
 
+    const vault = createSecretVault(keyring);
+    const xApi = createXApi({ xOrigin: config.xOrigin, xApiOrigin: config.xApiOrigin, timeoutMs: config.xTimeoutMs, ...config.xApp });
+    const xDmQueries = createXDmQueries({ db });
+    const xDmTokens = createXDmTokens({ xDmQueries, xApi, vault, notifications, logger, now });
+    const xDm = createXDmService({ xDmQueries, xApi, vault, tokens: xDmTokens, cookieAccount: xConnection.status, publicUrl: config.publicUrl, logger, now });
+    const xDmSync = createXDmSync({ xDmQueries, tokens: xDmTokens, xApi, contacts, interactions, notifications, logger, now });
+    let requestDmSyncJob: ((userId: string) => Promise<unknown>) | null = null;
+
     return {
       config,
       logger,
@@ -101,6 +115,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       notifications,
       xSync,
       xSyncRunner,
+      xApi,
+      xDm,
+      xDmTokens,
+      xDmSync,
+      /** "Sync DMs now" and the first sync after connecting: queued when the job queue runs, else run here in the background. */
+      async requestDmSync(userId: string) {
+        await xDmSync.markQueued(userId);
+        if (requestDmSyncJob) return void (await requestDmSyncJob(userId));
+        void xDmSync.syncAll(userId).catch((error: Error) => logger.error({ userId, err: { type: error.name, message: error.message } }, 'x dm sync failed'));
+      },
       /** "Sync now": queued when the job queue runs, else run here in the background. */
       async requestSync(userId: string) {
         await xSyncRunner.markQueued(userId);
@@ -112,9 +136,10 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
         const boss = await createBoss({ database, logger });
         // first in the list, so the queue stops before the database it runs on closes
         releases.unshift(() => boss.stop({ graceful: true, timeout: 5_000 }));
-        const jobs = await registerJobs({ boss, logger, xConnection, xSync, xSyncRunner });
+        const jobs = await registerJobs({ boss, logger, xConnection, xSync, xSyncRunner, xDm, xDmSync, xDmTokens });
         queueContactRefresh = jobs.refreshContact;
         requestSyncRun = jobs.requestRun;
+        requestDmSyncJob = jobs.requestDmSync;
         return boss;
       },
       async close() {

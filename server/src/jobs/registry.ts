@@ -7,6 +7,10 @@ import { registerXConnectionJobs } from '../modules/x-connection/x-connection.jo
 import { registerXSyncJobs } from '../modules/x-sync/x-sync.jobs.ts';
 import type { XSyncRunner } from '../modules/x-sync/x-sync.runner.ts';
 import type { XSyncService } from '../modules/x-sync/x-sync.service.ts';
+import { registerXDmJobs } from '../modules/x-dm/x-dm.jobs.ts';
+import type { XDmService } from '../modules/x-dm/x-dm.service.ts';
+import type { XDmSync } from '../modules/x-dm/x-dm.sync.ts';
+import type { XDmTokens } from '../modules/x-dm/x-dm.tokens.ts';
 import type { Boss } from './boss.ts';
 
 export interface JobDeps {
@@ -15,10 +19,13 @@ export interface JobDeps {
   xConnection: XConnectionService;
   xSync: XSyncService;
   xSyncRunner: XSyncRunner;
+  xDm: XDmService;
+  xDmSync: XDmSync;
+  xDmTokens: XDmTokens;
 }
 
 /** Registers every queue, schedule and worker; returns how other modules hand work to the queue. */
 export async function registerJobs(deps: JobDeps) {
   await registerXConnectionJobs(deps);
-  return registerXSyncJobs(deps);
+  return { ...(await registerXSyncJobs(deps)), ...(await registerXDmJobs(deps)) };
 }

@@ -1,3 +1,13 @@
+CREATE TABLE "x_api_budgets" (
+	"user_id" uuid NOT NULL,
+	"endpoint" text NOT NULL,
+	"limit" integer,
+	"remaining" integer,
+	"reset_at" timestamp with time zone,
+	"reset_guessed" boolean DEFAULT false NOT NULL,
+	CONSTRAINT "x_api_budgets_user_id_endpoint_pk" PRIMARY KEY("user_id","endpoint")
+);
+--> statement-breakpoint
 CREATE TABLE "x_dm_connections" (
 	"user_id" uuid PRIMARY KEY NOT NULL,
 	"state" text NOT NULL,
@@ -13,10 +23,6 @@ CREATE TABLE "x_dm_connections" (
 	"twitter_dm_cursor" text,
 	"dm_pass_token" text,
 	"dm_pass_newest_id" text,
-	"dm_budget_limit" integer,
-	"dm_budget_remaining" integer,
-	"dm_budget_reset_at" timestamp with time zone,
-	"dm_budget_reset_guessed" boolean DEFAULT false NOT NULL,
 	"last_sync_at" timestamp with time zone,
 	"last_sync_result" jsonb,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -32,6 +38,7 @@ CREATE TABLE "x_oauth_states" (
 );
 --> statement-breakpoint
 ALTER TABLE "unknown_mentions" ALTER COLUMN "x_handle" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "x_api_budgets" ADD CONSTRAINT "x_api_budgets_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "x_dm_connections" ADD CONSTRAINT "x_dm_connections_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "x_oauth_states" ADD CONSTRAINT "x_oauth_states_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "x_oauth_states_expires_at_index" ON "x_oauth_states" USING btree ("expires_at");

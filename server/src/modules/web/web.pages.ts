@@ -41,6 +41,17 @@ ${body}
 `;
 }
 
+/** A page that moves on to `to` by itself (a navigation of Perch's own, unlike a redirect from another site's). */
+export function redirectPage(to: string): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${to}"><title>Back to Perch</title>
+<link rel="stylesheet" href="/assets/style.css"></head>
+<body><p class="noscript"><a href="${to}">Back to Perch</a></p></body>
+</html>
+`;
+}
+
 function authPage(mode: 'sign-in' | 'sign-up'): Html {
   const signUp = mode === 'sign-up';
   return layout(

@@ -1,10 +1,10 @@
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { XDmState, XDmSyncResult } from '@perch/shared';
 import { users } from '../accounts/accounts.table.ts';
 
 /**
  * One X direct-message connection per user (OAuth 2.0 with PKCE, X API v2): the encrypted token pair, what it
- * is good for, the DM sync's cursor and resume point, and the user's DM lookup budget at X.
+ * is good for, and the DM sync's cursor and resume point.
  */
 export const xDmConnections = pgTable('x_dm_connections', {
   userId: uuid().primaryKey().references(() => users.id, { onDelete: 'cascade' }),
@@ -26,15 +26,6 @@ export const xDmConnections = pgTable('x_dm_connections', {
   /** A pass that stopped early (budget, outage): X's pagination token to go on from, and the newest id the pass saw. */
   dmPassToken: text(),
   dmPassNewestId: text(),
-  /**
-   * The DM lookup budget, as X's x-rate-limit-* headers last said, with requests Perch has sent since subtracted
-   * in advance: a request is only sent after reserving one here (atomically, so across processes).
-   */
-  dmBudgetLimit: integer(),
-  dmBudgetRemaining: integer(),
-  dmBudgetResetAt: timestamp({ withTimezone: true }),
-  /** Set while dmBudgetResetAt is Perch's guess (a new window no answer has described yet). */
-  dmBudgetResetGuessed: boolean().notNull().default(false),
   lastSyncAt: timestamp({ withTimezone: true }),
   lastSyncResult: jsonb().$type<XDmSyncResult>(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -57,4 +48,24 @@ export const xOauthStates = pgTable(
     expiresAt: timestamp({ withTimezone: true }).notNull(),
   },
   (t) => [index().on(t.expiresAt)],
+);
+
+/**
+ * What is left of a user's request budget at one X API endpoint (X counts 15 DM lookups per 15 minutes per user
+ * and endpoint), as X's x-rate-limit-* headers last said, with requests Perch has sent since subtracted in
+ * advance: a request is only sent after reserving one here, atomically, so across processes too.
+ */
+export const xApiBudgets = pgTable(
+  'x_api_budgets',
+  {
+    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    /** Perch's name for the endpoint, e.g. `dm_events`. */
+    endpoint: text().notNull(),
+    limit: integer(),
+    remaining: integer(),
+    resetAt: timestamp({ withTimezone: true }),
+    /** Set while resetAt is Perch's guess (a new window no answer from X has described yet). */
+    resetGuessed: boolean().notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.endpoint] })],
 );
