@@ -119,7 +119,23 @@ function timelineItem(item: Interaction): Html {
 </li>`;
 }
 
-export function contactPage(user: PageUser, { contact, timeline }: { contact: Contact; timeline: Interaction[] }): Html {
+/** A contact's DMs as threads: one per conversation, the latest conversation first, each oldest message first. */
+function dmThreads(contact: Contact, dms: Interaction[]): Html {
+  const threads = new Map<string, Interaction[]>();
+  for (const dm of dms) {
+    const id = String(dm.data?.dmConversationId ?? '');
+    threads.set(id, [...(threads.get(id) ?? []), dm]); // the timeline comes newest first: so do the threads
+  }
+  return html`${[...threads.values()].map(
+    (messages) => html`<ol class="dm-thread" aria-label="Conversation with ${contact.name}">${[...messages].reverse().map(
+      (m) => html`<li class="dm" data-direction="${m.direction}"><p class="dm-text">${m.text ?? ''}</p><p class="meta">${m.direction === 'outbound' ? 'You' : contact.name} · ${time(m.occurredAt)}</p></li>`,
+    )}</ol>`,
+  )}`;
+}
+
+export function contactPage(user: PageUser, { contact, timeline: all }: { contact: Contact; timeline: Interaction[] }): Html {
+  const dms = all.filter((i) => i.kind === 'dm');
+  const timeline = all.filter((i) => i.kind !== 'dm');
   return page(user, 'contacts', contact.name, 'contact.js', html`<p class="back"><a href="/contacts">← Contacts</a></p>
 <section class="card contact-head" aria-labelledby="contact-heading">
   ${avatar(contact, 'large')}
@@ -147,6 +163,16 @@ export function contactPage(user: PageUser, { contact, timeline }: { contact: Co
     </div>
     <p id="form-error" class="form-error" role="alert" hidden></p>
   </form>
+</section>
+<section class="card" aria-labelledby="dms-heading">
+  <div class="page-head">
+    <h2 id="dms-heading">Direct messages</h2>
+    <button id="sync-contact-dms" type="button" class="small">Sync DMs with X</button>
+  </div>
+  <p id="dm-message" class="message" role="status" aria-live="polite" hidden></p>
+  ${dms.length === 0
+    ? html`<p class="empty">No direct messages yet. Perch reads them once you connect X direct messages in Settings.</p>`
+    : html`<div id="dm-threads">${dmThreads(contact, dms)}</div>`}
 </section>
 <section class="card" aria-labelledby="timeline-heading">
   <h2 id="timeline-heading">Timeline</h2>
