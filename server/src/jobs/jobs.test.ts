@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp } from '../test-utils/app.ts';
 import { xConnectionJobs } from '../modules/x-connection/x-connection.jobs.ts';
+import { xDmJobs } from '../modules/x-dm/x-dm.jobs.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 afterEach(() => t.close());
@@ -11,8 +12,9 @@ describe('job queue', () => {
     const boss = await t.deps.startJobs();
     const queues = (await boss.getQueues()).map((q) => q.name);
     expect(queues).toContain(xConnectionJobs.recheck);
+    expect(queues).toEqual(expect.arrayContaining(Object.values(xDmJobs)));
     const schedules = await boss.getSchedules();
-    expect(schedules.map((s) => s.name)).toContain(xConnectionJobs.recheck);
+    expect(schedules.map((s) => s.name)).toEqual(expect.arrayContaining([xConnectionJobs.recheck, xDmJobs.daily, xDmJobs.refresh]));
   });
 
   it('runs the recheck job through the queue, and only one at a time', async () => {

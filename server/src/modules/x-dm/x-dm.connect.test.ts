@@ -3,7 +3,7 @@
  * X's OAuth 2.0 with PKCE as test/fake-x answers it.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { xDmCallbackSentences, type XDmStatus } from '@perch/shared';
+import { xDmCallbackSentences, XDmStatus } from '@perch/shared';
 import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
 import { connectedAs, scriptedXClient } from '../../test-utils/app.ts';
 import { authorizeAtX, connectDm, createDmTestApp, dmApp, dmCallbackUrl, returnToPerch, type TestApp } from '../../test-utils/x-dm.ts';
@@ -152,6 +152,15 @@ describe('Connect X direct messages', () => {
     const res = await t.request('/api/v1/x-dm/connect', { method: 'POST', headers: { cookie } });
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: 'x_dm.not_configured', detail: expect.stringMatching(/X_CLIENT_ID/) });
+  });
+
+  it('answers the status in the shared schema, and documents every x-dm route', async () => {
+    const { cookie } = await signedIn();
+    await connectDm(t, cookie);
+    expect(XDmStatus.safeParse(await status(cookie)).success).toBe(true);
+    const doc = (await (await t.request('/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+    for (const path of ['/x-dm/status', '/x-dm/connect', '/x-dm/callback', '/x-dm', '/x-dm/sync', '/x-dm/contacts/{contactId}/sync']) expect(doc.paths[path], path).toBeDefined();
+    expect(doc.components.schemas).toHaveProperty('XDmStatus');
   });
 
   it('has one plain sentence for each callback error', () => {
