@@ -41,7 +41,8 @@ export function createRunRecord(name: string): RunRecord {
   return { logFile, responses: [] };
 }
 
-export async function startPerch(options: { dataDir: string; port?: number; fakeX: FakeX; record: RunRecord }): Promise<PerchServer> {
+/** `env`: more settings, e.g. the X app for direct messages (X_CLIENT_ID…). */
+export async function startPerch(options: { dataDir: string; port?: number; fakeX: FakeX; record: RunRecord; env?: Record<string, string> }): Promise<PerchServer> {
   const config = loadConfig({
     PORT: String(options.port ?? 0),
     HOST: '127.0.0.1',
@@ -50,6 +51,7 @@ export async function startPerch(options: { dataDir: string; port?: number; fake
     PERCH_X_API_ORIGIN: options.fakeX.url,
     PERCH_X_TIMEOUT_MS: '3000',
     LOG_LEVEL: 'debug',
+    ...options.env,
   });
   const logger = pino({ level: 'debug' }, pino.destination({ dest: options.record.logFile, append: true, sync: true }));
   const deps = await createDeps(config, { logger });
