@@ -103,14 +103,18 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
     const events = page.events.filter((e) => isAfterCursor(e.id, cursor));
     const peers = events.map((e) => ({ event: e, peerId: peerOf(e, meId) })).filter((p): p is { event: XDmEvent; peerId: string } => p.peerId !== null);
     const users = new Map(page.users);
-    const unresolved = new Set<string>();
-    for (const { peerId } of peers) {
-      if (!users.has(peerId) && !(await contacts.findByXUserIdOrHandle(userId, peerId, null))) unresolved.add(peerId);
+    const peerIds = [...new Set(peers.map((p) => p.peerId))];
+    const unresolved: string[] = [];
+    for (const peerId of peerIds) {
+      if (!users.has(peerId) && !(await contacts.findByXUserIdOrHandle(userId, peerId, null))) unresolved.push(peerId);
     }
-    if (unresolved.size > 0) {
+    if (unresolved.length > 0) {
       const access = await tokens.accessFor(userId);
-      if (access.ok) for (const [id, user] of await lookUpPeers(xApi.forToken(access.accessToken), [...unresolved])) users.set(id, user);
+      if (access.ok) for (const [id, user] of await lookUpPeers(xApi.forToken(access.accessToken), unresolved)) users.set(id, user);
     }
+    // one lookup per person on the page, not per message
+    const contactOf = new Map<string, Awaited<ReturnType<ContactsService['findByXUserIdOrHandle']>>>();
+    for (const peerId of peerIds) contactOf.set(peerId, await contacts.findByXUserIdOrHandle(userId, peerId, users.get(peerId)?.username ?? null));
     for (const { event, peerId } of [...peers].reverse()) {
       const peer = users.get(peerId);
       const item = {
@@ -121,7 +125,7 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
         text: event.text,
         data: { dmConversationId: event.conversationId, senderId: event.senderId },
       };
-      const contact = await contacts.findByXUserIdOrHandle(userId, peerId, peer?.username ?? null);
+      const contact = contactOf.get(peerId);
       if (contact) {
         if ((await interactions.record(userId, { contactId: contact.id, ...item })).inserted) counts.imported++;
       } else if ((await interactions.recordUnknown(userId, { ...item, xUserId: peerId, xHandle: peer?.username ?? null, name: peer?.name ?? '' })).inserted) {
