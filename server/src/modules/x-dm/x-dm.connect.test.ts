@@ -83,6 +83,9 @@ describe('Connect X direct messages', () => {
     expect((await returnToPerch(t, callback, [cookie, stateCookie])).next).toBe('/settings?x_dm_error=authorization_denied');
     expect((await status(cookie)).state).toBe('not_connected');
     expect(tokenGrants()).toEqual([]);
+    const sync = await t.request('/api/v1/x-dm/sync', { method: 'POST', headers: { cookie } });
+    expect(sync.status).toBe(409);
+    expect(await sync.json()).toMatchObject({ code: 'x_dm.not_connected' });
   });
 
   it('a state older than 15 minutes: session_expired, no code exchanged', async () => {

@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../../app-env.ts';
 import { requireUser } from '../accounts/accounts.middleware.ts';
 import { redirectPage } from '../web/web.pages.ts';
+import { xDmProblems } from './x-dm.errors.ts';
 import type { XDmService } from './x-dm.service.ts';
 import { stateLifetimeMs, xDmCallbackPath } from './x-dm.service.ts';
 import type { XDmSync } from './x-dm.sync.ts';
@@ -45,6 +46,7 @@ export function createXDmRoutes({ xDm, xDmSync, requestDmSync, secureCookies }: 
     })
     .delete('/', requireUser, async (c) => c.json(await xDm.disconnect(c.var.user!.id)))
     .post('/sync', requireUser, async (c) => {
+      if ((await xDm.status(c.var.user!.id)).state !== 'connected') throw xDmProblems.notConnected();
       await requestDmSync(c.var.user!.id);
       return c.json(await xDm.status(c.var.user!.id), 202);
     })
