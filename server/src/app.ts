@@ -18,6 +18,7 @@ import { createDevicesRoutes, createPairingCodeRoutes } from './modules/devices/
 import { createWebRoutes } from './modules/web/web.routes.ts';
 import { createXConnectionRoutes } from './modules/x-connection/x-connection.routes.ts';
 import { createXSyncRoutes } from './modules/x-sync/x-sync.routes.ts';
+import { createXDmRoutes } from './modules/x-dm/x-dm.routes.ts';
 
 export function createApp(deps: Deps) {
   const { config, accounts, devices, xConnection, contacts, interactions, notifications, logger } = deps;
@@ -38,6 +39,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/x/unknown-authors', createUnknownAuthorsRoutes({ interactions }));
   app.route('/api/v1/x/sync', createXSyncRoutes({ requestSync: deps.requestSync, xSyncRunner: deps.xSyncRunner }));
   app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));
+  app.route('/api/v1/x-dm', createXDmRoutes({ xDm: deps.xDm, xDmSync: deps.xDmSync, requestDmSync: deps.requestDmSync, secureCookies: config.publicUrl.startsWith('https:') }));
   app.route('/api/v1/contacts', createContactsRoutes({ contacts, interactions }));
   app.route('/api/v1/contacts', createRecentTweetsRoutes({ recentTweets: deps.recentTweets }));
   app.route('/api/v1/notifications', createNotificationsRoutes({ notifications }));

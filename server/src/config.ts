@@ -35,6 +35,10 @@ export const ConfigSchema = z
     ANTHROPIC_API_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
     ANTHROPIC_BASE_URL: z.url().default('https://api.anthropic.com'),
     ANTHROPIC_MODEL: z.string().min(1).default(defaultClaudeModel),
+    // The X app (developer portal) for direct messages over OAuth 2.0; empty counts as unset.
+    X_CLIENT_ID: z.string().trim().optional().transform((v) => v || null),
+    // Absent: a public client (PKCE only); present: a confidential client (Basic auth on the token endpoint).
+    X_CLIENT_SECRET: z.string().trim().optional().transform((v) => v || null),
     // pnpm runs scripts inside server/; INIT_CWD is where the user typed `pnpm start`, so ./.perch means what they expect.
     INIT_CWD: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -52,6 +56,7 @@ export const ConfigSchema = z
     allowSignup: env.PERCH_ALLOW_SIGNUP,
     /** Claude classifies recent tweets when a key is set; null: the local rules do. */
     anthropic: env.ANTHROPIC_API_KEY ? { apiKey: env.ANTHROPIC_API_KEY, baseUrl: env.ANTHROPIC_BASE_URL, model: env.ANTHROPIC_MODEL } : null,
+    xApp: { clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET },
     logLevel: env.LOG_LEVEL,
   }));
 

@@ -30,6 +30,12 @@ import { createRecentTweetsService, type SendRecentTweetsJob } from './modules/r
 import { createTweetClassifier, type TweetClassifier } from './modules/recent-tweets/tweet-classifier.ts';
 import { createXConnectionQueries } from './modules/x-connection/x-connection.queries.ts';
 import { createXConnectionService } from './modules/x-connection/x-connection.service.ts';
+import { createSecretVault } from './modules/secrets/secret-vault.ts';
+import { createXApi } from './modules/x-api/x-api.ts';
+import { createXDmQueries } from './modules/x-dm/x-dm.queries.ts';
+import { createXDmService } from './modules/x-dm/x-dm.service.ts';
+import { createXDmSync } from './modules/x-dm/x-dm.sync.ts';
+import { createXDmTokens } from './modules/x-dm/x-dm.tokens.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -106,6 +112,14 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     // fetches running in the background here finish before the database closes
     releases.unshift(() => recentTweets.idle());
 
+    const vault = createSecretVault(keyring);
+    const xApi = createXApi({ xOrigin: config.xOrigin, xApiOrigin: config.xApiOrigin, timeoutMs: config.xTimeoutMs, ...config.xApp });
+    const xDmQueries = createXDmQueries({ db });
+    const xDmTokens = createXDmTokens({ xDmQueries, xApi, vault, notifications, logger, now });
+    const xDm = createXDmService({ xDmQueries, xApi, vault, tokens: xDmTokens, cookieAccount: xConnection.status, publicUrl: config.publicUrl, logger, now });
+    const xDmSync = createXDmSync({ xDmQueries, tokens: xDmTokens, xApi, contacts, interactions, notifications, logger, now });
+    let requestDmSyncJob: ((userId: string) => Promise<unknown>) | null = null;
+
     return {
       config,
       logger,
@@ -122,6 +136,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xSync,
       xSyncRunner,
       recentTweets,
+      xApi,
+      xDm,
+      xDmTokens,
+      xDmSync,
+      /** "Sync DMs now" and the first sync after connecting: queued when the job queue runs, else run here in the background. */
+      async requestDmSync(userId: string) {
+        await xDmSync.markQueued(userId);
+        if (requestDmSyncJob) return void (await requestDmSyncJob(userId));
+        void xDmSync.syncAll(userId).catch((error: Error) => logger.error({ userId, err: { type: error.name, message: error.message } }, 'x dm sync failed'));
+      },
       /** "Sync now": queued when the job queue runs, else run here in the background. */
       async requestSync(userId: string) {
         if (requestSyncRun) return void (await requestSyncRun(userId));
@@ -133,10 +157,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
         const boss = await createBoss({ database, logger });
         // first in the list, so the queue stops before the database it runs on closes
         releases.unshift(() => boss.stop({ graceful: true, timeout: 5_000 }));
-        const jobs = await registerJobs({ boss, logger, xConnection, xSync, xSyncRunner, recentTweets });
+        const jobs = await registerJobs({ boss, logger, xConnection, xSync, xSyncRunner, recentTweets, xDm, xDmSync, xDmTokens });
         queueContactRefresh = jobs.refreshContact;
         requestSyncRun = jobs.requestRun;
         sendRecentTweets = jobs.sendRecentTweets;
+        requestDmSyncJob = jobs.requestDmSync;
         return boss;
       },
       async close() {

@@ -66,6 +66,8 @@ async function keysCommand(command: string) {
   try {
     const { rekeyed, total } = await deps.xConnection.rekeyAll();
     console.log(`Re-encrypted ${rekeyed} of ${total} stored cookie pairs under key ${deps.keyring.currentKid}.`);
+    const tokens = await deps.xDmTokens.rekeyAll();
+    console.log(`Re-encrypted ${tokens.rekeyed} of ${tokens.total} stored X API token pairs under key ${deps.keyring.currentKid}.`);
   } finally {
     await deps.close();
   }

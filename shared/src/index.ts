@@ -9,3 +9,4 @@ export * from './api/contacts.ts';
 export * from './api/interactions.ts';
 export * from './api/notifications.ts';
 export * from './api/recent-tweets.ts';
+export * from './api/x-dm.ts';

@@ -41,8 +41,11 @@ export function createRunRecord(name: string): RunRecord {
   return { logFile, responses: [] };
 }
 
-/** `jobs: true` also starts the job queue, as `pnpm start` does (Sync now and handle edits then go through it). */
-export async function startPerch(options: { dataDir: string; port?: number; fakeX: FakeX; record: RunRecord; jobs?: boolean }): Promise<PerchServer> {
+/**
+ * `jobs: true` also starts the job queue, as `pnpm start` does (Sync now and handle edits then go through it).
+ * `env`: more settings, e.g. the X app for direct messages (X_CLIENT_ID…).
+ */
+export async function startPerch(options: { dataDir: string; port?: number; fakeX: FakeX; record: RunRecord; jobs?: boolean; env?: Record<string, string> }): Promise<PerchServer> {
   const config = loadConfig({
     PORT: String(options.port ?? 0),
     HOST: '127.0.0.1',
@@ -51,6 +54,7 @@ export async function startPerch(options: { dataDir: string; port?: number; fake
     PERCH_X_API_ORIGIN: options.fakeX.url,
     PERCH_X_TIMEOUT_MS: '3000',
     LOG_LEVEL: 'debug',
+    ...options.env,
   });
   const logger = pino({ level: 'debug' }, pino.destination({ dest: options.record.logFile, append: true, sync: true }));
   const deps = await createDeps(config, { logger });

@@ -5,20 +5,34 @@
  * headers, and switchable failure modes. It also plays X's image host (pbs.twimg.com) and serves the
  * avatar each profile names. Point both PERCH_X_ORIGIN and PERCH_X_API_ORIGIN at `url`.
  *
+ * Also X's OAuth 2.0 with PKCE (/i/oauth2/authorize, /2/oauth2/token, /2/oauth2/revoke) and the
+ * API v2 lookups a DM sync needs (/2/users/me, /2/users, /2/dm_events, /2/dm_conversations/…/dm_events),
+ * with X's budgets and problem bodies. Every API v2 answer is checked against X's OpenAPI document;
+ * one that breaks it makes reset() throw and close() reject.
+ *
  * @example
  * const fakeX = await startFakeX();
  * fakeX.addAccount({ authToken: 'a1', ct0: 'c1', userId: '42', screenName: 'perch_test', name: 'Perch Test' });
  * fakeX.addAccount({ userId: '43', screenName: 'alice', name: 'Alice', bio: 'no cookies: a contact' });
  * fakeX.addTweets([{ id: '1880000000000000001', by: 'alice', text: '@perch_test hi' }]);
  * fakeX.setMode('rate_limited', { resetAt: new Date(Date.now() + 60_000), afterRequests: 1 });
+ * fakeX.oauth.addClient({ clientId: 'perch', clientSecret: 's3cret', redirectUris: ['http://127.0.0.1:3000/x/callback'] });
+ * fakeX.oauth.setConsent({ userId: '42', approve: true });
+ * fakeX.dm.addEvents([{ id: '1880000000000000002', senderId: '43', recipientId: '42', text: 'hello' }]);
  */
 export { startFakeX } from './server.ts';
 export type {
   FakeX,
   FakeXAccount,
+  FakeXDm,
+  FakeXDmEvent,
   FakeXMode,
   FakeXModeOptions,
+  FakeXOAuth,
+  FakeXOAuthClient,
   FakeXRequest,
+  FakeXTokenRequest,
   FakeXTweet,
   StartFakeXOptions,
 } from './types.ts';
+export type { OpenApiViolation } from './openapi.ts';

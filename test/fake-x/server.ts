@@ -3,17 +3,29 @@ import type { AddressInfo } from 'node:net';
 import { createAccountStore } from './accounts.ts';
 import { answerImage, isImagePath } from './images.ts';
 import { answer, graphqlOperation, parseCookies, type FakeXState } from './answer.ts';
+import { answerApiV2, isOAuthOrApiV2 } from './api-v2.ts';
+import { createBudgets, type Budget } from './budgets.ts';
+import { createDmStore } from './dm.ts';
 import { readVariables } from './graphql.ts';
+import { createOAuthStore } from './oauth.ts';
+import { xApiValidator, type OpenApiViolation } from './openapi.ts';
 import { createRateLimits, defaultRateLimitResetAt } from './rate-limits.ts';
 import { createTweetStore } from './tweets.ts';
 import type { FakeReply } from './replies.ts';
 import type { FakeX, FakeXMode, FakeXModeOptions, FakeXRequest, StartFakeXOptions } from './types.ts';
 
 const defaultSlowDelayMs = 5000;
+// X's budget for each DM lookup endpoint: 15 requests per user per 15 minutes.
+const defaultDmBudget: Budget = { limit: 15, windowSeconds: 15 * 60 };
 
 /** Starts an X emulator on a local port (0 = any free port). Nothing is shared between instances. */
-export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions = {}): Promise<FakeX> {
+export function startFakeX({ port = 0, host = '127.0.0.1', openApiValidator }: StartFakeXOptions = {}): Promise<FakeX> {
   const accounts = createAccountStore();
+  const oauth = createOAuthStore(accounts);
+  const dms = createDmStore();
+  const budgets = createBudgets();
+  let dmBudget = defaultDmBudget;
+  const openApiViolations: OpenApiViolation[] = [];
   const state: FakeXState = { accounts, tweets: createTweetStore(accounts), mode: 'ok', resetAt: new Date() };
   let delayMs = defaultSlowDelayMs;
   // Requests to X itself (not its image host) so far, and from which of them state.mode applies;
@@ -33,11 +45,16 @@ export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions =
       status: 0,
       at: Date.now(),
       variables: graphqlOperation(url.pathname) === null ? {} : readVariables(url),
+      query: Object.fromEntries(url.searchParams),
     };
     const mode = xRequests >= modeFrom ? state.mode : 'ok';
     if (!isImagePath(url.pathname)) xRequests++;
     requests.push(entry);
-    req.resume(); // bodies are not needed; drain them so the socket stays usable
+    const isV2 = isOAuthOrApiV2(url.pathname);
+    // Only the OAuth endpoints read a body; the rest is drained so the socket stays usable.
+    let body = '';
+    if (isV2 && req.method === 'POST') body = await readBody(req);
+    else req.resume();
 
     if (mode === 'unreachable') {
       req.socket.destroy();
@@ -52,11 +69,43 @@ export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions =
       write(res, image, image.headers ?? {});
       return;
     }
+    if (isV2) {
+      const reply = answerApiV2(
+        { method: entry.method, url, headers: req.headers, params: parseParams(body, req.headers['content-type']), now: Date.now() },
+        { accounts, dms, oauth, budgets, dmBudget, mode, resetAt: state.resetAt },
+      );
+      entry.status = reply.status;
+      const sent = write(res, reply, reply.headers ?? {});
+      checkAgainstOpenApi(entry, sent);
+      return;
+    }
     const reply = answer(url, req.headers, state, mode);
     const caller = parseCookies(req.headers.cookie).auth_token ?? 'guest';
     const key = `${caller} ${entry.operation ?? url.pathname}`;
     entry.status = reply.status;
     write(res, reply, { ...rateLimits.count(key, Date.now()), ...reply.headers });
+  }
+
+  function checkAgainstOpenApi(entry: FakeXRequest, sent: { contentType: string; text: string }) {
+    let body: unknown;
+    try {
+      body = sent.text === '' ? undefined : JSON.parse(sent.text);
+    } catch {
+      body = sent.text;
+    }
+    const validator = openApiValidator ?? xApiValidator();
+    const problems = validator.check({ ...entry, contentType: sent.contentType, body });
+    if (!problems || problems.length === 0) return;
+    const violation = { method: entry.method, path: entry.path, status: entry.status, problems };
+    openApiViolations.push(violation);
+    console.error(`fake X: this answer breaks X's OpenAPI document\n${describeViolation(violation)}`);
+  }
+
+  function takeViolations(): Error | undefined {
+    if (openApiViolations.length === 0) return undefined;
+    const message = openApiViolations.map(describeViolation).join('\n');
+    openApiViolations.length = 0;
+    return new Error(`fake X sent answers that break X's OpenAPI document:\n${message}`);
   }
 
   const server = createServer((req, res) => {
@@ -75,6 +124,22 @@ export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions =
         requests,
         addAccount: (account) => state.accounts.add(account),
         addTweets: (tweets) => state.tweets.add(tweets),
+        oauth: {
+          addClient: (client) => oauth.addClient(client),
+          setConsent: (consent) => oauth.setConsent(consent),
+          setAccessTokenLifetime: (seconds) => oauth.setAccessTokenLifetime(seconds),
+          setAuthorizationCodeLifetime: (seconds) => oauth.setAuthorizationCodeLifetime(seconds),
+          revokeUser: (userId) => oauth.revokeUser(userId),
+          tokenRequests: oauth.tokenRequests,
+        },
+        dm: {
+          addEvents: (events) => dms.add(events, Date.now()),
+          setBudget(budget) {
+            dmBudget = { ...budget };
+            budgets.clear();
+          },
+        },
+        openApiViolations,
         setMode(mode: FakeXMode, opts: FakeXModeOptions = {}) {
           state.mode = mode;
           state.resetAt = opts.resetAt ?? defaultRateLimitResetAt(Date.now());
@@ -88,24 +153,66 @@ export function startFakeX({ port = 0, host = '127.0.0.1' }: StartFakeXOptions =
           xRequests = 0;
           modeFrom = 0;
           rateLimits.clear();
+          budgets.clear();
+          dmBudget = defaultDmBudget;
+          oauth.reset();
+          const violations = takeViolations();
+          if (violations) throw violations;
         },
         close: () =>
-          new Promise<void>((done) => {
+          new Promise<void>((done, fail) => {
             for (const cancel of pendingDelays) cancel();
             server.closeAllConnections();
-            server.close(() => done());
+            server.close(() => {
+              const violations = takeViolations();
+              if (violations) fail(violations);
+              else done();
+            });
           }),
       });
     });
   });
 }
 
+/** Sends the answer and says what went on the wire. */
 function write(res: ServerResponse, reply: FakeReply, headers: Record<string, string>) {
   const isRaw = typeof reply.body === 'string' || reply.body instanceof Uint8Array;
   const contentType =
     reply.contentType ?? (isRaw ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8');
+  const payload = isRaw ? (reply.body as string | Uint8Array) : JSON.stringify(reply.body);
   res.writeHead(reply.status, { 'content-type': contentType, ...headers });
-  res.end(isRaw ? (reply.body as string | Uint8Array) : JSON.stringify(reply.body));
+  res.end(payload);
+  return { contentType, text: typeof payload === 'string' ? payload : Buffer.from(payload).toString('latin1') };
+}
+
+const describeViolation = (v: OpenApiViolation) =>
+  `  ${v.method} ${v.path} → ${v.status}: ${v.problems.join('; ')}`;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** OAuth bodies: X documents form encoding; twitter-api-v2 sends JSON, which X takes as well. */
+function parseParams(body: string, contentType: string | undefined): Record<string, string> {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json') {
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (!parsed || typeof parsed !== 'object') return {};
+      return Object.fromEntries(
+        Object.entries(parsed).flatMap(([k, v]) => (v === null || v === undefined ? [] : [[k, String(v)]])),
+      );
+    } catch {
+      return {};
+    }
+  }
+  if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(body));
+  return {};
 }
 
 /** Waits, but stops early when the client hangs up or the fake closes, so no timer outlives a test. */

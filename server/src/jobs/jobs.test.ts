@@ -4,6 +4,7 @@ import { connectedAs, createTestApp, scriptedXClient } from '../test-utils/app.t
 import { xConnectionJobs } from '../modules/x-connection/x-connection.jobs.ts';
 import { xSyncJobs } from '../modules/x-sync/x-sync.jobs.ts';
 import { connectedToFakeX } from '../modules/x-sync/x-sync.test-utils.ts';
+import { xDmJobs } from '../modules/x-dm/x-dm.jobs.ts';
 import type { Boss } from './boss.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -27,10 +28,10 @@ describe('job queue', () => {
     t = await createTestApp();
     const boss = await t.deps.startJobs();
     const queues = await boss.getQueues();
-    expect(queues.map((q) => q.name)).toEqual(expect.arrayContaining([xConnectionJobs.recheck, ...Object.values(xSyncJobs)]));
+    expect(queues.map((q) => q.name)).toEqual(expect.arrayContaining([xConnectionJobs.recheck, ...Object.values(xSyncJobs), ...Object.values(xDmJobs)]));
     expect(queues.find((q) => q.name === xSyncJobs.run)).toMatchObject({ policy: 'exclusive', retryLimit: 3, retryBackoff: true });
     const schedules = await boss.getSchedules();
-    expect(schedules.map((s) => s.name)).toContain(xConnectionJobs.recheck);
+    expect(schedules.map((s) => s.name)).toEqual(expect.arrayContaining([xConnectionJobs.recheck, xDmJobs.daily, xDmJobs.refresh]));
     expect(schedules.find((s) => s.name === xSyncJobs.daily)).toMatchObject({ cron: '0 6 * * *' });
   });
 

@@ -9,6 +9,10 @@ import { registerXConnectionJobs } from '../modules/x-connection/x-connection.jo
 import { registerXSyncJobs } from '../modules/x-sync/x-sync.jobs.ts';
 import type { XSyncRunner } from '../modules/x-sync/x-sync.runner.ts';
 import type { XSyncService } from '../modules/x-sync/x-sync.service.ts';
+import { registerXDmJobs } from '../modules/x-dm/x-dm.jobs.ts';
+import type { XDmService } from '../modules/x-dm/x-dm.service.ts';
+import type { XDmSync } from '../modules/x-dm/x-dm.sync.ts';
+import type { XDmTokens } from '../modules/x-dm/x-dm.tokens.ts';
 import type { Boss } from './boss.ts';
 
 export interface JobDeps {
@@ -18,11 +22,13 @@ export interface JobDeps {
   xSync: XSyncService;
   xSyncRunner: XSyncRunner;
   recentTweets: RecentTweetsService;
+  xDm: XDmService;
+  xDmSync: XDmSync;
+  xDmTokens: XDmTokens;
 }
 
 /** Registers every queue, schedule and worker; returns how other modules hand work to the queue. */
 export async function registerJobs(deps: JobDeps) {
   await registerXConnectionJobs(deps);
-  const recentTweets = await registerRecentTweetsJobs(deps);
-  return { ...(await registerXSyncJobs(deps)), ...recentTweets };
+  return { ...(await registerXSyncJobs(deps)), ...(await registerRecentTweetsJobs(deps)), ...(await registerXDmJobs(deps)) };
 }

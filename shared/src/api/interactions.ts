@@ -29,7 +29,8 @@ export type Timeline = z.infer<typeof Timeline>;
 /** Someone who mentioned or replied to the user and is not a contact yet, with their latest item. */
 export const UnknownAuthor = z.object({
   xUserId: z.string(),
-  xHandle: z.string(),
+  /** Null for a DM peer whose handle X did not give. */
+  xHandle: z.string().nullable(),
   name: z.string(),
   itemCount: z.number().int(),
   lastOccurredAt: z.iso.datetime(),

@@ -22,6 +22,11 @@ import {
   UpdateContact,
   User,
   XCookiePair,
+  XDmConnectStart,
+  XDmContactSync,
+  XDmDisconnected,
+  XDmStatus,
+  xDmCallbackErrors,
 } from '@perch/shared';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any' });
@@ -65,6 +70,10 @@ export function createOpenApiDocument(serverUrl: string) {
         UnknownAuthorList: schema(UnknownAuthorList),
         RecentTweets: schema(RecentTweets),
         AddedContact: schema(z.object({ contact: Contact, created: z.boolean(), moved: z.number().int() })),
+        XDmStatus: schema(XDmStatus),
+        XDmConnectStart: schema(XDmConnectStart),
+        XDmDisconnected: schema(XDmDisconnected),
+        XDmContactSync: schema(XDmContactSync),
       },
     },
     paths: {
@@ -117,6 +126,22 @@ export function createOpenApiDocument(serverUrl: string) {
       '/x/unknown-authors': { get: { summary: 'People who mentioned or replied to you and are not contacts', security: session, responses: { 200: ok('Authors', 'UnknownAuthorList') } } },
       '/x/unknown-authors/{xUserId}/add-contact': {
         post: { summary: 'Make this author a contact (or find the existing one) and move their mentions onto its timeline', security: session, parameters: [{ name: 'xUserId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } }], responses: { 201: ok('Contact created', 'AddedContact'), 200: ok('Existing contact', 'AddedContact'), 404: problem('No such author') } },
+      },
+      '/x-dm/status': { get: { summary: 'The X direct messages connection: set up or not (and what is missing), @handle, since, token ages, last DM sync', security: session, responses: { 200: ok('Status', 'XDmStatus'), 401: problem('Not signed in') } } },
+      '/x-dm/connect': {
+        post: { summary: 'Start connecting X direct messages (OAuth 2.0 with PKCE): a single-use state (15 minutes, also set as a cookie for the callback) and X’s authorize URL to send the browser to', security: session, responses: { 200: ok('Where to send the browser', 'XDmConnectStart'), 409: problem('This server has no X app (X_CLIENT_ID unset)') } },
+      },
+      '/x-dm/callback': {
+        get: {
+          summary: `X’s redirect back (register \${serverUrl}/api/v1/x-dm/callback in X’s developer portal). Answers a page that moves on to /settings?x_dm=connected or /settings?x_dm_error=<${xDmCallbackErrors.join('|')}>`,
+          parameters: ['code', 'state', 'error'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+          responses: { 200: { description: 'A page that moves on to the settings page', content: { 'text/html': { schema: { type: 'string' } } } } },
+        },
+      },
+      '/x-dm': { delete: { summary: 'Disconnect: revoke the grant at X, then delete the tokens (deleted also when X refuses; `revoked` says which)', security: session, responses: { 200: ok('Disconnected', 'XDmDisconnected') } } },
+      '/x-dm/sync': { post: { summary: 'Sync DMs now (queued; one run per user at a time)', security: session, responses: { 202: ok('Status, with the queued run', 'XDmStatus') } } },
+      '/x-dm/contacts/{contactId}/sync': {
+        post: { summary: 'Read the one-to-one DM conversation with this contact from X now', security: session, parameters: [uuidParam('contactId')], responses: { 200: ok('The run', 'XDmContactSync'), 404: problem('No such contact'), 409: problem('Not connected, or the contact’s X account is not known yet') } },
       },
       '/x/check': { post: { summary: 'Ask X about the stored cookies now', security: session, responses: { 200: ok('Connection status', 'ConnectionStatus'), 401: problem('Not signed in') } } },
     },

@@ -20,7 +20,7 @@ export interface RecordInput {
 
 export interface UnknownInput extends Omit<RecordInput, 'contactId'> {
   xUserId: string;
-  xHandle: string;
+  xHandle: string | null;
   name: string;
 }
 
@@ -131,7 +131,7 @@ export function createInteractionsService({ interactionQueries, contacts, notifi
       let created = false;
       if (!contactId) {
         const latest = items[0]!;
-        const result = await contacts.create(userId, { name: latest.name, xHandle: latest.xHandle, xUserId, notes: '' });
+        const result = await contacts.create(userId, { name: latest.name || `X user ${xUserId}`, xHandle: latest.xHandle, xUserId, notes: '' });
         contactId = result.contact.id;
         created = true;
       }

@@ -32,7 +32,8 @@ export const unknownMentions = pgTable(
     id: uuid().primaryKey().default(sql`gen_random_uuid()`),
     userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
     xUserId: text().notNull(),
-    xHandle: text().notNull(),
+    /** Null when X did not say (a DM peer X no longer knows). */
+    xHandle: text(),
     name: text().notNull(),
     kind: text().$type<InteractionKind>().notNull(),
     direction: text().$type<InteractionDirection>().notNull(),

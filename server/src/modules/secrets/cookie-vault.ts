@@ -1,17 +1,14 @@
 /**
- * Where X cookies are encrypted: compact JWE (`dir`, `A256GCM`, `kid`) under the keyring's newest key,
- * plus a keyed fingerprint that recognises an unchanged pair without decrypting it.
- * A value that fails to decrypt is an error, never a fallback to the stored text.
+ * Where X cookies are encrypted: the secret vault (compact JWE under the newest key), plus a keyed fingerprint
+ * that recognises an unchanged pair without decrypting it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose';
 import type { XCookiePair } from '@perch/shared';
 import type { Keyring } from './keyring.ts';
+import { createSecretVault, SecretVaultError } from './secret-vault.ts';
 
-export class CookieVaultError extends Error {}
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+/** A cookie pair that could not be opened; the vault's error, under the name callers already catch. */
+export { SecretVaultError as CookieVaultError };
 
 export interface CookieVault {
   seal(pair: XCookiePair): Promise<string>;
@@ -23,6 +20,7 @@ export interface CookieVault {
 }
 
 export function createCookieVault(keyring: Keyring): CookieVault {
+  const vault = createSecretVault(keyring);
   const hmac = (kid: string, pair: XCookiePair) => {
     const material = keyring.get(kid);
     if (!material) return null;
@@ -31,31 +29,11 @@ export function createCookieVault(keyring: Keyring): CookieVault {
   };
 
   return {
-    async seal(pair) {
-      const kid = keyring.currentKid;
-      return new CompactEncrypt(encoder.encode(JSON.stringify({ authToken: pair.authToken, ct0: pair.ct0 })))
-        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid, cty: 'perch.x-cookies' })
-        .encrypt(keyring.get(kid)!.vaultKey);
-    },
+    seal: (pair) => vault.seal('x-cookies', { authToken: pair.authToken, ct0: pair.ct0 }),
 
     async open(jwe) {
-      try {
-        const { plaintext } = await compactDecrypt(
-          jwe,
-          (header) => {
-            const material = header.kid ? keyring.get(header.kid) : undefined;
-            if (!material) throw new CookieVaultError(`No secret key with id ${header.kid ?? '(none)'} is configured.`);
-            return material.vaultKey;
-          },
-          { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] },
-        );
-        const value = JSON.parse(decoder.decode(plaintext)) as XCookiePair;
-        if (typeof value.authToken !== 'string' || typeof value.ct0 !== 'string') throw new Error('malformed');
-        return { authToken: value.authToken, ct0: value.ct0 };
-      } catch (error) {
-        if (error instanceof CookieVaultError) throw error;
-        throw new CookieVaultError('Stored X cookies could not be decrypted (wrong key or tampered data).');
-      }
+      const { authToken, ct0 } = await vault.open('x-cookies', jwe, ['authToken', 'ct0']);
+      return { authToken, ct0 };
     },
 
     fingerprint(pair) {
@@ -70,12 +48,6 @@ export function createCookieVault(keyring: Keyring): CookieVault {
       return expected !== null && expected.length === actual.length && timingSafeEqual(expected, actual);
     },
 
-    kidOf(jwe) {
-      try {
-        return decodeProtectedHeader(jwe).kid;
-      } catch {
-        return undefined;
-      }
-    },
+    kidOf: vault.kidOf,
   };
 }

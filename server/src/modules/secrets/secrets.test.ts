@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CookieVaultError, createCookieVault } from './cookie-vault.ts';
 import { createDeviceTokens } from './device-tokens.ts';
 import { generateKeyEntry, KeyringError, loadKeyring, parseKeyring } from './keyring.ts';
+import { createSecretVault, SecretVaultError } from './secret-vault.ts';
 
 const pair = { authToken: 'a'.repeat(40), ct0: 'c'.repeat(32) };
 
@@ -40,6 +41,19 @@ describe('cookieVault', () => {
     expect(after.matches(pair, fingerprint)).toBe(true);
     expect(after.matches({ ...pair, ct0: 'd'.repeat(32) }, fingerprint)).toBe(false);
     expect(after.fingerprint(pair)).not.toBe(fingerprint);
+  });
+});
+
+describe('secretVault', () => {
+  it('opens a value only as the kind it was sealed as, and names no secret when it refuses', async () => {
+    const vault = createSecretVault(parseKeyring(generateKeyEntry()));
+    const tokens = { accessToken: 'at-secret-value', refreshToken: 'rt-secret-value' };
+    const jwe = await vault.seal('x-api-tokens', tokens);
+    expect(jwe).not.toContain('secret-value');
+    expect(vault.isCurrent(jwe)).toBe(true);
+    expect(await vault.open('x-api-tokens', jwe, ['accessToken', 'refreshToken'])).toEqual(tokens);
+    await expect(vault.open('x-cookies', jwe, ['authToken'])).rejects.toThrow(/^Stored X cookies could not be decrypted/);
+    await expect(vault.open('x-api-tokens', jwe, ['codeVerifier'])).rejects.toBeInstanceOf(SecretVaultError);
   });
 });
 

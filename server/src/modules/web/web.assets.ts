@@ -8,6 +8,7 @@ const assetTypes: Record<string, string> = {
   'api.js': 'text/javascript; charset=utf-8',
   'auth.js': 'text/javascript; charset=utf-8',
   'settings.js': 'text/javascript; charset=utf-8',
+  'x-dm.js': 'text/javascript; charset=utf-8',
   'connection-words.js': 'text/javascript; charset=utf-8',
   'devices.js': 'text/javascript; charset=utf-8',
   'extension.js': 'text/javascript; charset=utf-8',

@@ -78,6 +78,22 @@ describe('CRM pages', () => {
     expect(text).toMatch(/<span id="unread-count" class="badge" aria-label="1 unread">1<\/span>/);
   });
 
+  it('/contacts/:id shows DMs apart from the timeline, one thread per conversation, oldest message first', async () => {
+    const { user, create, page } = await setUp();
+    const ada = await create({ xHandle: 'ada' });
+    const dm = (xId: string, day: number, direction: 'inbound' | 'outbound', conversation: string, text: string) =>
+      t.deps.interactions.record(user.id, { contactId: ada.id, kind: 'dm', direction, xId, occurredAt: new Date(`2026-11-${day}T09:00:00Z`), text, data: { dmConversationId: conversation, senderId: '1' } });
+    await dm('1850000000000000010', 20, 'inbound', '1-42', `hello ${evil}`);
+    await dm('1850000000000000011', 21, 'outbound', '1-42', 'hi Ada');
+    await dm('1850000000000000012', 22, 'inbound', '1580000000000000000', 'in the group');
+    const { text } = await page(`/contacts/${ada.id}`);
+    expect(text).not.toContain(evil);
+    expect(text).toContain('id="sync-contact-dms"');
+    expect(text).not.toMatch(/class="timeline-item" data-kind="dm"/);
+    const threads = [...text.matchAll(/<ol class="dm-thread"[^>]*>(.*?)<\/ol>/gs)].map((m) => [...m[1]!.matchAll(/data-direction="(\w+)"><p class="dm-text">([^<]*)</g)].map((x) => `${x[1]}:${x[2]}`));
+    expect(threads).toEqual([['inbound:in the group'], [`inbound:hello ${escaped}`, 'outbound:hi Ada']]);
+  });
+
   it('/contacts/:id is 404 for a malformed id, an unknown id and another user’s contact', async () => {
     const { create, page } = await setUp();
     const ada = await create({ name: 'Ada' });

@@ -73,13 +73,13 @@ export function contactsPage(user: PageUser, { contacts, authors }: { contacts: 
 </section>
 <section id="unknown-authors" class="card" aria-labelledby="unknown-heading">
   <h2 id="unknown-heading">People who mentioned you</h2>
-  <p class="lede">They mentioned or replied to you on X and are not contacts yet. Adding one moves their mentions onto their timeline.</p>
+  <p class="lede">They mentioned, replied to or messaged you on X and are not contacts yet. Adding one moves all of it onto their timeline.</p>
   ${authors.length === 0
     ? html`<p class="empty">Nobody new yet.</p>`
     : html`<ul class="author-list">${authors.map(
         (a) => html`<li data-x-user-id="${a.xUserId}">
-      <div class="author-text"><span class="contact-name">${a.name}</span> <span class="handle">@${a.xHandle}</span>
-        <span class="meta">${a.itemCount} ${a.itemCount === 1 ? 'mention' : 'mentions'} · last ${time(a.lastOccurredAt)}</span>
+      <div class="author-text"><span class="contact-name">${a.name}</span>${a.xHandle ? html` <span class="handle">@${a.xHandle}</span>` : ''}
+        <span class="meta">${a.itemCount} ${a.itemCount === 1 ? 'mention or message' : 'mentions and messages'} · last ${time(a.lastOccurredAt)}</span>
         ${a.lastText ? html`<span class="quote">${a.lastText}</span>` : ''}</div>
       <button type="button" class="add-author small" data-x-user-id="${a.xUserId}" aria-label="Add ${a.name} as contact">Add as contact</button>
     </li>`,
@@ -107,7 +107,23 @@ function timelineItem(item: Interaction): Html {
 </li>`;
 }
 
-export function contactPage(user: PageUser, { contact, timeline }: { contact: Contact; timeline: Interaction[] }): Html {
+/** A contact's DMs as threads: one per conversation, the latest conversation first, each oldest message first. */
+function dmThreads(contact: Contact, dms: Interaction[]): Html {
+  const threads = new Map<string, Interaction[]>();
+  for (const dm of dms) {
+    const id = String(dm.data?.dmConversationId ?? '');
+    threads.set(id, [...(threads.get(id) ?? []), dm]); // the timeline comes newest first: so do the threads
+  }
+  return html`${[...threads.values()].map(
+    (messages) => html`<ol class="dm-thread" aria-label="Conversation with ${contact.name}">${[...messages].reverse().map(
+      (m) => html`<li class="dm" data-direction="${m.direction}"><p class="dm-text">${m.text ?? ''}</p><p class="meta">${m.direction === 'outbound' ? 'You' : contact.name} · ${time(m.occurredAt)}</p></li>`,
+    )}</ol>`,
+  )}`;
+}
+
+export function contactPage(user: PageUser, { contact, timeline: all }: { contact: Contact; timeline: Interaction[] }): Html {
+  const dms = all.filter((i) => i.kind === 'dm');
+  const timeline = all.filter((i) => i.kind !== 'dm');
   return page(user, 'contacts', contact.name, 'contact.js', html`<p class="back"><a href="/contacts">← Contacts</a></p>
 <section class="card contact-head" aria-labelledby="contact-heading">
   ${avatar(contact, 'large')}
@@ -140,6 +156,16 @@ export function contactPage(user: PageUser, { contact, timeline }: { contact: Co
     </div>
     <p id="form-error" class="form-error" role="alert" hidden></p>
   </form>
+</section>
+<section class="card" aria-labelledby="dms-heading">
+  <div class="page-head">
+    <h2 id="dms-heading">Direct messages</h2>
+    <button id="sync-contact-dms" type="button" class="small">Sync DMs with X</button>
+  </div>
+  <p id="dm-message" class="message" role="status" aria-live="polite" hidden></p>
+  ${dms.length === 0
+    ? html`<p class="empty">No direct messages yet. Perch reads them once you connect X direct messages in Settings.</p>`
+    : html`<div id="dm-threads">${dmThreads(contact, dms)}</div>`}
 </section>
 <section class="card" aria-labelledby="timeline-heading">
   <h2 id="timeline-heading">Timeline</h2>

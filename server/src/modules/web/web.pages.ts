@@ -12,6 +12,8 @@ type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 export interface SettingsConfig {
   extensionId: string;
   words: ConnectionWords;
+  /** The X direct messages row: one sentence per callback error (shared/src/api/x-dm.ts). */
+  xDm: { callbackErrors: Record<string, string>; expiredSentence: string };
 }
 
 /** JSON that is safe inside a <script> element: no `<`, `>` or `&` can end it or open a comment. */
@@ -37,6 +39,17 @@ export function layout(title: string, script: string, body: Html): Html {
 ${body}
 <noscript><p class="noscript">This page needs JavaScript to talk to the Perch server.</p></noscript>
 </body>
+</html>
+`;
+}
+
+/** A page that moves on to `to` by itself (a navigation of Perch's own, unlike a redirect from another site's). */
+export function redirectPage(to: string): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${to}"><title>Back to Perch</title>
+<link rel="stylesheet" href="/assets/style.css"></head>
+<body><p class="noscript"><a href="${to}">Back to Perch</a></p></body>
 </html>
 `;
 }
@@ -92,6 +105,46 @@ export function topbar({ email, current, unreadCount }: { email: string; current
     </div>
   </div>
 </header>`;
+}
+
+/** Settings → Connected accounts, second row: X direct messages over X's API (assets/x-dm.js fills it in). */
+function xDmRow(): Html {
+  return html`<div id="x-dm-row" class="account-row" role="group" data-state="" aria-labelledby="x-dm-name">
+      <div class="account-main">
+        <div class="account-logo" aria-hidden="true">✉</div>
+        <div class="account-text">
+          <div class="account-title">
+            <h3 id="x-dm-name" class="account-name">X direct messages</h3>
+            <span id="x-dm-chip" class="chip" data-tone="idle">Loading</span>
+          </div>
+          <p id="x-dm-state-title" class="state-title">Loading…</p>
+          <p id="x-dm-sentence" class="sentence"></p>
+          <dl id="x-dm-details" class="details" hidden>
+            <dt>Connected as</dt><dd id="x-dm-handle"></dd>
+            <dt>Since</dt><dd id="x-dm-since"></dd>
+            <dt>Access token</dt><dd id="x-dm-access"></dd>
+            <dt>Refresh token</dt><dd id="x-dm-refresh"></dd>
+            <dt>Last DM sync</dt><dd id="x-dm-last-sync"></dd>
+          </dl>
+        </div>
+      </div>
+      <div class="actions">
+        <button id="connect-x-dm" type="button" class="primary">Connect</button>
+        <button id="sync-x-dm" type="button">Sync DMs now</button>
+        <button id="disconnect-x-dm" type="button" class="danger">Disconnect</button>
+      </div>
+      <p id="x-dm-message" class="message" role="status" aria-live="polite" hidden></p>
+      <div id="x-dm-setup" class="panel" hidden>
+        <h3>Set up an X app first</h3>
+        <p>Reading direct messages goes through X's official API, which needs an app of your own. This server has no
+          <code id="x-dm-missing">X_CLIENT_ID</code> yet.</p>
+        <ol>
+          <li>In X's developer portal, create a project and an app, and turn on <strong>OAuth 2.0</strong> (type: Web App, a confidential client).</li>
+          <li>Add this callback URL, exactly: <code id="x-dm-callback-url"></code></li>
+          <li>Start Perch with <code>X_CLIENT_ID</code> and <code>X_CLIENT_SECRET</code> set to the app's OAuth 2.0 client id and secret.</li>
+        </ol>
+      </div>
+    </div>`;
 }
 
 export function settingsPage({ email, config, unreadCount = null }: { email: string; config: SettingsConfig; unreadCount?: number | null }): Html {
@@ -156,6 +209,7 @@ ${topbar({ email, current: 'settings', unreadCount })}
         <button id="hide-code" type="button" class="link">Hide</button>
       </div>
     </div>
+  ${xDmRow()}
   </section>
 
   <section id="devices" class="card" aria-labelledby="devices-heading">

@@ -101,6 +101,16 @@ describe('settings', () => {
     expect(config.words.expired.variants[''].title).toBe('X cookies expired');
   });
 
+  it('has the X direct messages row, with a sentence for each way connecting can fail', async () => {
+    const page = await (await get('/settings')).text();
+    expect(page).toMatch(/<div id="x-dm-row" class="account-row"[^>]*>/);
+    expect(page).toContain('<h3 id="x-dm-name" class="account-name">X direct messages</h3>');
+    for (const id of ['connect-x-dm', 'sync-x-dm', 'disconnect-x-dm', 'x-dm-setup', 'x-dm-callback-url']) expect(page).toContain(`id="${id}"`);
+    const config = perchConfig(page);
+    expect(Object.keys(config.xDm.callbackErrors).sort()).toEqual(['authorization_denied', 'missing_params', 'session_expired', 'token_exchange_failed', 'wrong_account']);
+    expect(config.xDm.expiredSentence).toMatch(/^Reconnect X direct messages/);
+  });
+
   it('escapes what it interpolates', async () => {
     const page = await (await get('/settings', { id: 'u2', email: '<script>alert(1)</script>"@example.com' })).text();
     expect(page).not.toContain('<script>alert(1)');
@@ -145,7 +155,7 @@ describe('assets', () => {
       const file = fileURLToPath(new URL(`./assets/${name}`, import.meta.url));
       expect(() => execFileSync(process.execPath, ['--check', file], { stdio: 'pipe' }), name).not.toThrow();
     }
-    expect([...seen].sort()).toEqual(['api.js', 'auth.js', 'connection-words.js', 'devices.js', 'extension.js', 'settings.js', 'ui.js']);
+    expect([...seen].sort()).toEqual(['api.js', 'auth.js', 'connection-words.js', 'devices.js', 'extension.js', 'settings.js', 'ui.js', 'x-dm.js']);
   });
 
   it('answers 304 to a matching ETag and 404 to anything not listed', async () => {

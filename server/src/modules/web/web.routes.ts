@@ -4,7 +4,7 @@
  * for c.var.user (set by the server's session middleware) only.
  */
 import { Hono, type Context } from 'hono';
-import { extensionId } from '@perch/shared';
+import { extensionId, xDmCallbackSentences, xDmExpiredSentence } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
 import { createAssetReader } from './web.assets.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
@@ -56,7 +56,7 @@ export function createWebRoutes(crm?: CrmPageDeps): Hono<WebEnv> {
     if (!user) return c.redirect('/sign-in');
     words ??= buildConnectionWords();
     const unreadCount = crm ? await crm.notifications.unreadCount(user.id) : null;
-    return c.html(settingsPage({ email: user.email, config: { extensionId, words }, unreadCount }), 200, pageHeaders);
+    return c.html(settingsPage({ email: user.email, config: { extensionId, words, xDm: { callbackErrors: xDmCallbackSentences, expiredSentence: xDmExpiredSentence } }, unreadCount }), 200, pageHeaders);
   });
 
   if (crm) {

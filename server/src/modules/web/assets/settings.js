@@ -1,7 +1,7 @@
 /**
  * The settings page: the X row (polled every 3 s so it follows the extension), Connect X, Sync now with its
- * progress, Pair by hand, the devices table and Sign out. Words come from the server's describeConnection()
- * table in #perch-config.
+ * progress, Pair by hand, the X direct messages row (x-dm.js), the devices table and Sign out. Words come from
+ * the server's describeConnection() table in #perch-config.
  */
 import { api, request, sentence } from './api.js';
 import { describeStatus } from './connection-words.js';
@@ -10,6 +10,7 @@ import { canMessageExtensions, sendToExtension } from './extension.js';
 // The header (Sign out, local times) behaves the same on every signed-in page.
 import './header.js';
 import { $, busy, failure, formatDate, formatRelative, say } from './ui.js';
+import { createXDmRow } from './x-dm.js';
 
 const config = JSON.parse($('perch-config').textContent);
 const pollMs = 3000;
@@ -311,11 +312,13 @@ const devices = createDevicesTable({
   },
 });
 
+const xDmRow = createXDmRow(config);
+
 let pollTimer = null;
 
 async function poll() {
   clearTimeout(pollTimer);
-  await Promise.all([refreshStatus(), devices.refresh(), refreshSync()]);
+  await Promise.all([refreshStatus(), devices.refresh(), refreshSync(), xDmRow.refresh()]);
   clearTimeout(pollTimer);
   if (!document.hidden) pollTimer = setTimeout(poll, pollMs);
 }

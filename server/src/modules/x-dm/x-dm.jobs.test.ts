@@ -1,0 +1,51 @@
+/**
+ * The DM sync through pg-boss: Sync DMs now is a queued job, one per user at a time, and a run that X's budget
+ * stops puts itself back in the queue for when X's window ends.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
+import { connectDm, createDmTestApp, type TestApp } from '../../test-utils/x-dm.ts';
+import { xDmJobs } from './x-dm.jobs.ts';
+
+const me = { userId: '6500', screenName: 'perch_jobs', name: 'Perch Jobs' };
+const peer = { userId: '6501', screenName: 'peer_jobs', name: 'Peer' };
+let fakeX: FakeX;
+let t: TestApp;
+
+beforeEach(async () => {
+  fakeX = await startFakeX();
+  fakeX.addAccount(me);
+  fakeX.addAccount(peer);
+  fakeX.oauth.setConsent({ userId: me.userId, approve: true });
+});
+afterEach(async () => {
+  await t.close();
+  await fakeX.close();
+});
+
+const rowsOf = (result: unknown) => ((result as { rows?: unknown[] }).rows ?? result) as Array<Record<string, unknown>>;
+
+describe('DM sync jobs', () => {
+  it('runs Sync DMs now on the queue, and a run the budget stopped is queued again for when X’s window ends', async () => {
+    t = await createDmTestApp(fakeX);
+    const { cookie, user } = await t.signUp();
+    await t.deps.startJobs();
+    await connectDm(t, cookie); // the first sync goes through the queue too
+    await expect.poll(async () => (await t.deps.xDm.status(user.id)).lastSync?.status, { timeout: 20_000, interval: 200 }).toBe('finished');
+
+    let id = 1930000000000000000n;
+    fakeX.dm.addEvents(Array.from({ length: 250 }, () => ({ id: String(++id), senderId: peer.userId, recipientId: me.userId, text: 'hi' })));
+    fakeX.dm.setBudget({ limit: 1, windowSeconds: 900 });
+    const res = await t.request('/api/v1/x-dm/sync', { method: 'POST', headers: { cookie } });
+    expect(res.status).toBe(202);
+    await expect.poll(async () => (await t.deps.xDm.status(user.id)).lastSync?.status, { timeout: 20_000, interval: 200 }).toBe('paused');
+    const { lastSync } = await t.deps.xDm.status(user.id);
+    expect(lastSync).toMatchObject({ requests: 1, unknown: 100 });
+
+    const waiting = async () =>
+      rowsOf(await t.deps.db.execute(`select state, start_after from pgboss.job where name = '${xDmJobs.sync}' and singleton_key = '${user.id}' and state = 'created'`));
+    await expect.poll(async () => (await waiting()).length, { timeout: 10_000, interval: 200 }).toBe(1);
+    const startAfter = new Date(String((await waiting())[0]!.start_after));
+    expect(Math.abs(startAfter.getTime() - Date.parse(lastSync!.resumeAt!))).toBeLessThan(1000);
+  });
+});
