@@ -29,6 +29,8 @@ export class BirdClient extends TwitterClient {
   readonly #fetch: BirdClientOptions['fetch'];
   readonly #timeoutMs: number;
   #timedOut: unknown = null;
+  // X's 401 or 429 is about the whole account, not the query id: bird would try its next ids anyway.
+  #accountRefusal: Response | null = null;
   // The parsed body of the last 200 answer per GraphQL operation: bird's results drop what Perch
   // needs (a profile's bio and avatar, a suspended timeline), so it is read from X's own answer.
   readonly #answers = new Map<string, unknown>();
@@ -48,6 +50,7 @@ export class BirdClient extends TwitterClient {
     // bird walks through up to six fallback URLs on the same two hosts; once X has not answered in
     // time, asking the rest would only multiply the wait by six.
     if (this.#timedOut !== null) throw this.#timedOut;
+    if (this.#accountRefusal) return this.#accountRefusal.clone();
     const operation = url.includes('/graphql/') ? (new URL(url).pathname.split('/').at(-1) ?? null) : null;
     if (this.#settled && operation === this.#settleOn) throw new Error('X already answered this question');
     // A timeout signal (unlike bird's cleared timer) also covers reading the body.
@@ -55,6 +58,7 @@ export class BirdClient extends TwitterClient {
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     try {
       const response = await this.#fetch(url, { ...init, signal });
+      if (response.status === 401 || response.status === 429) this.#accountRefusal = response.clone();
       if (operation !== null && response.ok) {
         const answer: unknown = await response.clone().json().catch(() => undefined);
         this.#answers.set(operation, answer);

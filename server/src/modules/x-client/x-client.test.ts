@@ -47,7 +47,7 @@ describe('verifyCookies against the fake X, through the real bird', () => {
   it('sends every request through the x-fetch to the configured origin, never the global fetch alone', async () => {
     fetchedUrls.length = 0;
     const direct = vi.spyOn(globalThis, 'fetch');
-    fakeX.setMode('expired'); // walks every one of bird's six current-user fallbacks
+    fakeX.setMode('server_error'); // walks every one of bird's six current-user fallbacks
     await verify();
     expect(fetchedUrls).toHaveLength(6);
     expect(fetchedUrls.every((url) => url.startsWith(`${fakeX.url}/`))).toBe(true);
@@ -55,9 +55,10 @@ describe('verifyCookies against the fake X, through the real bird', () => {
     direct.mockRestore();
   });
 
-  it('reports expired cookies (401 code 32) as auth', async () => {
+  it('reports expired cookies (401 code 32) as auth, after one request rather than one per fallback', async () => {
     fakeX.setMode('expired');
     expect(await verify()).toEqual({ ok: false, kind: 'auth', status: 401, code: 32 });
+    expect(fakeX.requests).toHaveLength(1);
   });
 
   it('reports an unknown auth_token as auth', async () => {

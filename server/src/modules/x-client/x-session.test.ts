@@ -63,12 +63,15 @@ describe('profileByHandle, through the real bird', () => {
     });
   });
 
-  it('reports expired cookies as auth and a 429 with the reset X gave', async () => {
+  it('reports expired cookies as auth and a 429 with the reset X gave, each after one request', async () => {
     fakeX.setMode('expired');
     expect(keep(await session().profileByHandle('quiet_one'))).toEqual({ ok: false, kind: 'auth', status: 401, code: 32 });
+    expect(fakeX.requests).toHaveLength(1); // not once more per query id bird knows
+    fakeX.reset();
     const resetAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 9 * 60_000);
     fakeX.setMode('rate_limited', { resetAt });
     expect(keep(await session().profileByHandle('quiet_one'))).toEqual({ ok: false, kind: 'rate_limited', retryAt: resetAt });
+    expect(fakeX.requests).toHaveLength(1);
   });
 
   it('reports a 503 and a slow X as x_down', async () => {
