@@ -9,7 +9,7 @@ import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from '../fake-x/index.ts';
 import {
-  artifactsDir, chromiumPath, createRunRecord, filesUnder, launchBrowser, startPerch, storedPair, waitFor, xCookie,
+  artifactsDir, chromiumPath, createRunRecord, filesUnder, launchBrowser, owner, startPerch, storedPair, submitOwnerForm, waitFor, xCookie,
   type ExtensionBrowser, type PerchServer, type RunRecord,
 } from './harness.ts';
 
@@ -67,10 +67,7 @@ describe('X cookie connection, extension to server and back', () => {
     await settings.goto(`${perch.url}/`);
     await settings.waitForURL(/\/sign-(in|up)/);
     await settings.goto(`${perch.url}/sign-up`);
-    await settings.fill('input[type=email]', 'owner@example.com');
-    await settings.fill('input[type=password]', 'correct horse battery staple');
-    await settings.click('button[type=submit]');
-    await settings.waitForURL(/\/settings/);
+    await submitOwnerForm(settings);
     await expect.poll(() => settings.locator('#x-state-title').textContent()).toMatch(/Not connected/);
     await shot(settings, 'settings-not-connected');
     const { users } = await import('@perch/server/db/schema.ts');
@@ -188,7 +185,7 @@ describe('X cookie connection, extension to server and back', () => {
     for (const [name, bytes] of haystacks) for (const value of usedCookieValues) if (bytes.includes(value)) found.push(`${name} contains ${value.slice(0, 10)}…`);
     expect(found).toEqual([]);
     // the scan can see plain text in the database files: the owner's email is stored in clear
-    expect(haystacks.some(([name, bytes]) => name.startsWith(dataDir) && bytes.includes('owner@example.com'))).toBe(true);
+    expect(haystacks.some(([name, bytes]) => name.startsWith(dataDir) && bytes.includes(owner.email))).toBe(true);
     perch = await startPerch({ dataDir, port: 0, fakeX, record });
   });
 
@@ -197,10 +194,7 @@ describe('X cookie connection, extension to server and back', () => {
     try {
       const page = await plain.newPage({ viewport: { width: 1100, height: 820 } });
       await page.goto(`${perch.url}/sign-in`);
-      await page.fill('input[type=email]', 'owner@example.com');
-      await page.fill('input[type=password]', 'correct horse battery staple');
-      await page.click('button[type=submit]');
-      await page.waitForURL(/\/settings/);
+      await submitOwnerForm(page);
       await page.click('#connect-x');
       await expect.poll(() => page.locator('#connect-help').isVisible()).toBe(true);
       expect(await page.locator('#connect-help').innerText()).toMatch(/Load unpacked/);

@@ -134,6 +134,17 @@ export async function launchBrowser(): Promise<ExtensionBrowser> {
   };
 }
 
+/** The owner's account in every browser story. */
+export const owner = { email: 'owner@example.com', password: 'correct horse battery staple' };
+
+/** Fills the sign-up or sign-in form (`page` is on it) as the owner and waits for the settings page. */
+export async function submitOwnerForm(page: Page) {
+  await page.fill('input[type=email]', owner.email);
+  await page.fill('input[type=password]', owner.password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/settings/);
+}
+
 export const xCookie = (name: 'auth_token' | 'ct0', value: string) => ({
   name,
   value,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from '../fake-x/index.ts';
-import { artifactsDir, createRunRecord, launchBrowser, startPerch, waitFor, xCookie, type ExtensionBrowser, type PerchServer, type RunRecord } from './harness.ts';
+import { artifactsDir, createRunRecord, launchBrowser, startPerch, submitOwnerForm, waitFor, xCookie, type ExtensionBrowser, type PerchServer, type RunRecord } from './harness.ts';
 
 const me = { authToken: 'synce2eauth0token0a1b2c3d4e5f60718293a4b5c', ct0: 'synce2ect0value0aaaabbbbccccddddeeeeff', userId: '7100', screenName: 'perch_sync', name: 'Perch Sync' };
 const people = [
@@ -52,10 +52,7 @@ describe('Sync now', () => {
   it('connects, and the settings row offers Sync now only once X is connected', async () => {
     settings = await browser.context.newPage();
     await settings.goto(`${perch.url}/sign-up`);
-    await settings.fill('input[type=email]', 'owner@example.com');
-    await settings.fill('input[type=password]', 'correct horse battery staple');
-    await settings.click('button[type=submit]');
-    await settings.waitForURL(/\/settings/);
+    await submitOwnerForm(settings);
     await expect.poll(() => settings.locator('#x-state-title').textContent()).toMatch(/Not connected/);
     expect(await settings.locator('#sync-x').isHidden()).toBe(true);
     const { users } = await import('@perch/server/db/schema.ts');

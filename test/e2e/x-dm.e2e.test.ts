@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xDmCallbackSentences } from '@perch/shared';
 import { startFakeX, type FakeX } from '../fake-x/index.ts';
-import { artifactsDir, createRunRecord, filesUnder, launchBrowser, startPerch, type ExtensionBrowser, type PerchServer, type RunRecord } from './harness.ts';
+import { artifactsDir, createRunRecord, filesUnder, launchBrowser, startPerch, submitOwnerForm, type ExtensionBrowser, type PerchServer, type RunRecord } from './harness.ts';
 
 const me = { userId: '7400', screenName: 'perch_e2e_dm', name: 'Perch E2E DM' };
 const alice = { userId: '7401', screenName: 'alice_e2e', name: 'Alice E2E' };
@@ -75,10 +75,7 @@ describe('X direct messages, from the settings page to X and back', () => {
   it('shows the row not connected', async () => {
     settings = await browser.context.newPage();
     await settings.goto(`${perch.url}/sign-up`);
-    await settings.fill('input[type=email]', 'owner@example.com');
-    await settings.fill('input[type=password]', 'correct horse battery staple');
-    await settings.click('button[type=submit]');
-    await settings.waitForURL(/\/settings/);
+    await submitOwnerForm(settings);
     await expect.poll(rowTitle).toBe('Not connected');
     expect(await settings.locator('#x-dm-setup').isVisible()).toBe(false);
     const { users } = await import('@perch/server/db/schema.ts');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeClaude, FakeClaudeContent, FakeClaudeRequest, FakeClaudeRequestBody, FakeClaudeScript, StartFakeClaudeOptions } from './types.ts';
+import { listen } from '../lib/listen.ts';
 
 const defaultScript: FakeClaudeScript = () => [{ type: 'text', text: '' }];
 
@@ -71,41 +71,25 @@ export function startFakeClaude({ apiKey = `sk-ant-fake-${randomBytes(16).toStri
     });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
-
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const actualPort = (server.address() as AddressInfo).port;
-      resolve({
-        url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
-        port: actualPort,
-        apiKey,
-        requests,
-        script(answer) {
-          script = answer;
-          failure = null;
-        },
-        fail(status) {
-          failure = status;
-        },
-        reset() {
-          requests.length = 0;
-          script = defaultScript;
-          failure = null;
-        },
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return listen(handle, { port, host }).then((listening) => ({
+    url: listening.url,
+    port: listening.port,
+    apiKey,
+    requests,
+    script(answer) {
+      script = answer;
+      failure = null;
+    },
+    fail(status) {
+      failure = status;
+    },
+    reset() {
+      requests.length = 0;
+      script = defaultScript;
+      failure = null;
+    },
+    close: listening.close,
+  }));
 }
 
 /** What Anthropic's API checks first about a Messages request, in the words it uses. */

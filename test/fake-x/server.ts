@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAccountStore } from './accounts.ts';
 import { answerImage, isImagePath } from './images.ts';
 import { answer, graphqlOperation, parseCookies, type FakeXState } from './answer.ts';
@@ -13,6 +12,7 @@ import { createRateLimits, defaultRateLimitResetAt } from './rate-limits.ts';
 import { createTweetStore } from './tweets.ts';
 import type { FakeReply } from './replies.ts';
 import type { FakeX, FakeXMode, FakeXModeOptions, FakeXRequest, StartFakeXOptions } from './types.ts';
+import { listen } from '../lib/listen.ts';
 
 const defaultSlowDelayMs = 5000;
 // X's budget for each DM lookup endpoint: 15 requests per user per 15 minutes.
@@ -108,70 +108,54 @@ export function startFakeX({ port = 0, host = '127.0.0.1', openApiValidator }: S
     return new Error(`fake X sent answers that break X's OpenAPI document:\n${message}`);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
-
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const actualPort = (server.address() as AddressInfo).port;
-      resolve({
-        url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
-        port: actualPort,
-        requests,
-        addAccount: (account) => state.accounts.add(account),
-        addTweets: (tweets) => state.tweets.add(tweets),
-        oauth: {
-          addClient: (client) => oauth.addClient(client),
-          setConsent: (consent) => oauth.setConsent(consent),
-          setAccessTokenLifetime: (seconds) => oauth.setAccessTokenLifetime(seconds),
-          setAuthorizationCodeLifetime: (seconds) => oauth.setAuthorizationCodeLifetime(seconds),
-          revokeUser: (userId) => oauth.revokeUser(userId),
-          tokenRequests: oauth.tokenRequests,
-        },
-        dm: {
-          addEvents: (events) => dms.add(events, Date.now()),
-          setBudget(budget) {
-            dmBudget = { ...budget };
-            budgets.clear();
-          },
-        },
-        openApiViolations,
-        setMode(mode: FakeXMode, opts: FakeXModeOptions = {}) {
-          state.mode = mode;
-          state.resetAt = opts.resetAt ?? defaultRateLimitResetAt(Date.now());
-          delayMs = opts.delayMs ?? defaultSlowDelayMs;
-          modeFrom = xRequests + (opts.afterRequests ?? 0);
-        },
-        reset() {
-          state.mode = 'ok';
-          delayMs = defaultSlowDelayMs;
-          requests.length = 0;
-          xRequests = 0;
-          modeFrom = 0;
-          rateLimits.clear();
-          budgets.clear();
-          dmBudget = defaultDmBudget;
-          oauth.reset();
-          const violations = takeViolations();
-          if (violations) throw violations;
-        },
-        close: () =>
-          new Promise<void>((done, fail) => {
-            for (const cancel of pendingDelays) cancel();
-            server.closeAllConnections();
-            server.close(() => {
-              const violations = takeViolations();
-              if (violations) fail(violations);
-              else done();
-            });
-          }),
-      });
-    });
-  });
+  return listen(handle, { port, host }).then((listening) => ({
+    url: listening.url,
+    port: listening.port,
+    requests,
+    addAccount: (account) => state.accounts.add(account),
+    addTweets: (tweets) => state.tweets.add(tweets),
+    oauth: {
+      addClient: (client) => oauth.addClient(client),
+      setConsent: (consent) => oauth.setConsent(consent),
+      setAccessTokenLifetime: (seconds) => oauth.setAccessTokenLifetime(seconds),
+      setAuthorizationCodeLifetime: (seconds) => oauth.setAuthorizationCodeLifetime(seconds),
+      revokeUser: (userId) => oauth.revokeUser(userId),
+      tokenRequests: oauth.tokenRequests,
+    },
+    dm: {
+      addEvents: (events) => dms.add(events, Date.now()),
+      setBudget(budget) {
+        dmBudget = { ...budget };
+        budgets.clear();
+      },
+    },
+    openApiViolations,
+    setMode(mode: FakeXMode, opts: FakeXModeOptions = {}) {
+      state.mode = mode;
+      state.resetAt = opts.resetAt ?? defaultRateLimitResetAt(Date.now());
+      delayMs = opts.delayMs ?? defaultSlowDelayMs;
+      modeFrom = xRequests + (opts.afterRequests ?? 0);
+    },
+    reset() {
+      state.mode = 'ok';
+      delayMs = defaultSlowDelayMs;
+      requests.length = 0;
+      xRequests = 0;
+      modeFrom = 0;
+      rateLimits.clear();
+      budgets.clear();
+      dmBudget = defaultDmBudget;
+      oauth.reset();
+      const violations = takeViolations();
+      if (violations) throw violations;
+    },
+    async close() {
+      for (const cancel of pendingDelays) cancel();
+      await listening.close();
+      const violations = takeViolations();
+      if (violations) throw violations;
+    },
+  }));
 }
 
 /** Sends the answer and says what went on the wire. */
