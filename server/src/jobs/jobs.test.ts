@@ -17,8 +17,7 @@ const stateOf = async (boss: Boss, queue: string, id: string) => (await boss.fin
 /** A user whose cookies the scripted X accepts as @<handle>; the sync runs themselves never reach X. */
 async function connectedUser(email: string, authToken: string) {
   const { cookie, user } = await t.signUp(email);
-  const { deviceToken } = await t.pairDevice(cookie);
-  await t.request('/api/v1/x/cookies', { method: 'PUT', headers: { authorization: `Bearer ${deviceToken}` }, json: { authToken, ct0: `${authToken}-ct0` } });
+  await t.pushCookies(cookie, { authToken, ct0: `${authToken}-ct0` });
   return user.id;
 }
 const scriptedX = () => scriptedXClient((pair) => connectedAs(pair.authToken, String(1000 + pair.authToken.length)));

@@ -69,5 +69,11 @@ export async function createTestApp(options: { env?: Record<string, string>; ove
     return (await res.json()) as { deviceToken: string; device: { id: string } };
   }
 
-  return { app, deps, request, signUp, pairDevice, logLines, responses, close: () => deps.close() };
+  /** What the extension does for a signed-in user: pairs a device, then pushes the cookie pair with its token. */
+  async function pushCookies(cookie: string, pair: XCookiePair) {
+    const { deviceToken } = await pairDevice(cookie);
+    return request('/api/v1/x/cookies', { method: 'PUT', headers: { authorization: `Bearer ${deviceToken}` }, json: pair });
+  }
+
+  return { app, deps, request, signUp, pairDevice, pushCookies, logLines, responses, close: () => deps.close() };
 }

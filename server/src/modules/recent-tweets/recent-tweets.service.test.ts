@@ -56,8 +56,7 @@ async function setUp(options: { env?: Record<string, string>; classifier?: Tweet
   const signedUp = await t.signUp();
   cookie = signedUp.cookie;
   userId = signedUp.user.id;
-  const { deviceToken } = await t.pairDevice(cookie);
-  await t.request('/api/v1/x/cookies', { method: 'PUT', headers: { authorization: `Bearer ${deviceToken}` }, json: { authToken: me.authToken, ct0: me.ct0 } });
+  await t.pushCookies(cookie, { authToken: me.authToken, ct0: me.ct0 });
   expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'connected' });
   fakeX.requests.length = 0;
 }

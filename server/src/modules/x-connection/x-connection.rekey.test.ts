@@ -16,8 +16,7 @@ describe('key rotation', () => {
     t = await createTestApp({ overrides: { keyring: parseKeyring(oldKey) } });
     const pair = { authToken: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0', ct0: 'ct0value0ct0value0ct0value0ct0value' };
     const { cookie } = await t.signUp();
-    const { deviceToken } = await t.pairDevice(cookie);
-    await t.request('/api/v1/x/cookies', { method: 'PUT', headers: { authorization: `Bearer ${deviceToken}` }, json: pair });
+    await t.pushCookies(cookie, pair);
 
     // restart with both keys, the new one last (newest), and run keys:rekey
     const rotatedVault = createCookieVault(parseKeyring(`${oldKey},${newKey}`));

@@ -138,8 +138,7 @@ describe('Connect X direct messages', () => {
     fakeX.oauth.setConsent({ userId: other.userId, approve: true });
     t = await createDmTestApp(fakeX, { overrides: { xClient: scriptedXClient(() => connectedAs('perch_dm', me.userId)) } });
     const { cookie } = await t.signUp();
-    const { deviceToken } = await t.pairDevice(cookie);
-    await t.request('/api/v1/x/cookies', { method: 'PUT', headers: { authorization: `Bearer ${deviceToken}` }, json: { authToken: 'a'.repeat(40), ct0: 'c'.repeat(32) } });
+    await t.pushCookies(cookie, { authToken: 'a'.repeat(40), ct0: 'c'.repeat(32) });
     expect(await connectDm(t, cookie)).toBe('/settings?x_dm_error=wrong_account');
     expect((await status(cookie)).state).toBe('not_connected');
     expect(fakeX.requests.filter((r) => r.path === '/2/oauth2/revoke').map((r) => r.status)).toEqual([200]);

@@ -3,8 +3,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
-import { createTestApp } from '../../test-utils/app.ts';
-import { createXClient } from '../x-client/x-client.ts';
+import { connectedToFakeX, type SyncTestApp } from './x-sync.test-utils.ts';
 
 const me = { authToken: 'syncauth0token0a1b2c3d4e5f60718293a4b5c6d', ct0: 'syncct0value0aaaabbbbccccddddeeee', userId: '5000', screenName: 'perch_me', name: 'Perch Me' };
 const alice = { userId: '5001', screenName: 'alice', name: 'Alice', bio: 'Building things' };
@@ -13,7 +12,7 @@ const quiet = { userId: '5003', screenName: 'quiet_one', name: 'Quiet', bio: 'Ne
 const gone = { userId: '5004', screenName: 'gone_guy', name: 'Gone', suspended: true };
 
 let fakeX: FakeX;
-let t: Awaited<ReturnType<typeof createTestApp>>;
+let t: SyncTestApp;
 let userId: string;
 let cookie: string;
 
@@ -24,16 +23,7 @@ afterAll(() => fakeX.close());
 afterEach(() => t.close());
 
 async function setUp() {
-  for (const a of [me, alice, stranger, quiet, gone]) fakeX.addAccount(a);
-  fakeX.reset();
-  t = await createTestApp({ overrides: { xClient: createXClient({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 2_000 }) } });
-  const signedUp = await t.signUp();
-  cookie = signedUp.cookie;
-  userId = signedUp.user.id;
-  const { deviceToken } = await t.pairDevice(cookie);
-  await t.request('/api/v1/x/cookies', { method: 'PUT', headers: { authorization: `Bearer ${deviceToken}` }, json: { authToken: me.authToken, ct0: me.ct0 } });
-  expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'connected', handle: 'perch_me' });
-  fakeX.requests.length = 0;
+  ({ t, userId, cookie } = await connectedToFakeX(fakeX, me, [alice, stranger, quiet, gone]));
 }
 
 const addContact = (name: string, xHandle: string) => t.deps.contacts.create(userId, { name, xHandle, notes: '' });

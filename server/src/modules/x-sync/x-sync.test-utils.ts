@@ -14,8 +14,7 @@ export async function connectedToFakeX(fakeX: FakeX, me: Required<Pick<FakeXAcco
   fakeX.reset();
   const t = await createTestApp({ overrides: { xClient: createXClient({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 2_000 }) } });
   const { cookie, user } = await t.signUp();
-  const { deviceToken } = await t.pairDevice(cookie);
-  await t.request('/api/v1/x/cookies', { method: 'PUT', headers: { authorization: `Bearer ${deviceToken}` }, json: { authToken: me.authToken, ct0: me.ct0 } });
+  await t.pushCookies(cookie, { authToken: me.authToken, ct0: me.ct0 });
   expect(await t.deps.xConnection.status(user.id)).toMatchObject({ state: 'connected', handle: me.screenName });
   fakeX.requests.length = 0;
   return { t, cookie, userId: user.id };

@@ -43,8 +43,7 @@ async function setUp() {
   const signedUp = await app.signUp();
   cookie = signedUp.cookie;
   userId = signedUp.user.id;
-  const { deviceToken } = await app.pairDevice(cookie);
-  await app.request('/api/v1/x/cookies', { method: 'PUT', headers: { authorization: `Bearer ${deviceToken}` }, json: { authToken: me.authToken, ct0: me.ct0 } });
+  await app.pushCookies(cookie, { authToken: me.authToken, ct0: me.ct0 });
 }
 
 /** Renders the contact page into a DOM and runs the page's recent-tweets script on it until it settles. */
