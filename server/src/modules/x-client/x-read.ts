@@ -69,6 +69,9 @@ export function toXTweet(tweet: TweetData): XTweet {
   };
 }
 
+/** Where a tweet lives on x.com, for links on the timeline. */
+export const tweetUrl = (tweet: Pick<XTweet, 'authorHandle' | 'id'>) => `https://x.com/${tweet.authorHandle}/status/${tweet.id}`;
+
 /** Tweet ids are 64-bit snowflakes: compare them as BigInt, never as numbers or plain strings. */
 export function isNewer(id: string, sinceId: string | null | undefined): boolean {
   if (!sinceId) return true;

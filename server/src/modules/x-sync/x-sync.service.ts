@@ -9,6 +9,7 @@ import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import type { XFailure } from '../x-client/classify-failure.ts';
+import { tweetUrl } from '../x-client/x-read.ts';
 import type { XPort, XResult, XSession, XTweet, XTweetBatch } from '../x-client/x-types.ts';
 import type { XConnectionService } from '../x-connection/x-connection.service.ts';
 import { createSyncSessions, failureSentence, type OpenedSession } from './x-sync.sessions.ts';
@@ -50,7 +51,6 @@ interface TweetSync {
 
 const oldestFirst = (tweets: XTweet[]) => [...tweets].reverse();
 const occurredAt = (tweet: XTweet, fallback: Date) => tweet.createdAt ?? fallback;
-const tweetUrl = (tweet: XTweet) => `https://x.com/${tweet.authorHandle}/status/${tweet.id}`;
 
 export function createXSyncService({ xPort, xConnection, contacts, interactions, notifications, logger, now }: XSyncDeps) {
   const log = logger.child({ provider: 'x', module: 'x-sync' });

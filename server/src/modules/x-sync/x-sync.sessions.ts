@@ -19,13 +19,16 @@ export interface SyncSessionsDeps {
 export type OpenedSession = { session: XSession; handle: string; xUserId: string };
 export type NoSession = { skipped: 'not_connected' } | { skipped: 'rate_limited'; retryAt: string };
 
+/** "14:05": the hour and minute, in UTC, for sentences about X's rate-limit reset. */
+export const utcTime = (at: Date | string) => new Date(at).toISOString().slice(11, 16);
+
 /** A plain sentence for the user about a failure; built from its class only, never from what X sent. */
 export function failureSentence(failure: XFailure): string {
   switch (failure.kind) {
     case 'auth':
       return 'X no longer accepts your cookies; open x.com and click Refresh in the Perch extension.';
     case 'rate_limited':
-      return `X asked Perch to wait until ${failure.retryAt.toISOString().slice(11, 16)} UTC; it resumes by itself.`;
+      return `X asked Perch to wait until ${utcTime(failure.retryAt)} UTC; it resumes by itself.`;
     case 'unavailable':
       return failure.reason === 'x_changed'
         ? 'X changed its API; Perch needs an update. Your cookies are fine.'
