@@ -19,6 +19,7 @@ import { createWebRoutes } from './modules/web/web.routes.ts';
 import { createXConnectionRoutes } from './modules/x-connection/x-connection.routes.ts';
 import { createXSyncRoutes } from './modules/x-sync/x-sync.routes.ts';
 import { createXDmRoutes } from './modules/x-dm/x-dm.routes.ts';
+import { errorSummary } from './lib/logger.ts';
 
 export function createApp(deps: Deps) {
   const { config, accounts, devices, xConnection, contacts, interactions, notifications, logger } = deps;
@@ -59,7 +60,7 @@ export function createApp(deps: Deps) {
     if (error instanceof HTTPException && error.status < 500) {
       return problemResponse(c, { status: error.status, code: 'http', title: error.message || 'Bad request' });
     }
-    (c.var.log ?? logger).error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
+    (c.var.log ?? logger).error({ err: { ...errorSummary(error), stack: error.stack } }, 'unhandled error');
     return problemResponse(c, { status: 500, code: 'internal', title: 'Something went wrong', detail: 'Perch hit an unexpected error; it is in the server log.' });
   });
 

@@ -7,7 +7,7 @@ import { openPglite, openPostgres, type Database } from './db/client.ts';
 import { lockDataDir } from './lib/data-dir-lock.ts';
 import { createBoss } from './jobs/boss.ts';
 import { registerJobs } from './jobs/registry.ts';
-import { createLogger, type Logger } from './lib/logger.ts';
+import { createLogger, errorSummary, type Logger } from './lib/logger.ts';
 import { createAccountQueries } from './modules/accounts/accounts.queries.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createDeviceQueries } from './modules/devices/devices.queries.ts';
@@ -89,7 +89,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
         try {
           await onHandleChanged(change);
         } catch (error) {
-          logger.warn({ contactId: change.contactId, err: { type: (error as Error).name, message: (error as Error).message } }, 'could not queue the contact refresh');
+          logger.warn({ contactId: change.contactId, err: errorSummary(error) }, 'could not queue the contact refresh');
         }
       },
     });
@@ -144,13 +144,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       async requestDmSync(userId: string) {
         await xDmSync.markQueued(userId);
         if (requestDmSyncJob) return void (await requestDmSyncJob(userId));
-        void xDmSync.syncAll(userId).catch((error: Error) => logger.error({ userId, err: { type: error.name, message: error.message } }, 'x dm sync failed'));
+        void xDmSync.syncAll(userId).catch((error: Error) => logger.error({ userId, err: errorSummary(error) }, 'x dm sync failed'));
       },
       /** "Sync now": queued when the job queue runs, else run here in the background. */
       async requestSync(userId: string) {
         if (requestSyncRun) return void (await requestSyncRun(userId));
         await xSyncRunner.markQueued(userId);
-        void xSyncRunner.run(userId).catch((error: Error) => logger.error({ userId, err: { type: error.name, message: error.message } }, 'x sync run failed'));
+        void xSyncRunner.run(userId).catch((error: Error) => logger.error({ userId, err: errorSummary(error) }, 'x sync run failed'));
       },
       /** Starts the job queue and its workers and schedules (the server does; commands and most tests don't). */
       async startJobs() {

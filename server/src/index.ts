@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createDeps } from './deps.ts';
 import { DataDirLockedError } from './lib/data-dir-lock.ts';
 import { appendKeyToFile, generateKeyEntry, KeyringError } from './modules/secrets/keyring.ts';
+import { errorSummary } from './lib/logger.ts';
 
 async function serveCommand() {
   const started = performance.now();
@@ -22,7 +23,7 @@ async function serveCommand() {
     deps.startJobs().then(
       () => deps.logger.info({ startMs: Math.round(performance.now() - started) }, 'jobs started'),
       async (error: Error) => {
-        deps.logger.fatal({ err: { type: error.name, message: error.message } }, 'the job queue could not start');
+        deps.logger.fatal({ err: errorSummary(error) }, 'the job queue could not start');
         await deps.close();
         process.exit(1);
       },

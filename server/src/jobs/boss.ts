@@ -4,7 +4,7 @@
  */
 import { fromPglite, PgBoss } from 'pg-boss';
 import type { Database } from '../db/client.ts';
-import type { Logger } from '../lib/logger.ts';
+import { errorSummary, type Logger } from '../lib/logger.ts';
 
 export type Boss = PgBoss;
 
@@ -15,7 +15,7 @@ export async function createBoss({ database, logger }: { database: Database; log
       ? new PgBoss({ db: fromPglite(connection.pglite), backend: 'pglite', schema: 'pgboss' })
       : new PgBoss({ connectionString: connection.url, schema: 'pgboss', max: 4 });
   const log = logger.child({ module: 'jobs' });
-  boss.on('error', (error) => log.error({ err: { type: error.name, message: error.message } }, 'job queue error'));
+  boss.on('error', (error) => log.error({ err: errorSummary(error) }, 'job queue error'));
   await boss.start();
   return boss;
 }

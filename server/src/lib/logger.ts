@@ -16,3 +16,11 @@ export const redactedPaths = [
 export function createLogger(options: { level: string; destination?: pino.DestinationStream }): Logger {
   return pino({ level: options.level, redact: { paths: redactedPaths, censor: '[redacted]' } }, options.destination);
 }
+
+/**
+ * What a log line says about an error: its class and message, never pino's full serialisation, whose extra
+ * fields (a request's config, headers) could carry a cookie or a token.
+ */
+export function errorSummary(error: unknown): { type: string; message: string } {
+  return error instanceof Error ? { type: error.name, message: error.message } : { type: typeof error, message: String(error) };
+}

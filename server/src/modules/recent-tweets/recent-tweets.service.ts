@@ -6,12 +6,13 @@
  */
 import { describeConnection, type DetectedEvent, type RecentTweets } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
-import type { Logger } from '../../lib/logger.ts';
+import { errorSummary, type Logger } from '../../lib/logger.ts';
 import type { ContactRow, ContactsService } from '../contacts/contacts.service.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
+import { tweetUrl } from '../x-client/x-read.ts';
 import type { XFailure, XTweet } from '../x-client/x-types.ts';
 import type { XConnectionService } from '../x-connection/x-connection.service.ts';
-import { failureSentence, type SyncSessions } from '../x-sync/x-sync.sessions.ts';
+import { failureSentence, utcTime, type SyncSessions } from '../x-sync/x-sync.sessions.ts';
 import type { CacheRow, RecentTweetQueries } from './recent-tweets.queries.ts';
 import type { CachedTweet } from './recent-tweets.table.ts';
 import { eventConfidenceThreshold, type TweetClassifier } from './tweet-classifier.ts';
@@ -50,9 +51,7 @@ export interface RecentTweetsDeps {
 export type RecentTweetsService = ReturnType<typeof createRecentTweetsService>;
 
 const accountKey = (contact: ContactRow) => (contact.xUserId ? `x:${contact.xUserId}` : `handle:${contact.xHandle!.toLowerCase()}`);
-const tweetUrl = (tweet: XTweet) => `https://x.com/${tweet.authorHandle}/status/${tweet.id}`;
 const isEvent = (tweet: CachedTweet) => tweet.verdict !== null && tweet.verdict.eventClass !== 'none' && tweet.verdict.confidence >= eventConfidenceThreshold;
-const utcTime = (at: Date | string) => new Date(at).toISOString().slice(11, 16);
 
 function answer(status: RecentTweets['status'], cache: CacheRow | null, message: string | null = null): RecentTweets {
   const tweets = cache?.tweets ?? [];
@@ -173,7 +172,7 @@ export function createRecentTweetsService({ recentTweetQueries: queries, session
       .then(() => fetchRecentTweets(job))
       .then(
         () => {},
-        (error: Error) => log.error({ userId: job.userId, contactId: job.contactId, err: { type: error.name, message: error.message } }, 'recent tweets fetch failed'),
+        (error: Error) => log.error({ userId: job.userId, contactId: job.contactId, err: errorSummary(error) }, 'recent tweets fetch failed'),
       );
     chains.set(key, run);
     void run.then(() => chains.get(key) === run && chains.delete(key));

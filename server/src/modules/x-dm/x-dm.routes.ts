@@ -7,6 +7,7 @@ import { xDmProblems } from './x-dm.errors.ts';
 import type { XDmService } from './x-dm.service.ts';
 import { stateLifetimeMs, xDmCallbackPath } from './x-dm.service.ts';
 import type { XDmSync } from './x-dm.sync.ts';
+import { errorSummary } from '../../lib/logger.ts';
 
 // The state again, in the browser that started: X's callback must come back to that browser. SameSite=Lax, because
 // the callback is a top-level navigation from X's site (the Strict session cookie does not come along).
@@ -34,7 +35,7 @@ export function createXDmRoutes({ xDm, xDmSync, requestDmSync, secureCookies }: 
       deleteCookie(c, stateCookie, { path: xDmCallbackPath, secure: secureCookies });
       const result = await xDm.callback({ code: query.code, state: query.state, error: query.error, browserState, sessionUserId: c.var.user?.id ?? null });
       if (result.ok) {
-        await requestDmSync(result.userId).catch((error: Error) => c.var.log.warn({ err: { type: error.name, message: error.message } }, 'could not start the first dm sync'));
+        await requestDmSync(result.userId).catch((error: Error) => c.var.log.warn({ err: errorSummary(error) }, 'could not start the first dm sync'));
       }
       // A page rather than a redirect: a navigation that started on X's site would not carry the Strict session
       // cookie to /settings, and no-referrer keeps the code and state in this URL from going anywhere.

@@ -6,7 +6,7 @@
  * at most once a day.
  */
 import { xDmExpiredSentence } from '@perch/shared';
-import type { Logger } from '../../lib/logger.ts';
+import { errorSummary, type Logger } from '../../lib/logger.ts';
 import { dailyKey, type NotificationsService } from '../notifications/notifications.service.ts';
 import type { SecretVault } from '../secrets/secret-vault.ts';
 import type { XApi, XTokenSet } from '../x-api/x-api.ts';
@@ -38,6 +38,8 @@ export function createXDmTokens({ xDmQueries, xApi, vault, notifications, logger
   const open = (jwe: string) => vault.open('x-api-tokens', jwe, ['accessToken', 'refreshToken'] as const);
   const notConnected: AccessResult = { ok: false, reason: 'not_connected', detail: 'X direct messages are not connected.' };
   const expired: AccessResult = { ok: false, reason: 'expired', detail: xDmExpiredSentence };
+  const hasTimeLeft = (row: XDmRow) => row.accessExpiresAt.getTime() - now().getTime() > refreshMarginMs;
+  const storedAccess = async (row: XDmRow): Promise<AccessResult> => ({ ok: true, accessToken: (await open(row.tokensJwe)).accessToken, tokensJwe: row.tokensJwe });
 
   async function announceExpiry(userId: string) {
     await notifications.notify(userId, {
@@ -58,8 +60,8 @@ export function createXDmTokens({ xDmQueries, xApi, vault, notifications, logger
       if (!row) return { result: notConnected };
       if (row.state !== 'connected') return { result: expired };
       const replaced = staleJwe !== undefined && row.tokensJwe !== staleJwe;
-      const fresh = staleJwe === undefined && row.accessExpiresAt.getTime() - now().getTime() > refreshMarginMs;
-      if (replaced || fresh) return { result: { ok: true as const, accessToken: (await open(row.tokensJwe)).accessToken, tokensJwe: row.tokensJwe } };
+      const fresh = staleJwe === undefined && hasTimeLeft(row);
+      if (replaced || fresh) return { result: await storedAccess(row) };
 
       const { refreshToken } = await open(row.tokensJwe);
       let tokens: XTokenSet;
@@ -101,10 +103,7 @@ export function createXDmTokens({ xDmQueries, xApi, vault, notifications, logger
       const row = await xDmQueries.find(userId);
       if (!row) return notConnected;
       if (row.state !== 'connected') return expired;
-      if (row.accessExpiresAt.getTime() - now().getTime() > refreshMarginMs) {
-        return { ok: true, accessToken: (await open(row.tokensJwe)).accessToken, tokensJwe: row.tokensJwe };
-      }
-      return refresh(userId);
+      return hasTimeLeft(row) ? storedAccess(row) : refresh(userId);
     },
 
     /** The schedule: every connection whose access token expires within the margin. */
@@ -116,7 +115,7 @@ export function createXDmTokens({ xDmQueries, xApi, vault, notifications, logger
           if (!(await refresh(userId)).ok) failed++;
         } catch (error) {
           failed++;
-          log.error({ userId, err: { type: (error as Error).name, message: (error as Error).message } }, 'x dm token refresh crashed');
+          log.error({ userId, err: errorSummary(error) }, 'x dm token refresh crashed');
         }
       }
       return { refreshed: due.length - failed, failed };

@@ -1,5 +1,5 @@
 import type { Boss } from '../../jobs/boss.ts';
-import type { Logger } from '../../lib/logger.ts';
+import { errorSummary, type Logger } from '../../lib/logger.ts';
 import type { HandleChange } from '../contacts/contacts.service.ts';
 import type { XConnectionService } from '../x-connection/x-connection.service.ts';
 import type { XSyncRunner } from './x-sync.runner.ts';
@@ -40,7 +40,7 @@ export async function registerXSyncJobs({ boss, logger, xSync, xSyncRunner, xCon
     const { userId } = job!.data;
     const progress = await xSyncRunner.run(userId).catch((error: Error) => {
       // the progress tells the user it is in the log; pg-boss retries it with backoff
-      logger.error({ module: 'x-sync', userId, jobId: job!.id, err: { type: error.name, message: error.message } }, 'x sync run failed');
+      logger.error({ module: 'x-sync', userId, jobId: job!.id, err: errorSummary(error) }, 'x sync run failed');
       throw error;
     });
     // X's gate is closed: come back when it opens rather than asking early. From another queue, since this
