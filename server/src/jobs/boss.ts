@@ -8,6 +8,9 @@ import { errorSummary, type Logger } from '../lib/logger.ts';
 
 export type Boss = PgBoss;
 
+/** How every piece of work that talks to X retries an unexpected failure: 3 times, from a minute, backing off. */
+export const xWorkRetries = { retryLimit: 3, retryDelay: 60, retryBackoff: true };
+
 export async function createBoss({ database, logger }: { database: Database; logger: Logger }): Promise<Boss> {
   const connection = database.queueConnection;
   const boss =

@@ -1,4 +1,4 @@
-import type { Boss } from '../../jobs/boss.ts';
+import { xWorkRetries, type Boss } from '../../jobs/boss.ts';
 import type { RecentTweetsJob, RecentTweetsService, SendRecentTweetsJob } from './recent-tweets.service.ts';
 
 export const recentTweetsJobs = {
@@ -6,11 +6,9 @@ export const recentTweetsJobs = {
   fetch: 'recent-tweets.fetch',
 } as const;
 
-const retries = { retryLimit: 3, retryDelay: 60, retryBackoff: true };
-
 export async function registerRecentTweetsJobs({ boss, recentTweets }: { boss: Boss; recentTweets: RecentTweetsService }) {
   // stately + singletonKey = the X account: one fetch queued and one running per account, across every process
-  await boss.createQueue(recentTweetsJobs.fetch, { policy: 'stately', ...retries });
+  await boss.createQueue(recentTweetsJobs.fetch, { policy: 'stately', ...xWorkRetries });
   await boss.work<RecentTweetsJob>(recentTweetsJobs.fetch, async ([job]) => {
     await recentTweets.fetch(job!.data);
   });

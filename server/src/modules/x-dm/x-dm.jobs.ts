@@ -1,4 +1,4 @@
-import type { Boss } from '../../jobs/boss.ts';
+import { xWorkRetries, type Boss } from '../../jobs/boss.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { XDmService } from './x-dm.service.ts';
 import type { XDmSync } from './x-dm.sync.ts';
@@ -13,12 +13,10 @@ export const xDmJobs = {
   refresh: 'x-dm.refresh',
 } as const;
 
-const retries = { retryLimit: 3, retryDelay: 60, retryBackoff: true };
-
 export async function registerXDmJobs({ boss, logger, xDm, xDmSync, xDmTokens }: { boss: Boss; logger: Logger; xDm: XDmService; xDmSync: XDmSync; xDmTokens: XDmTokens }) {
   const log = logger.child({ module: 'x-dm' });
   // stately + singletonKey = user: at most one DM sync queued and one running per user, across every process
-  await boss.createQueue(xDmJobs.sync, { policy: 'stately', ...retries });
+  await boss.createQueue(xDmJobs.sync, { policy: 'stately', ...xWorkRetries });
   await boss.createQueue(xDmJobs.daily, { policy: 'exclusive' });
   await boss.createQueue(xDmJobs.refresh, { policy: 'exclusive', retryLimit: 2, retryDelay: 30, retryBackoff: true });
   await boss.schedule(xDmJobs.daily, '30 6 * * *');

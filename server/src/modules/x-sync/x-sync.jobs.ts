@@ -1,4 +1,4 @@
-import type { Boss } from '../../jobs/boss.ts';
+import { xWorkRetries, type Boss } from '../../jobs/boss.ts';
 import { errorSummary, type Logger } from '../../lib/logger.ts';
 import type { HandleChange } from '../contacts/contacts.service.ts';
 import type { XConnectionService } from '../x-connection/x-connection.service.ts';
@@ -16,18 +16,16 @@ export const xSyncJobs = {
   resume: 'x-sync.resume',
 } as const;
 
-const retries = { retryLimit: 3, retryDelay: 60, retryBackoff: true };
-
 /** When X lets this account ask again, if a sync was turned away by its rate-limit gate. */
 const gateOpensAt = (outcomes: SyncOutcome[]) => outcomes.map((o) => (!o.ok ? o.retryAt : undefined)).find((at) => at !== undefined);
 
 export async function registerXSyncJobs({ boss, logger, xSync, xSyncRunner, xConnection }: { boss: Boss; logger: Logger; xSync: XSyncService; xSyncRunner: XSyncRunner; xConnection: XConnectionService }) {
   // exclusive + singletonKey = user: at most one run queued or running per user, across every process sharing
   // the database; asking again meanwhile (Sync now twice, the daily cron during a run) is a no-op.
-  await boss.createQueue(xSyncJobs.run, { policy: 'exclusive', ...retries });
+  await boss.createQueue(xSyncJobs.run, { policy: 'exclusive', ...xWorkRetries });
   await boss.createQueue(xSyncJobs.resume, { policy: 'exclusive' });
   // stately: one refresh running and one waiting per contact, so an edit made during a refresh is fetched too
-  await boss.createQueue(xSyncJobs.contact, { policy: 'stately', ...retries });
+  await boss.createQueue(xSyncJobs.contact, { policy: 'stately', ...xWorkRetries });
   await boss.createQueue(xSyncJobs.daily, { policy: 'exclusive' });
   await boss.schedule(xSyncJobs.daily, '0 6 * * *');
 
