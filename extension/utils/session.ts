@@ -19,17 +19,18 @@ export async function loadSession(): Promise<Session | null> {
   return serverUrl && deviceToken ? { serverUrl, deviceToken } : null;
 }
 
-/** Store a fresh pairing; everything learnt under the previous one (fingerprint, retry, status) is dropped. */
+/** Drops what was learnt under a pairing (fingerprint, retry, status); `lastError` is what the popup says next. */
+const forgetLearnt = (lastError: string | null) => [
+  ackedFingerprintItem.setValue(null),
+  pendingPushItem.setValue(null),
+  lastStatusItem.setValue(null),
+  serverReachableItem.setValue(true),
+  lastErrorItem.setValue(lastError),
+];
+
+/** Store a fresh pairing; everything learnt under the previous one is dropped. */
 export async function savePairing(session: Session): Promise<void> {
-  await Promise.all([
-    serverUrlItem.setValue(session.serverUrl),
-    deviceTokenItem.setValue(session.deviceToken),
-    ackedFingerprintItem.setValue(null),
-    pendingPushItem.setValue(null),
-    lastStatusItem.setValue(null),
-    serverReachableItem.setValue(true),
-    lastErrorItem.setValue(null),
-  ]);
+  await Promise.all([serverUrlItem.setValue(session.serverUrl), deviceTokenItem.setValue(session.deviceToken), ...forgetLearnt(null)]);
 }
 
 export const disconnectedSentence =
@@ -40,12 +41,5 @@ export const disconnectedSentence =
  * The server URL is kept so the manual pairing form can offer it again.
  */
 export async function forgetPairing(notice: string | null): Promise<void> {
-  await Promise.all([
-    deviceTokenItem.setValue(null),
-    ackedFingerprintItem.setValue(null),
-    pendingPushItem.setValue(null),
-    lastStatusItem.setValue(null),
-    serverReachableItem.setValue(true),
-    lastErrorItem.setValue(notice),
-  ]);
+  await Promise.all([deviceTokenItem.setValue(null), ...forgetLearnt(notice)]);
 }
