@@ -30,6 +30,20 @@ export const ConfigSchema = z
     PERCH_X_ORIGIN: origin.default('https://x.com'),
     PERCH_X_API_ORIGIN: origin.default('https://api.x.com'),
     PERCH_X_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    // Pinned web client values, for when discovery cannot keep up with X: see README, "When X changes its API".
+    PERCH_X_QUERY_IDS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => parsePinnedIds(v, ctx)),
+    PERCH_X_FEATURES: z
+      .string()
+      .optional()
+      .transform((v, ctx) => parsePinnedFeatures(v, ctx)),
+    PERCH_X_BEARER: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9%]+$/, 'PERCH_X_BEARER is the token alone, without "Bearer ".')
+      .optional(),
     PERCH_ALLOW_SIGNUP: boolean,
     // An empty ANTHROPIC_API_KEY= means "no key": the local classifier then does the work.
     ANTHROPIC_API_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
@@ -53,6 +67,7 @@ export const ConfigSchema = z
     xOrigin: env.PERCH_X_ORIGIN,
     xApiOrigin: env.PERCH_X_API_ORIGIN,
     xTimeoutMs: env.PERCH_X_TIMEOUT_MS,
+    xWebClient: { queryIds: env.PERCH_X_QUERY_IDS, features: env.PERCH_X_FEATURES, bearer: env.PERCH_X_BEARER ?? null },
     allowSignup: env.PERCH_ALLOW_SIGNUP,
     /** Claude classifies recent tweets when a key is set; null: the local rules do. */
     anthropic: env.ANTHROPIC_API_KEY ? { apiKey: env.ANTHROPIC_API_KEY, baseUrl: env.ANTHROPIC_BASE_URL, model: env.ANTHROPIC_MODEL } : null,
@@ -61,6 +76,42 @@ export const ConfigSchema = z
   }));
 
 export type Config = z.output<typeof ConfigSchema>;
+
+const operations = ['UserByScreenName', 'UserTweets', 'SearchTimeline'] as const;
+type Operation = (typeof operations)[number];
+
+/** `UserTweets=abc123,SearchTimeline=def456`: query ids an operator pins. */
+function parsePinnedIds(value: string | undefined, ctx: z.RefinementCtx): Partial<Record<Operation, string>> {
+  const ids: Partial<Record<Operation, string>> = {};
+  for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, id] = part.split('=').map((p) => p.trim());
+    if (!operations.includes(name as Operation) || !id || !/^[A-Za-z0-9_-]+$/.test(id)) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not operation=queryId with operation one of ${operations.join(', ')}.` });
+      continue;
+    }
+    ids[name as Operation] = id;
+  }
+  return ids;
+}
+
+/** JSON: `{"UserTweets":{"flag":true},"*":{"other":false}}`, switches to send per operation ("*": every one). */
+function parsePinnedFeatures(value: string | undefined, ctx: z.RefinementCtx): Partial<Record<Operation | '*', Record<string, boolean>>> {
+  if (!value?.trim()) return {};
+  const shape = z.partialRecord(z.enum([...operations, '*']), z.record(z.string(), z.boolean()));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'is not JSON, e.g. {"UserTweets":{"some_feature_enabled":true}}' });
+    return {};
+  }
+  const result = shape.safeParse(parsed);
+  if (!result.success) {
+    ctx.addIssue({ code: 'custom', message: 'must map an operation (or "*") to {"feature_name": true|false}' });
+    return {};
+  }
+  return result.data;
+}
 
 export class ConfigError extends Error {}
 

@@ -22,6 +22,11 @@ import { createInteractionsService } from './modules/interactions/interactions.s
 import { createNotificationQueries } from './modules/notifications/notifications.queries.ts';
 import { createNotificationsService } from './modules/notifications/notifications.service.ts';
 import { createXClient, type XClient } from './modules/x-client/x-client.ts';
+import { createXFetch } from './modules/x-client/x-fetch.ts';
+import { createXBudgetQueries } from './modules/x-budgets/x-budgets.queries.ts';
+import { createWebBudgets } from './modules/x-budgets/x-web-budgets.ts';
+import { createXWebClientQueries } from './modules/x-web-client/x-web-client.queries.ts';
+import { createXWebClient } from './modules/x-web-client/x-web-client.service.ts';
 import { createXSyncRunner } from './modules/x-sync/x-sync.runner.ts';
 import { createXSyncService } from './modules/x-sync/x-sync.service.ts';
 import { createSyncSessions } from './modules/x-sync/x-sync.sessions.ts';
@@ -73,7 +78,23 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     const { db } = database;
 
     const cookieVault = createCookieVault(keyring);
-    const xClient = overrides.xClient ?? createXClient({ xOrigin: config.xOrigin, xApiOrigin: config.xApiOrigin, timeoutMs: config.xTimeoutMs });
+    const xWebClient = createXWebClient({
+      queries: createXWebClientQueries({ db }),
+      pinned: config.xWebClient,
+      discoveryFetch: () => createXFetch({ xOrigin: config.xOrigin, xApiOrigin: config.xApiOrigin }),
+      logger,
+      now,
+    });
+    const xClient =
+      overrides.xClient ??
+      createXClient({
+        xOrigin: config.xOrigin,
+        xApiOrigin: config.xApiOrigin,
+        timeoutMs: config.xTimeoutMs,
+        now,
+        webClient: xWebClient,
+        budgetFor: createWebBudgets({ budgetQueries: createXBudgetQueries({ db }), now }),
+      });
     const accounts = createAccountsService({ accountQueries: createAccountQueries({ db }), allowSignup: config.allowSignup, now });
     const devices = createDevicesService({ deviceQueries: createDeviceQueries({ db }), deviceTokens: createDeviceTokens(keyring), now });
     const xConnection = createXConnectionService({ xConnectionQueries: createXConnectionQueries({ db }), cookieVault, xClient, logger, now });
@@ -127,6 +148,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       db,
       keyring,
       cookieVault,
+      xWebClient,
       accounts,
       devices,
       xConnection,

@@ -1,5 +1,5 @@
 /**
- * `pnpm start` (serve), `pnpm perch keys:new | keys:rotate | keys:rekey`.
+ * `pnpm start` (serve), `pnpm perch keys:new | keys:rotate | keys:rekey`, `pnpm perch x:query-ids [--discover]`.
  */
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
@@ -8,6 +8,7 @@ import { createDeps } from './deps.ts';
 import { DataDirLockedError } from './lib/data-dir-lock.ts';
 import { appendKeyToFile, generateKeyEntry, KeyringError } from './modules/secrets/keyring.ts';
 import { errorSummary } from './lib/logger.ts';
+import { formatWebClientReport } from './modules/x-web-client/x-web-client.report.ts';
 
 async function serveCommand() {
   const started = performance.now();
@@ -74,10 +75,32 @@ async function keysCommand(command: string) {
   }
 }
 
+/** What Perch sends x.com now, and where each value came from; --discover asks x.com's bundles first. */
+async function queryIdsCommand(args: string[]) {
+  const config = loadConfig(process.env);
+  const deps = await createDeps({ ...config, logLevel: 'warn' });
+  try {
+    if (args.includes('--discover')) {
+      const changed = await deps.xWebClient.recover({ bearer: '(asked for by hand)' }, { force: true });
+      console.log(changed ? 'Asked x.com for its current values.' : 'x.com was not asked (the values are pinned).');
+    }
+    console.log(formatWebClientReport(await deps.xWebClient.report()));
+  } finally {
+    await deps.close();
+  }
+}
+
 const command = process.argv[2] ?? 'serve';
-const run = command === 'serve' ? serveCommand : command.startsWith('keys:') ? () => keysCommand(command) : null;
+const run =
+  command === 'serve'
+    ? serveCommand
+    : command.startsWith('keys:')
+      ? () => keysCommand(command)
+      : command === 'x:query-ids'
+        ? () => queryIdsCommand(process.argv.slice(3))
+        : null;
 if (!run) {
-  console.error(`Unknown command "${command}". Use: serve, keys:new, keys:rotate, keys:rekey.`);
+  console.error(`Unknown command "${command}". Use: serve, keys:new, keys:rotate, keys:rekey, x:query-ids.`);
   process.exit(2);
 }
 run().catch((error: unknown) => {

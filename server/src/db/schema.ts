@@ -6,3 +6,5 @@ export * from '../modules/interactions/interactions.table.ts';
 export * from '../modules/notifications/notifications.table.ts';
 export * from '../modules/recent-tweets/recent-tweets.table.ts';
 export * from '../modules/x-dm/x-dm.table.ts';
+export * from '../modules/x-budgets/x-budgets.table.ts';
+export * from '../modules/x-web-client/x-web-client.table.ts';

@@ -29,6 +29,10 @@ export function scriptedXClient(answer: (pair: XCookiePair) => XCheckResult) {
 
 export const connectedAs = (handle: string, userId = '1001'): XCheckResult => ({ ok: true, account: { handle, userId, name: handle } });
 
+/** The environment that points the real X client (bird, the web client store, the budgets) at test/fake-x. */
+export const fakeXEnv = (url: string, timeoutMs = 2_000) => ({ PERCH_X_ORIGIN: url, PERCH_X_API_ORIGIN: url, PERCH_X_TIMEOUT_MS: String(timeoutMs) });
+
+/** With PERCH_X_ORIGIN in `env` the real X client talks to it; otherwise X is scripted (scriptedXClient). */
 export async function createTestApp(options: { env?: Record<string, string>; overrides?: DepsOverrides } = {}) {
   const logLines: string[] = [];
   const logger = createLogger({
@@ -40,7 +44,7 @@ export async function createTestApp(options: { env?: Record<string, string>; ove
     logger,
     database: await createTestDatabase(),
     keyring: parseKeyring(generateKeyEntry()),
-    xClient: scriptedXClient(() => connectedAs('perch_user')),
+    ...(options.env?.PERCH_X_ORIGIN ? {} : { xClient: scriptedXClient(() => connectedAs('perch_user')) }),
     ...options.overrides,
   });
   const app = createApp(deps);

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { contactAvatars, contacts } from './contacts.table.ts';
 
@@ -14,6 +14,23 @@ export function createContactQueries({ db }: { db: Db }) {
       return row!;
     },
     list: (userId: string) => db.select().from(contacts).where(eq(contacts.userId, userId)).orderBy(asc(sql`lower(${contacts.name})`), asc(contacts.id)),
+    /** Contacts with a handle not checked on X since `before` (all of them when null), the longest unchecked first. */
+    dueForProfileCheck: (userId: string, before: Date | null) =>
+      db
+        .select()
+        .from(contacts)
+        .where(and(eq(contacts.userId, userId), isNotNull(contacts.xHandle), before ? or(isNull(contacts.bioCheckedAt), lt(contacts.bioCheckedAt, before)) : undefined))
+        .orderBy(sql`${contacts.bioCheckedAt} ASC NULLS FIRST`, asc(sql`lower(${contacts.name})`), asc(contacts.id)),
+    async profileCheckCounts(userId: string, since: Date) {
+      const [row] = await db
+        .select({ total: count(), checked: sql<number>`count(*) FILTER (WHERE ${gte(contacts.bioCheckedAt, since)})`.mapWith(Number) })
+        .from(contacts)
+        .where(and(eq(contacts.userId, userId), isNotNull(contacts.xHandle)));
+      return { total: row?.total ?? 0, checked: row?.checked ?? 0 };
+    },
+    async markProfileChecked(id: string, at: Date) {
+      await db.update(contacts).set({ bioCheckedAt: at }).where(eq(contacts.id, id));
+    },
     async find(userId: string, id: string) {
       const [row] = await db.select().from(contacts).where(and(eq(contacts.userId, userId), eq(contacts.id, id)));
       return row ?? null;

@@ -145,6 +145,13 @@ export function createContactsService({ contactQueries, now, onHandleChanged = (
       };
     },
 
+    /** Contacts to check on X in a round that began at `roundStartedAt` (null: all), the longest unchecked first. */
+    dueForProfileCheck: (userId: string, roundStartedAt: Date | null) => contactQueries.dueForProfileCheck(userId, roundStartedAt),
+    /** How far a round of profile checks got: contacts with a handle, and those checked since it began. */
+    profileCheckProgress: (userId: string, roundStartedAt: Date) => contactQueries.profileCheckCounts(userId, roundStartedAt),
+    /** X had nothing to read about the contact (gone, suspended, protected): checked all the same, so it waits its turn. */
+    markProfileChecked: (contactId: string) => contactQueries.markProfileChecked(contactId, now()),
+
     /** The X address of the avatar Perch holds for a contact, or null: a profile naming another one needs a download. */
     avatarSource: (contactId: string) => contactQueries.findAvatarSource(contactId),
 

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, isNull, max, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { interactions, unknownMentions, xSyncState } from './interactions.table.ts';
+import { interactions, unknownMentions, xSyncState, type SearchPass } from './interactions.table.ts';
 
 export type InteractionRow = typeof interactions.$inferSelect;
 export type UnknownMentionRow = typeof unknownMentions.$inferSelect;
@@ -38,14 +38,17 @@ export function createInteractionQueries({ db }: { db: Db }) {
       db
         .select({ xUserId: unknownMentions.xUserId, itemCount: count(), lastOccurredAt: max(unknownMentions.occurredAt) })
         .from(unknownMentions)
-        .where(eq(unknownMentions.userId, userId))
+        .where(and(eq(unknownMentions.userId, userId), eq(unknownMentions.direction, 'inbound')))
         .groupBy(unknownMentions.xUserId),
-    /** Each unknown author's newest item (for the handle, name and text to show). */
+    /**
+     * Each unknown author's newest item of their own (for the handle, name and text to show). The user's own
+     * replies to them are kept, to move onto their timeline with the rest, but are not theirs to show or count.
+     */
     latestUnknownItems: (userId: string) =>
       db
         .selectDistinctOn([unknownMentions.xUserId])
         .from(unknownMentions)
-        .where(eq(unknownMentions.userId, userId))
+        .where(and(eq(unknownMentions.userId, userId), eq(unknownMentions.direction, 'inbound')))
         .orderBy(unknownMentions.xUserId, desc(unknownMentions.occurredAt)),
 
     /** Moves an unknown author's items onto a contact's timeline, in one transaction; returns how many were new there. */
@@ -98,6 +101,33 @@ export function createInteractionQueries({ db }: { db: Db }) {
         })
         .returning({ userId: xSyncState.userId });
       return row !== undefined;
+    },
+    /** Where a search pass goes on from; written after the page's rows are committed. */
+    async savePass(userId: string, name: CursorName, pass: SearchPass, at: Date) {
+      const field = name === 'mentions' ? 'mentionsPass' : 'repliesPass';
+      await db
+        .insert(xSyncState)
+        .values({ userId, [field]: pass, updatedAt: at })
+        .onConflictDoUpdate({ target: xSyncState.userId, set: { [field]: pass, updatedAt: at } });
+    },
+    /**
+     * A pass came down to the old cursor (or the end of what X shows): the cursor moves to the newest id the pass
+     * stored, forward only, and the pass is over, in one statement.
+     */
+    async finishPass(userId: string, name: CursorName, top: string | null, at: Date) {
+      const column = cursorColumn(name);
+      const [cursorField, passField] = name === 'mentions' ? ['mentionsCursor', 'mentionsPass'] : ['repliesCursor', 'repliesPass'];
+      const moved = top === null ? sql`${column}` : sql`CASE WHEN ${column} IS NULL OR ${column}::numeric < ${top}::numeric THEN ${top} ELSE ${column} END`;
+      await db
+        .insert(xSyncState)
+        .values({ userId, [cursorField]: top, [passField]: null, updatedAt: at })
+        .onConflictDoUpdate({ target: xSyncState.userId, set: { [cursorField]: moved, [passField]: null, updatedAt: at } });
+    },
+    async startBiosRound(userId: string, at: Date) {
+      await db
+        .insert(xSyncState)
+        .values({ userId, biosRoundStartedAt: at, updatedAt: at })
+        .onConflictDoUpdate({ target: xSyncState.userId, set: { biosRoundStartedAt: at, updatedAt: at } });
     },
     async recordRun(userId: string, at: Date, result: Record<string, unknown>) {
       await db

@@ -4,6 +4,7 @@ import { sha256 } from '../../lib/ids.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import type { CursorName, InteractionQueries, InteractionRow } from './interactions.queries.ts';
+import type { SearchPass } from './interactions.table.ts';
 
 export type InteractionsService = ReturnType<typeof createInteractionsService>;
 export type { CursorName };
@@ -143,5 +144,8 @@ export function createInteractionsService({ interactionQueries, contacts, notifi
     /** Moves the mentions or replies cursor forward (never back); true when it moved. */
     advanceCursor: (userId: string, name: CursorName, xId: string) => interactionQueries.advanceCursor(userId, name, xId, now()),
     recordRun: (userId: string, result: Record<string, unknown>) => interactionQueries.recordRun(userId, now(), result),
+    savePass: (userId: string, name: CursorName, pass: SearchPass) => interactionQueries.savePass(userId, name, pass, now()),
+    finishPass: (userId: string, name: CursorName, top: string | null) => interactionQueries.finishPass(userId, name, top, now()),
+    startBiosRound: (userId: string, at: Date) => interactionQueries.startBiosRound(userId, at),
   };
 }

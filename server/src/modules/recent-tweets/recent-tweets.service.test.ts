@@ -6,8 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RecentTweets } from '@perch/shared';
 import { startFakeClaude, type FakeClaude, type FakeClaudeRequestBody } from '../../../../test/fake-claude/index.ts';
 import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
-import { createTestApp } from '../../test-utils/app.ts';
-import { createXClient } from '../x-client/x-client.ts';
+import { createTestApp, fakeXEnv } from '../../test-utils/app.ts';
 import { localClassifier } from './local-classifier.ts';
 import { recentTweetsJobs } from './recent-tweets.jobs.ts';
 import { recentTweetsTtlMs } from './recent-tweets.service.ts';
@@ -46,9 +45,8 @@ async function setUp(options: { env?: Record<string, string>; classifier?: Tweet
   fakeClaude.reset();
   clock = Date.now();
   t = await createTestApp({
-    env: { PERCH_ALLOW_SIGNUP: 'true', ...options.env },
+    env: { PERCH_ALLOW_SIGNUP: 'true', ...fakeXEnv(fakeX.url), ...options.env },
     overrides: {
-      xClient: createXClient({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 2_000 }),
       now: () => new Date(clock),
       ...(options.classifier ? { classifier: options.classifier } : {}),
     },

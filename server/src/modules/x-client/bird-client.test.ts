@@ -3,6 +3,7 @@ import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
 import { runtimeQueryIds } from '@steipete/bird';
 import { BirdClient } from './bird-client.ts';
 import { createXFetch } from './x-fetch.ts';
+import { builtInWebClient } from './x-client.ts';
 
 const account = { authToken: 'bird-auth', ct0: 'bird-ct0', userId: '77', screenName: 'birdie', name: 'Birdie' };
 let fakeX: FakeX;
@@ -15,7 +16,7 @@ type Internals = {
 
 function createClient() {
   const xFetch = createXFetch({ xOrigin: fakeX.url, xApiOrigin: fakeX.url });
-  const bird = new BirdClient({ pair: account, fetch: xFetch, timeoutMs: 200 });
+  const bird = new BirdClient({ pair: account, fetch: xFetch, timeoutMs: 200, webClient: builtInWebClient, budget: null });
   return { bird, internals: bird as unknown as Internals, xFetch };
 }
 

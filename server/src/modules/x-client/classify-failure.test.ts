@@ -20,8 +20,13 @@ describe('classifyFailure', () => {
   it('counts only the cookie codes of a 403 as auth', () => {
     expect(classify(exchange({ status: 403, errorCodes: [353] }))).toMatchObject({ kind: 'auth', status: 403, code: 353 });
     expect(classify(exchange({ status: 403, errorCodes: [326] }))).toEqual({
-      ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X answered 403',
+      ok: false, kind: 'unavailable', reason: 'locked', detail: 'X has locked your account: unlock your account at x.com',
     });
+    expect(classify(exchange({ status: 403, errorCodes: [64] }))).toMatchObject({ kind: 'unavailable', reason: 'account_suspended' });
+    expect(classify(exchange({ status: 403, errorCodes: [226] }))).toEqual({
+      ok: false, kind: 'rate_limited', automated: true, retryAt: new Date(now.getTime() + 6 * 60 * 60_000),
+    });
+    expect(classify(exchange({ status: 403, errorCodes: [200] }))).toMatchObject({ kind: 'unavailable', reason: 'x_down', detail: 'X answered 403' });
   });
 
   it('waits until the latest future reset, or 15 minutes without one', () => {

@@ -1,7 +1,10 @@
 import type { XExchange } from './x-fetch.ts';
 
-/** Whether the fix is a Perch (bird) upgrade or waiting for X. */
-export type XUnavailableReason = 'x_changed' | 'x_down';
+/**
+ * Why X is not usable for the account, each with its own sentence: X changed its web API (Perch rediscovers it
+ * by itself; if that fails, an update), X is down, or the account is locked or suspended at X.
+ */
+export type XUnavailableReason = 'x_changed' | 'x_down' | 'locked' | 'account_suspended';
 
 /**
  * Why a piece of work with X failed. `auth` ends the connection (expired), `rate_limited` closes the
@@ -10,10 +13,15 @@ export type XUnavailableReason = 'x_changed' | 'x_down';
  */
 export type XFailure =
   | { ok: false; kind: 'auth'; status: number; code: number | null }
-  | { ok: false; kind: 'rate_limited'; retryAt: Date }
+  /**
+   * `paced`: Perch held the request back itself, the account's budget for that operation being spent (nothing
+   * was sent, other operations may go on). `automated`: X took the requests for automation (code 226); Perch backs off for hours, not one window. */
+  | { ok: false; kind: 'rate_limited'; retryAt: Date; automated?: true; paced?: true }
   | { ok: false; kind: 'unavailable'; reason: XUnavailableReason; detail: string }
   | { ok: false; kind: 'not_found' }
-  | { ok: false; kind: 'suspended' };
+  | { ok: false; kind: 'suspended' }
+  /** X answered about this profile with errors beside partial data (protected, withheld): nothing to read. */
+  | { ok: false; kind: 'not_visible' };
 
 export type XExchangeFailure = Extract<XFailure, { kind: 'auth' | 'rate_limited' | 'unavailable' }>;
 
@@ -21,6 +29,11 @@ export type XExchangeFailure = Extract<XFailure, { kind: 'auth' | 'rate_limited'
 // mismatch. Other 403s (326 locked, 63 suspended, 200 forbidden) say nothing about the cookies.
 const authCodes = new Set([32, 89, 353]);
 const rateLimitCode = 88;
+const lockedCode = 326;
+const accountSuspendedCode = 64;
+// "This request looks like it might be automated": X wants the client to stop for a while, not 15 minutes.
+const automatedCode = 226;
+export const automatedBackoffMs = 6 * 60 * 60 * 1000;
 // X asks clients to wait a 15-minute window when it gives no reset time.
 const defaultRateLimitWaitMs = 15 * 60 * 1000;
 
@@ -30,8 +43,17 @@ const defaultRateLimitWaitMs = 15 * 60 * 1000;
  */
 export function classifyFailure(
   exchanges: readonly XExchange[],
-  { now, timeoutMs }: { now: Date; timeoutMs: number },
+  { now, timeoutMs, clientRejected = false, pacedUntil = null }: { now: Date; timeoutMs: number; clientRejected?: boolean; pacedUntil?: Date | null },
 ): XExchangeFailure {
+  // Perch held the request back itself: the account's budget for it is spent until pacedUntil.
+  if (pacedUntil) return { ok: false, kind: 'rate_limited', retryAt: pacedUntil, paced: true };
+  // X refused the web client while its settings page still knew the cookies: the bearer changed, not the cookies.
+  if (clientRejected) return { ok: false, kind: 'unavailable', reason: 'x_changed', detail: 'X changed its API' };
+  const has = (code: number) => exchanges.some((e) => e.errorCodes.includes(code));
+  // Safe, plain sentences for the settings row and popup (shown inside "Perch could not reach X (…)").
+  if (has(lockedCode)) return { ok: false, kind: 'unavailable', reason: 'locked', detail: 'X has locked your account: unlock your account at x.com' };
+  if (has(accountSuspendedCode)) return { ok: false, kind: 'unavailable', reason: 'account_suspended', detail: 'X has suspended your account' };
+  if (has(automatedCode)) return { ok: false, kind: 'rate_limited', retryAt: new Date(now.getTime() + automatedBackoffMs), automated: true };
   const auth = exchanges.find(
     (e) => e.status === 401 || (e.status === 403 && e.errorCodes.some((c) => authCodes.has(c))),
   );
@@ -70,8 +92,9 @@ function describeUnavailable(
   if (has((e) => e.failure === 'network')) return down('X could not be reached');
   const serverError = exchanges.find((e) => e.status !== null && e.status >= 500);
   if (serverError) return down(`X answered ${serverError.status}`);
-  // A rotated query id answers 404; a query X no longer accepts, GRAPHQL_VALIDATION_FAILED.
-  if (has((e) => (e.status === 404 && e.operation !== null) || e.validationFailed)) {
+  // A rotated query id answers 404; a feature switch X now requires, 400 code 336; a query X no longer
+  // accepts, GRAPHQL_VALIDATION_FAILED.
+  if (has((e) => (e.status === 404 && e.operation !== null) || e.validationFailed || (e.status === 400 && e.errorCodes.includes(336)))) {
     return { reason: 'x_changed', detail: 'X changed its API' };
   }
   const otherError = exchanges.find((e) => e.status !== null && e.status >= 400);

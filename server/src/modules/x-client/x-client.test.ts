@@ -55,10 +55,14 @@ describe('verifyCookies against the fake X, through the real bird', () => {
     direct.mockRestore();
   });
 
-  it('reports expired cookies (401 code 32) as auth, after one request rather than one per fallback', async () => {
+  it('reports expired cookies (401 code 32) as auth, after one request and one cheap check of the cookies rather than one per fallback', async () => {
     fakeX.setMode('expired');
     expect(await verify()).toEqual({ ok: false, kind: 'auth', status: 401, code: 32 });
-    expect(fakeX.requests).toHaveLength(1);
+    // the second look: x.com's settings page, which needs the cookies but no bearer, does not know them either
+    expect(fakeX.requests.map((r) => [r.path, r.status])).toEqual([
+      ['/i/api/account/settings.json', 401],
+      ['/settings/account', 401],
+    ]);
   });
 
   it('reports an unknown auth_token as auth', async () => {
@@ -81,25 +85,26 @@ describe('verifyCookies against the fake X, through the real bird', () => {
 
   it('reports a 503 as unavailable', async () => {
     fakeX.setMode('server_error');
-    expect(await verify()).toEqual({ ok: false, kind: 'unavailable', detail: 'X answered 503' });
+    expect(await verify()).toEqual({ ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X answered 503' });
   });
 
   it('reports an unreachable X as unavailable', async () => {
     fakeX.setMode('unreachable');
-    expect(await verify()).toEqual({ ok: false, kind: 'unavailable', detail: 'X could not be reached' });
+    expect(await verify()).toEqual({ ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X could not be reached' });
   });
 
   it('reports a GraphQL 404 (a rotated query id) as unavailable, not auth, and scrapes nothing', async () => {
     fakeX.setMode('graphql_404');
-    expect(await verify()).toEqual({ ok: false, kind: 'unavailable', detail: 'X changed its API' });
-    expect(fakeX.requests.filter((r) => r.operation === 'UserByScreenName')).toHaveLength(3); // bird's three ids
+    expect(await verify()).toEqual({ ok: false, kind: 'unavailable', reason: 'x_changed', detail: 'X changed its API' });
+    // bird's other two ids are the same stale question: the door does not send them
+    expect(fakeX.requests.filter((r) => r.operation === 'UserByScreenName')).toHaveLength(1);
     expect(fakeX.requests.every((r) => r.path.startsWith('/i/api/'))).toBe(true);
   });
 
   it('gives up on a slow X after the timeout, without waiting once per fallback', async () => {
     fakeX.setMode('slow', { delayMs: 5000 });
     const started = Date.now();
-    expect(await verify()).toEqual({ ok: false, kind: 'unavailable', detail: 'X did not answer within 0.3 s' });
+    expect(await verify()).toEqual({ ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X did not answer within 0.3 s' });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(fakeX.requests).toHaveLength(1);
   });

@@ -4,18 +4,16 @@
  * response bodies and can mask a 401 as "not found").
  */
 import type { XCookiePair } from '@perch/shared';
-import { BirdClient } from './bird-client.ts';
-import { classifyFailure, type XExchangeFailure } from './classify-failure.ts';
+import { BirdClient, builtInQueryIds } from './bird-client.ts';
+import { classifyFailure, unreadable, type XExchangeFailure } from './classify-failure.ts';
 import { createXFetch } from './x-fetch.ts';
 import { createXSession } from './x-session.ts';
-import type { XAccount, XPort, XResult } from './x-types.ts';
+import type { XAccount, XPort, XRequestBudget, XResult, XWebClient, XWebClientValues } from './x-types.ts';
 
 export type { XAccount } from './x-types.ts';
 
 /** verifyCookies' failure, in the shape the connection state (issue 2) was built on. */
-export type XCheckFailure =
-  | Extract<XExchangeFailure, { kind: 'auth' | 'rate_limited' }>
-  | { ok: false; kind: 'unavailable'; detail: string };
+export type XCheckFailure = XExchangeFailure;
 export type XCheckResult = { ok: true; account: XAccount } | XCheckFailure;
 
 export interface XClientOptions {
@@ -25,21 +23,33 @@ export interface XClientOptions {
   timeoutMs: number;
   fetch?: typeof globalThis.fetch;
   now?: () => Date;
+  /** Query ids, feature switches and bearer; default bird's own, never renewed (the server passes x-web-client). */
+  webClient?: XWebClient;
+  /** A Perch user's request budget at X; default none (no pacing). */
+  budgetFor?: (userId: string) => XRequestBudget;
 }
+
+/** bird's own values, never renewed: for commands and tests that do not exercise a rotation. */
+export const builtInWebClient: XWebClient = {
+  current: async (): Promise<XWebClientValues> => ({ queryId: (operation) => builtInQueryIds[operation], features: () => ({}), bearer: null }),
+  recover: async () => false,
+};
 
 export interface XClient extends XPort {
   /** Asks X whose cookies these are, then proves its GraphQL API answers for that account. */
-  verifyCookies(pair: XCookiePair): Promise<XCheckResult>;
+  verifyCookies(pair: XCookiePair, account?: { userId: string }): Promise<XCheckResult>;
 }
 
 export function createXClient(options: XClientOptions): XClient {
-  const { xOrigin, xApiOrigin, timeoutMs, fetch, now = () => new Date() } = options;
+  const { xOrigin, xApiOrigin, timeoutMs, fetch, now = () => new Date(), webClient = builtInWebClient, budgetFor } = options;
+  const budget = (account?: { userId: string }) => (account && budgetFor ? budgetFor(account.userId) : null);
 
-  async function healthCheck(pair: XCookiePair): Promise<XResult<XAccount>> {
+  async function healthCheck(pair: XCookiePair, account?: { userId: string }): Promise<XResult<XAccount>> {
     // A fresh x-fetch per check, so its record holds this check's exchanges and no one else's.
     const xFetch = createXFetch({ xOrigin, xApiOrigin, fetch });
-    const bird = new BirdClient({ pair, fetch: xFetch, timeoutMs });
-    const fail = (since: number) => classifyFailure(xFetch.exchanges.slice(since), { now: now(), timeoutMs });
+    const bird = new BirdClient({ pair, fetch: xFetch, timeoutMs, webClient, budget: budget(account) });
+    const fail = (since: number) =>
+      classifyFailure(xFetch.exchanges.slice(since), { now: now(), timeoutMs, clientRejected: bird.clientRejected, pacedUntil: bird.pacedUntil });
 
     const me = await bird.getCurrentUser();
     if (!me.success || !me.user) return fail(0);
@@ -63,19 +73,19 @@ export function createXClient(options: XClientOptions): XClient {
 
   return {
     healthCheck,
-    async verifyCookies(pair) {
-      const result = await healthCheck(pair);
+    async verifyCookies(pair, account) {
+      const result = await healthCheck(pair, account);
       if (result.ok) return { ok: true, account: result.value };
       switch (result.kind) {
         case 'auth':
         case 'rate_limited':
           return result;
         case 'unavailable':
-          return { ok: false, kind: 'unavailable', detail: result.detail };
+          return result;
         default: // healthCheck looks up the signed-in account itself, never someone gone
-          return { ok: false, kind: 'unavailable', detail: 'X answered in a way Perch could not read' };
+          return unreadable;
       }
     },
-    forAccount: (pair) => createXSession({ pair, xOrigin, xApiOrigin, timeoutMs, fetch, now }),
+    forAccount: (pair, account) => createXSession({ pair, xOrigin, xApiOrigin, timeoutMs, fetch, now, webClient, budget: budget(account) }),
   };
 }

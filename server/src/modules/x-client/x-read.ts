@@ -8,7 +8,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 export type ProfileAnswer =
   | { kind: 'profile'; profile: XProfile }
-  | { kind: 'not_found' | 'suspended' | 'unreadable' };
+  | { kind: 'not_found' | 'suspended' | 'not_visible' | 'unreadable' };
 
 /**
  * A UserByScreenName answer. 2025+ X puts screen_name and name in `core` and the avatar in
@@ -17,6 +17,13 @@ export type ProfileAnswer =
 export function readProfileAnswer(answer: unknown): ProfileAnswer {
   const data = obj(obj(answer)?.data);
   if (!data) return { kind: 'unreadable' };
+  // HTTP 200 with errors beside partial data: X would not show this profile (code 63 suspended, 37 protected
+  // or withheld). What data there is lacks the bio, which must not read as an emptied one.
+  const errors = obj(answer)?.errors;
+  if (Array.isArray(errors) && errors.length > 0) {
+    const codes = errors.map((e) => obj(e)?.code);
+    return { kind: codes.includes(63) ? 'suspended' : 'not_visible' };
+  }
   const result = obj(obj(data.user)?.result);
   if (!result) return { kind: 'not_found' }; // {"data":{}}: nobody has that handle
   if (result.__typename === 'UserUnavailable') {
@@ -27,13 +34,15 @@ export function readProfileAnswer(answer: unknown): ProfileAnswer {
   const userId = str(result.rest_id);
   const handle = str(core?.screen_name) ?? str(legacy?.screen_name);
   if (!userId || !handle) return { kind: 'unreadable' };
+  // X always sends a profile's description, "" when it has none; without one, there is no bio to compare.
+  if (typeof legacy?.description !== 'string') return { kind: 'not_visible' };
   return {
     kind: 'profile',
     profile: {
       userId,
       handle,
       name: str(core?.name) ?? str(legacy?.name) ?? handle,
-      bio: str(legacy?.description) ?? '',
+      bio: legacy.description,
       avatarUrl: str(obj(result.avatar)?.image_url) ?? str(legacy?.profile_image_url_https) ?? null,
     },
   };
@@ -49,6 +58,58 @@ export function readTimelineAnswer(answer: unknown, path: 'user' | 'search'): 'o
   const result = obj(obj(data?.user)?.result);
   if (result?.__typename === 'UserUnavailable') return 'suspended';
   return Array.isArray(obj(obj(result?.timeline)?.timeline)?.instructions) ? 'ok' : 'unreadable';
+}
+
+/**
+ * X's timeline answer in the shape bird 0.8.0 parses. Real X differs from what bird expects in three ways that
+ * lose tweets: from page 2 on the cursors come in `TimelineReplaceEntry` instructions (bird reads cursors only
+ * from `entries`, so it believes the timeline ended); tweets X shows with a notice are wrapped as
+ * `TweetWithVisibilityResults` (bird drops them); and promoted entries (ads) sit among the results (bird would
+ * read an ad as a mention). Returns a copy with replace-entries turned into entries, wrappers opened and
+ * promoted entries removed.
+ */
+export function normalizeTimelineAnswer(answer: unknown): unknown {
+  const copy = structuredClone(answer);
+  const data = obj(obj(copy)?.data);
+  const timeline =
+    obj(obj(obj(data?.search_by_raw_query)?.search_timeline)?.timeline) ??
+    obj(obj(obj(obj(data?.user)?.result)?.timeline)?.timeline) ??
+    obj(obj(obj(obj(data?.user)?.result)?.timeline_v2)?.timeline);
+  if (!timeline || !Array.isArray(timeline.instructions)) return copy;
+  timeline.instructions = (timeline.instructions as unknown[]).map((raw) => {
+    const instruction = obj(raw);
+    if (instruction?.type === 'TimelineReplaceEntry' && obj(instruction.entry)) {
+      return { type: 'TimelineAddEntries', entries: [instruction.entry] };
+    }
+    if (instruction && Array.isArray(instruction.entries)) {
+      instruction.entries = (instruction.entries as unknown[]).filter((entry) => !isPromoted(entry));
+    }
+    return instruction;
+  });
+  openWrappers(timeline);
+  return copy;
+}
+
+function isPromoted(entry: unknown): boolean {
+  const e = obj(entry);
+  if (str(e?.entryId)?.startsWith('promoted-')) return true;
+  const content = obj(e?.content);
+  return obj(obj(content?.itemContent)?.promotedMetadata) !== undefined;
+}
+
+/** Every `tweet_results.result` (and quoted one) that is a visibility wrapper becomes the tweet it wraps. */
+function openWrappers(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(openWrappers);
+  const o = obj(node);
+  if (!o) return;
+  for (const [key, value] of Object.entries(o)) {
+    const holder = obj(value);
+    const result = obj(holder?.result);
+    if ((key === 'tweet_results' || key === 'quoted_status_result') && result?.__typename === 'TweetWithVisibilityResults' && obj(result.tweet)) {
+      holder!.result = { __typename: 'Tweet', ...obj(result.tweet) };
+    }
+    openWrappers(value);
+  }
 }
 
 /** bird's tweet plus what it drops (who was replied to, retweet) from X's raw result. */

@@ -4,12 +4,12 @@
  * answer is an "X changed" failure, never an exception that could carry a cookie upwards.
  */
 import type { XCookiePair } from '@perch/shared';
-import { BirdClient, type BirdPage } from './bird-client.ts';
+import { BirdClient } from './bird-client.ts';
 import { classifyFailure, unreadable, type XFailure } from './classify-failure.ts';
 import { createXFetch } from './x-fetch.ts';
 import { fetchXImage } from './x-image.ts';
-import { isNewer, readProfileAnswer, readTimelineAnswer, toXTweet } from './x-read.ts';
-import type { XResult, XSession, XSinceOptions, XTweet, XTweetBatch } from './x-types.ts';
+import { readProfileAnswer, readTimelineAnswer, toXTweet } from './x-read.ts';
+import type { XRequestBudget, XResult, XSession, XTweet, XWebClient } from './x-types.ts';
 
 export interface XSessionOptions {
   pair: XCookiePair;
@@ -18,22 +18,23 @@ export interface XSessionOptions {
   timeoutMs: number;
   fetch?: typeof globalThis.fetch;
   now: () => Date;
+  webClient: XWebClient;
+  budget: XRequestBudget | null;
 }
 
 const pageSize = 20; // bird's and X's page size
-const firstRunLimit = 50;
-const incrementalLimit = 200;
 
 export function createXSession(options: XSessionOptions): XSession {
-  const { pair, xOrigin, xApiOrigin, timeoutMs, fetch, now } = options;
+  const { pair, xOrigin, xApiOrigin, timeoutMs, fetch, now, webClient, budget } = options;
 
   /** Runs one call with its own bird and exchange record; `fail()` classifies what X answered. */
   async function run<T>(work: (bird: BirdClient, fail: () => XFailure) => Promise<XResult<T>>): Promise<XResult<T>> {
     const xFetch = createXFetch({ xOrigin, xApiOrigin, fetch });
     // Outside the try: an empty cookie is a caller's bug (bird's message names no value), not X's.
-    const bird = new BirdClient({ pair, fetch: xFetch, timeoutMs });
+    const bird = new BirdClient({ pair, fetch: xFetch, timeoutMs, webClient, budget });
+    const fail = () => classifyFailure(xFetch.exchanges, { now: now(), timeoutMs, clientRejected: bird.clientRejected, pacedUntil: bird.pacedUntil });
     try {
-      return await work(bird, () => classifyFailure(xFetch.exchanges, { now: now(), timeoutMs }));
+      return await work(bird, fail);
     } catch {
       return unreadable; // only Perch's reading of an answer can throw here
     }
@@ -46,45 +47,11 @@ export function createXSession(options: XSessionOptions): XSession {
         return { ok: true as const, value: answer.profile };
       case 'not_found':
       case 'suspended':
+      case 'not_visible':
         return { ok: false as const, kind: answer.kind };
       case 'unreadable':
         return fail(); // 401, 429, 404 on every query id…, or an answer Perch could not read
     }
-  }
-
-  /** Pages newest first until a tweet at or below sinceId, the end of the timeline, or the limit. */
-  async function collect(
-    fetchPage: (count: number, cursor: string | undefined) => Promise<BirdPage>,
-    readAnswer: () => 'ok' | 'suspended' | 'unreadable',
-    fail: () => XFailure,
-    { sinceId = null, limit = sinceId ? incrementalLimit : firstRunLimit }: XSinceOptions,
-  ): Promise<XResult<XTweetBatch>> {
-    const tweets: XTweet[] = [];
-    const seen = new Set<string>();
-    let newestId = sinceId;
-    let cursor: string | undefined;
-    while (seen.size < limit) {
-      const page = await fetchPage(Math.min(pageSize, limit - seen.size), cursor);
-      if (!page.success) return fail();
-      const state = readAnswer();
-      if (state === 'suspended') return { ok: false, kind: 'suspended' };
-      if (state === 'unreadable') return unreadable;
-      let reachedOld = false;
-      for (const tweet of page.tweets) {
-        if (seen.has(tweet.id)) continue;
-        if (!isNewer(tweet.id, sinceId)) {
-          reachedOld = true;
-          continue;
-        }
-        seen.add(tweet.id);
-        tweets.push(toXTweet(tweet));
-        if (isNewer(tweet.id, newestId)) newestId = tweet.id;
-      }
-      // bird leaves nextCursor out when the page was empty or brought nothing new: the end.
-      if (reachedOld || !page.nextCursor || page.tweets.length === 0) return batch(tweets, newestId, true);
-      cursor = page.nextCursor;
-    }
-    return batch(tweets, newestId, false);
   }
 
   return {
@@ -99,43 +66,30 @@ export function createXSession(options: XSessionOptions): XSession {
           if (!profile.ok) return profile;
           userId = profile.value.userId;
         }
-        const result = await collect(
-          (count, cursor) => bird.userTweetsPage(userId, { count, cursor }),
-          () => readTimelineAnswer(bird.lastAnswer('UserTweets'), 'user'),
-          fail,
-          { limit },
-        );
-        return result.ok ? { ok: true, value: result.value.tweets } : result;
+        const tweets: XTweet[] = [];
+        let cursor: string | undefined;
+        while (tweets.length < limit) {
+          const page = await bird.userTweetsPage(userId, { count: Math.min(pageSize, limit - tweets.length), cursor });
+          if (!page.success) return fail();
+          const state = readTimelineAnswer(bird.lastAnswer('UserTweets'), 'user');
+          if (state !== 'ok') return state === 'suspended' ? { ok: false, kind: 'suspended' } : unreadable;
+          const fresh = page.tweets.filter((t) => !tweets.some((seen) => seen.id === t.id));
+          tweets.push(...fresh.slice(0, limit - tweets.length).map(toXTweet));
+          if (fresh.length === 0 || !page.nextCursor) break;
+          cursor = page.nextCursor;
+        }
+        return { ok: true, value: tweets };
       }),
 
-    mentions: (handle, since = {}) =>
-      run((bird, fail) =>
-        collect(
-          (count, cursor) => bird.searchPage(`@${handle.replace(/^@/, '')}`, { count, cursor }),
-          () => readTimelineAnswer(bird.lastAnswer('SearchTimeline'), 'search'),
-          fail,
-          since,
-        ),
-      ),
-
-    ownReplies: (userId, since = {}) =>
+    search: (rawQuery, { cursor = null } = {}) =>
       run(async (bird, fail) => {
-        const result = await collect(
-          (count, cursor) => bird.userTweetsPage(userId, { count, cursor }),
-          () => readTimelineAnswer(bird.lastAnswer('UserTweets'), 'user'),
-          fail,
-          since,
-        );
-        if (!result.ok) return result;
-        const replies = result.value.tweets.filter((t) => t.inReplyToStatusId !== null && t.authorId === userId);
-        return { ok: true, value: { ...result.value, tweets: replies } };
+        const page = await bird.searchPage(rawQuery, { count: pageSize, cursor: cursor ?? undefined });
+        if (!page.success) return fail();
+        if (readTimelineAnswer(bird.lastAnswer('SearchTimeline'), 'search') !== 'ok') return unreadable;
+        return { ok: true, value: { tweets: page.tweets.map(toXTweet), nextCursor: page.nextCursor ?? null } };
       }),
 
     // Not through bird: the image host needs no cookies, and sending them there would hand them to another host.
     image: (url) => fetchXImage(url, { xFetch: createXFetch({ xOrigin, xApiOrigin, fetch }), timeoutMs }),
   };
-}
-
-function batch(tweets: XTweet[], newestId: string | null, complete: boolean): XResult<XTweetBatch> {
-  return { ok: true, value: { tweets, newestId, complete } };
 }

@@ -54,7 +54,7 @@ describe('X cookie connection', () => {
     const { push, xClient } = await setUp(() => answer);
     expect(await (await push()).json()).toMatchObject({ state: 'expired' });
     // an unchanged pair in a bad state is verified again (the popup's Refresh)
-    answer = { ok: false, kind: 'unavailable', detail: 'X answered 503' };
+    answer = { ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X answered 503' };
     expect(await (await push()).json()).toMatchObject({ state: 'x_unavailable', detail: 'X answered 503' });
     const retryAt = new Date(Date.now() + 15 * 60_000);
     answer = { ok: false, kind: 'rate_limited', retryAt };
@@ -81,7 +81,7 @@ describe('X cookie connection', () => {
   });
 
   it('Check now re-verifies the stored pair', async () => {
-    let answer: XCheckResult = { ok: false, kind: 'unavailable', detail: 'X answered 503' };
+    let answer: XCheckResult = { ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X answered 503' };
     const { push, cookie, xClient } = await setUp(() => answer);
     await push();
     answer = connectedAs('perch_user');
@@ -90,7 +90,7 @@ describe('X cookie connection', () => {
   });
 
   it('rechecks connections X failed on, in the background', async () => {
-    let answer: XCheckResult = { ok: false, kind: 'unavailable', detail: 'X did not answer' };
+    let answer: XCheckResult = { ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X did not answer' };
     let clock = new Date('2026-11-24T10:00:00Z');
     const xClient = scriptedXClient(() => answer);
     t = await createTestApp({ overrides: { xClient, now: () => clock } });

@@ -10,7 +10,7 @@ import type { XCheckResult } from '../x-client/x-client.ts';
 import type { XConnectionQueries, XConnectionRow } from './x-connection.queries.ts';
 
 export interface CookieVerifier {
-  verifyCookies(pair: XCookiePair): Promise<XCheckResult>;
+  verifyCookies(pair: XCookiePair, account?: { userId: string }): Promise<XCheckResult>;
 }
 
 /** Emitted after a pushed pair is stored (before X is asked), and after each state change. */
@@ -73,7 +73,7 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xCli
 
   /** Asks X about the stored pair and records the answer, unless a newer pair arrived meanwhile. */
   async function verify(userId: string, pair: XCookiePair, fingerprint: string): Promise<ConnectionStatus> {
-    const result = await xClient.verifyCookies(pair);
+    const result = await xClient.verifyCookies(pair, { userId });
     const update = stateFromCheck(result, now());
     log.info({ userId, state: update.state, ...(result.ok ? {} : { failure: result.kind }) }, 'x cookies verified');
     const row = await xConnectionQueries.updateIfFingerprint(userId, fingerprint, { ...update, updatedAt: now() });
@@ -178,6 +178,18 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xCli
       const update = stateFromCheck(failure, now());
       const row = await xConnectionQueries.updateState(userId, { ...update, updatedAt: now() });
       return emitState(row, userId);
+    },
+
+    /**
+     * A sync got its answers from X: a rate-limit gate whose time has come, or an outage, is over at once, rather
+     * than at the next periodic re-check.
+     */
+    async recordSyncSuccess(userId: string) {
+      const row = await xConnectionQueries.find(userId);
+      if (!row || (row.state !== 'rate_limited' && row.state !== 'x_unavailable')) return;
+      if (row.state === 'rate_limited' && row.retryAt && row.retryAt > now()) return;
+      const update = await xConnectionQueries.updateState(userId, { state: 'connected', checkedAt: now(), retryAt: null, detail: null, updatedAt: now() });
+      emitState(update, userId);
     },
 
     /** Re-asks X about connections that failed for X's reasons; returns how many were checked. */

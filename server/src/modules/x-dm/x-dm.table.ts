@@ -50,22 +50,3 @@ export const xOauthStates = pgTable(
   (t) => [index().on(t.expiresAt)],
 );
 
-/**
- * What is left of a user's request budget at one X API endpoint (X counts 15 DM lookups per 15 minutes per user
- * and endpoint), as X's x-rate-limit-* headers last said, with requests Perch has sent since subtracted in
- * advance: a request is only sent after reserving one here, atomically, so across processes too.
- */
-export const xApiBudgets = pgTable(
-  'x_api_budgets',
-  {
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
-    /** Perch's name for the endpoint, e.g. `dm_events`. */
-    endpoint: text().notNull(),
-    limit: integer(),
-    remaining: integer(),
-    resetAt: timestamp({ withTimezone: true }),
-    /** Set while resetAt is Perch's guess (a new window no answer from X has described yet). */
-    resetGuessed: boolean().notNull().default(false),
-  },
-  (t) => [primaryKey({ columns: [t.userId, t.endpoint] })],
-);

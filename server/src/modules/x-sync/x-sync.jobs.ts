@@ -16,8 +16,12 @@ export const xSyncJobs = {
   resume: 'x-sync.resume',
 } as const;
 
-/** When X lets this account ask again, if a sync was turned away by its rate-limit gate. */
-const gateOpensAt = (outcomes: SyncOutcome[]) => outcomes.map((o) => (!o.ok ? o.retryAt : undefined)).find((at) => at !== undefined);
+/** When X lets this account ask again (the earliest, when several syncs were held back), if any was. */
+const gateOpensAt = (outcomes: SyncOutcome[]) =>
+  outcomes
+    .map((o) => (!o.ok ? o.retryAt : undefined))
+    .filter((at): at is string => at !== undefined)
+    .sort()[0];
 
 export async function registerXSyncJobs({ boss, logger, xSync, xSyncRunner, xConnection }: { boss: Boss; logger: Logger; xSync: XSyncService; xSyncRunner: XSyncRunner; xConnection: XConnectionService }) {
   // exclusive + singletonKey = user: at most one run queued or running per user, across every process sharing

@@ -23,6 +23,9 @@ export interface SyncProgress {
 
 const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
 
+/** Perch held back the rest itself: the account's budget for this window is spent. The run goes on at its end. */
+const isPaced = (o: SyncOutcome) => !o.ok && 'paced' in o && o.paced === true;
+
 /** Why a run stopped early, for the user; the outcome's own sentence is built from the error class only. */
 function stopSentence(outcome: Exclude<SyncOutcome, { ok: true }>): string {
   if ('errorClass' in outcome) return `The ${syncLabels[outcome.sync]} sync stopped: ${outcome.message}`;
@@ -52,7 +55,10 @@ export function createXSyncRunner({ xSync, interactions, now }: { xSync: XSyncSe
       return true;
     },
 
-    /** Runs the three syncs in order; the first account-wide failure (auth, rate limit, outage) ends the run. */
+    /**
+     * Runs the three syncs in order; the first account-wide failure (auth, rate limit, outage) ends the run. A sync
+     * whose budget is spent for this window does not: the others go on with theirs, and the run resumes by itself.
+     */
     async run(userId: string): Promise<SyncProgress> {
       const current: SyncProgress = { status: 'running', startedAt: now().toISOString(), finishedAt: null, contactsDone: 0, contactsTotal: 0, outcomes: [], error: null, resumesAt: null };
       await save(userId, current);
@@ -60,9 +66,9 @@ export function createXSyncRunner({ xSync, interactions, now }: { xSync: XSyncSe
         for (const step of [() => xSync.syncMentions(userId), () => xSync.syncReplies(userId)]) {
           const outcome = await step();
           current.outcomes.push(outcome);
-          if (!outcome.ok) break;
+          if (!outcome.ok && !isPaced(outcome)) break;
         }
-        if (!current.outcomes.some((o) => !o.ok)) {
+        if (!current.outcomes.some((o) => !o.ok && !isPaced(o))) {
           current.outcomes.push(
             await xSync.syncBios(userId, {
               onProgress: async (done, total) => {
@@ -72,11 +78,15 @@ export function createXSyncRunner({ xSync, interactions, now }: { xSync: XSyncSe
             }),
           );
         }
-        const stopped = current.outcomes.find((o) => !o.ok);
+        const stopped = current.outcomes.find((o) => !o.ok && !isPaced(o));
+        const paced = current.outcomes.filter(isPaced).map((o) => (o.ok ? '' : (o.retryAt ?? ''))).sort();
         current.status = stopped && 'errorClass' in stopped ? 'failed' : 'finished';
         if (stopped && !stopped.ok) {
           current.error = stopSentence(stopped);
           current.resumesAt = stopped.retryAt ?? null;
+        } else if (paced.length > 0) {
+          current.resumesAt = paced[0]!;
+          current.error = `X’s limits for this window are used up; Perch goes on by itself at ${hhmm(paced[0]!)}, without losing anything.`;
         }
       } catch (error) {
         current.status = 'failed';

@@ -9,8 +9,8 @@ import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import type { XFailure } from '../x-client/classify-failure.ts';
-import { tweetUrl } from '../x-client/x-read.ts';
-import type { XPort, XResult, XSession, XTweet, XTweetBatch } from '../x-client/x-types.ts';
+import { isNewer, tweetUrl } from '../x-client/x-read.ts';
+import type { XPort, XSession, XTweet } from '../x-client/x-types.ts';
 import type { XConnectionService } from '../x-connection/x-connection.service.ts';
 import { createSyncSessions, failureSentence, type OpenedSession } from './x-sync.sessions.ts';
 
@@ -19,9 +19,20 @@ export type SyncName = 'mentions' | 'replies' | 'bios';
 export const syncLabels: Record<SyncName, string> = { mentions: 'mention', replies: 'reply', bios: 'bio' };
 
 export type SyncOutcome =
-  | { sync: SyncName; ok: true; imported: number; unknown?: number; avatars?: number; contactsDone?: number; contactsTotal?: number }
+  | {
+      sync: SyncName;
+      ok: true;
+      imported: number;
+      unknown?: number;
+      avatars?: number;
+      /** Bios: contacts checked in the current round (this run and the earlier ones of the round), of all with a handle. */
+      contactsDone?: number;
+      contactsTotal?: number;
+      /** false when the run stopped before the end (a page cap); the next run goes on from there. */
+      complete?: boolean;
+    }
   | { sync: SyncName; ok: false; skipped: 'not_connected' | 'rate_limited'; retryAt?: string }
-  | { sync: SyncName; ok: false; errorClass: XFailure['kind']; imported: 0; message: string; retryAt?: string };
+  | { sync: SyncName; ok: false; errorClass: XFailure['kind']; imported: number; message: string; retryAt?: string; paced?: boolean; contactsDone?: number; contactsTotal?: number };
 
 export interface XSyncDeps {
   xPort: XPort;
@@ -44,10 +55,18 @@ interface Peer {
 interface TweetSync {
   sync: 'mentions' | 'replies';
   kind: 'mention_in' | 'reply_out';
-  fetch(session: XSession, account: { handle: string; xUserId: string }, sinceId: string | null): Promise<XResult<XTweetBatch>>;
+  /** X's Latest search for it: UserTweets leaves replies to others out, a search of them does not. */
+  query(account: { handle: string; xUserId: string }): string;
   /** Whom the tweet is an interaction with, or null to skip it. */
   peerOf(tweet: XTweet, account: { xUserId: string }): Peer | null;
 }
+
+// A first pass (no cursor yet) reads this many pages, the latest 100 tweets; every later pass reads all that is new.
+const firstPassPages = 5;
+// A pass goes on in the next run after this many pages, so one run never holds the account for long.
+const pagesPerRun = 60;
+// A new round of bio checks begins when the last one is complete, or this old (incomplete: the budget ran out).
+const roundMaxAgeMs = 20 * 60 * 60 * 1000;
 
 const oldestFirst = (tweets: XTweet[]) => [...tweets].reverse();
 const occurredAt = (tweet: XTweet, fallback: Date) => tweet.createdAt ?? fallback;
@@ -56,10 +75,10 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
   const log = logger.child({ provider: 'x', module: 'x-sync' });
   const sessions = createSyncSessions({ xPort, xConnection, notifications, logger, now });
 
-  async function fail(userId: string, sync: SyncName, failure: XFailure): Promise<SyncOutcome> {
+  async function fail(userId: string, sync: SyncName, failure: XFailure, imported = 0): Promise<SyncOutcome> {
     await sessions.fail(userId, { sync, label: syncLabels[sync] }, failure);
-    const retryAt = failure.kind === 'rate_limited' ? { retryAt: failure.retryAt.toISOString() } : {};
-    return { sync, ok: false, errorClass: failure.kind, imported: 0, message: failureSentence(failure), ...retryAt };
+    const retryAt = failure.kind === 'rate_limited' ? { retryAt: failure.retryAt.toISOString(), ...(failure.paced ? { paced: true } : {}) } : {};
+    return { sync, ok: false, errorClass: failure.kind, imported, message: failureSentence(failure), ...retryAt };
   }
 
   /** The account's session, or why there is none (not connected, or X's rate-limit gate is closed). */
@@ -100,26 +119,48 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
     return { known: false, inserted: (await interactions.recordUnknown(userId, { ...item, xUserId: peer.xUserId, xHandle: peer.handle, name: peer.name })).inserted };
   }
 
-  /** Mentions and replies: fetch past the stored cursor, import oldest first, then advance the cursor. */
+  /**
+   * Mentions and replies, by passes of X's Latest search from the newest tweet down to the stored cursor. Each page
+   * is imported (oldest first) and the pass's place saved before the next page is asked for; the cursor moves only
+   * when the pass has come all the way down, so a pass stopped by a limit, an error or a crash goes on next time
+   * from where it stopped, and nothing below it is ever skipped.
+   */
   async function syncTweets(userId: string, spec: TweetSync): Promise<SyncOutcome> {
     const opened = await open(userId, spec.sync);
     if ('sync' in opened) return opened;
     const state = await interactions.syncState(userId);
-    const cursor = (spec.sync === 'mentions' ? state?.mentionsCursor : state?.repliesCursor) ?? null;
-    const result = await spec.fetch(opened.session, opened, cursor);
-    if (!result.ok) return fail(userId, spec.sync, result);
+    const floor = (spec.sync === 'mentions' ? state?.mentionsCursor : state?.repliesCursor) ?? null;
+    const pass = (spec.sync === 'mentions' ? state?.mentionsPass : state?.repliesPass) ?? { next: null, top: null, pages: 0 };
     let imported = 0;
     let unknown = 0;
-    for (const tweet of oldestFirst(result.value.tweets)) {
-      const peer = spec.peerOf(tweet, opened);
-      if (!peer) continue;
-      const r = await importTweet(userId, tweet, spec.kind, peer);
-      if (r.inserted) r.known ? imported++ : unknown++;
+    for (let page = 0; page < pagesPerRun; page++) {
+      const result = await opened.session.search(spec.query(opened), { cursor: pass.next });
+      if (!result.ok) return fail(userId, spec.sync, result, imported);
+      const { tweets, nextCursor } = result.value;
+      const fresh = tweets.filter((t) => isNewer(t.id, floor));
+      for (const tweet of oldestFirst(fresh)) {
+        const peer = spec.peerOf(tweet, opened);
+        if (!peer) continue;
+        const r = await importTweet(userId, tweet, spec.kind, peer);
+        if (r.inserted) r.known ? imported++ : unknown++;
+        if (isNewer(tweet.id, pass.top)) pass.top = tweet.id;
+      }
+      pass.pages++;
+      const reachedFloor = fresh.length < tweets.length;
+      const firstPassDone = floor === null && pass.pages >= firstPassPages;
+      if (reachedFloor || firstPassDone || tweets.length === 0 || !nextCursor) {
+        // only after the rows are committed, so a crash in between re-reads (idempotently) rather than skips
+        await interactions.finishPass(userId, spec.sync, pass.top);
+        await sessions.succeeded(userId);
+        log.info({ userId, sync: spec.sync, imported, unknown, pages: pass.pages }, 'x sync done');
+        return { sync: spec.sync, ok: true, imported, unknown, complete: true };
+      }
+      pass.next = nextCursor;
+      await interactions.savePass(userId, spec.sync, pass);
     }
-    // only after the rows are committed, so a crash in between re-imports (idempotently) rather than skips
-    if (result.value.newestId) await interactions.advanceCursor(userId, spec.sync, result.value.newestId);
-    log.info({ userId, sync: spec.sync, imported, unknown, complete: result.value.complete }, 'x sync done');
-    return { sync: spec.sync, ok: true, imported, unknown };
+    await sessions.succeeded(userId);
+    log.info({ userId, sync: spec.sync, imported, unknown, pages: pass.pages }, 'x sync pass goes on in the next run');
+    return { sync: spec.sync, ok: true, imported, unknown, complete: false };
   }
 
   return {
@@ -127,7 +168,7 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
       syncTweets(userId, {
         sync: 'mentions',
         kind: 'mention_in',
-        fetch: (session, account, sinceId) => session.mentions(account.handle, { sinceId }),
+        query: (account) => `@${account.handle}`,
         // the user mentioning themselves is not an interaction with anyone
         peerOf: (tweet, account) => (tweet.authorId === account.xUserId ? null : { xUserId: tweet.authorId, handle: tweet.authorHandle, name: tweet.authorName }),
       }),
@@ -136,32 +177,50 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
       syncTweets(userId, {
         sync: 'replies',
         kind: 'reply_out',
-        fetch: (session, account, sinceId) => session.ownReplies(account.xUserId, { sinceId }),
-        // a thread with oneself is not a reply to anyone
+        query: (account) => `from:${account.handle} filter:replies`,
+        // a thread with oneself is not a reply to anyone; nor is someone else's tweet (a search is a search)
         peerOf: (tweet, account) =>
-          !tweet.inReplyToStatusId || tweet.inReplyToUserId === account.xUserId
+          !tweet.inReplyToStatusId || tweet.inReplyToUserId === account.xUserId || tweet.authorId !== account.xUserId
             ? null
             : { xUserId: tweet.inReplyToUserId, handle: tweet.inReplyToHandle, name: tweet.inReplyToHandle ?? '' },
       }),
 
     /**
-     * Every contact with a handle: fetch the profile, store the first bio silently, record a change.
-     * `onProgress` is called after each contact. One contact that is gone or suspended skips only that contact.
+     * Contacts' profiles: the first bio is stored silently, a change is recorded. A daily run checks every contact
+     * with a handle once per round, the longest unchecked first, so a run the budget stops goes on (at X's reset)
+     * with those not checked yet. `contactIds` checks just those (a handle edit). A contact X shows nothing of
+     * (gone, suspended, protected) is skipped and counts as checked. `onProgress` is called after each contact.
      */
     async syncBios(userId: string, options: { contactIds?: string[]; onProgress?: (done: number, total: number) => Promise<void> | void } = {}): Promise<SyncOutcome> {
       const opened = await open(userId, 'bios');
       if ('sync' in opened) return opened;
-      const all = (await contacts.list(userId)).filter((c) => c.xHandle && (!options.contactIds || options.contactIds.includes(c.id)));
+      let round: Date | null = null;
+      let due;
+      if (options.contactIds) {
+        due = (await contacts.list(userId)).filter((c) => c.xHandle && options.contactIds!.includes(c.id));
+      } else {
+        round = (await interactions.syncState(userId))?.biosRoundStartedAt ?? null;
+        const stale = !round || now().getTime() - round.getTime() >= roundMaxAgeMs;
+        if (stale || (await contacts.dueForProfileCheck(userId, round)).length === 0) {
+          round = now();
+          await interactions.startBiosRound(userId, round);
+        }
+        due = await contacts.dueForProfileCheck(userId, round);
+      }
+      const progress = async () => (round ? contacts.profileCheckProgress(userId, round) : { checked: done, total: due.length });
       let imported = 0;
       let avatars = 0;
       let done = 0;
-      for (const contact of all) {
+      for (const contact of due) {
         const result = await opened.session.profileByHandle(contact.xHandle!);
         if (!result.ok) {
-          if (result.kind === 'not_found' || result.kind === 'suspended') {
+          if (result.kind === 'not_found' || result.kind === 'suspended' || result.kind === 'not_visible') {
             log.info({ userId, sync: 'bios', contactId: contact.id, errorClass: result.kind }, 'x profile unavailable for one contact');
+            await contacts.markProfileChecked(contact.id);
           } else {
-            return fail(userId, 'bios', result);
+            const { checked, total } = await progress();
+            const outcome = await fail(userId, 'bios', result, imported);
+            return { ...outcome, contactsDone: checked, contactsTotal: total } as SyncOutcome;
           }
         } else {
           const profile = result.value;
@@ -173,10 +232,15 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
           if (update && profile.avatarUrl && (await keepAvatar(opened.session, userId, contact.id, profile.avatarUrl))) avatars++;
         }
         done++;
-        await options.onProgress?.(done, all.length);
+        if (options.onProgress) {
+          const { checked, total } = await progress();
+          await options.onProgress(checked, total);
+        }
       }
-      log.info({ userId, sync: 'bios', contacts: all.length, changed: imported, avatars }, 'x sync done');
-      return { sync: 'bios', ok: true, imported, avatars, contactsDone: done, contactsTotal: all.length };
+      const { checked, total } = await progress();
+      if (due.length > 0) await sessions.succeeded(userId);
+      log.info({ userId, sync: 'bios', checked: done, roundChecked: checked, contacts: total, changed: imported, avatars }, 'x sync done');
+      return { sync: 'bios', ok: true, imported, avatars, contactsDone: checked, contactsTotal: total };
     },
   };
 }

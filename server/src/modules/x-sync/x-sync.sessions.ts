@@ -28,11 +28,21 @@ export function failureSentence(failure: XFailure): string {
     case 'auth':
       return 'X no longer accepts your cookies; open x.com and click Refresh in the Perch extension.';
     case 'rate_limited':
-      return `X asked Perch to wait until ${utcTime(failure.retryAt)} UTC; it resumes by itself.`;
+      return failure.automated
+        ? `X took Perch’s requests for automation, so Perch pauses until ${utcTime(failure.retryAt)} UTC and then resumes by itself. Meanwhile, use x.com in your browser as usual.`
+        : `X asked Perch to wait until ${utcTime(failure.retryAt)} UTC; it resumes by itself.`;
     case 'unavailable':
-      return failure.reason === 'x_changed'
-        ? 'X changed its API; Perch needs an update. Your cookies are fine.'
-        : 'X is not answering right now; Perch tries again by itself.';
+      switch (failure.reason) {
+        case 'x_changed':
+          return 'X changed its API and Perch could not learn the new one by itself; Perch needs an update. Your cookies are fine.';
+        case 'locked':
+          return 'X has locked your account. Unlock your account at x.com; Perch goes on by itself once it is unlocked.';
+        case 'account_suspended':
+          return 'X has suspended your account, so there is nothing to sync until X lifts the suspension.';
+        case 'x_down':
+          return 'X is not answering right now; Perch tries again by itself.';
+      }
+    // falls through: the other kinds concern one profile
     default:
       return 'X could not find the account.';
   }
@@ -48,14 +58,22 @@ export function createSyncSessions({ xPort, xConnection, notifications, logger, 
       const stored = await xConnection.cookiesForSync(userId);
       if (!stored) return { skipped: 'not_connected' };
       if (stored.gatedUntil) return { skipped: 'rate_limited', retryAt: stored.gatedUntil.toISOString() };
-      return { session: xPort.forAccount(stored.pair), handle: stored.handle, xUserId: stored.xUserId };
+      return { session: xPort.forAccount(stored.pair, { userId }), handle: stored.handle, xUserId: stored.xUserId };
     },
+
+    /** X answered: whatever gate or outage the connection showed is over. */
+    succeeded: (userId: string) => xConnection.recordSyncSuccess(userId),
 
     /**
      * One structured log line; an answer about the whole account (auth, rate limit, outage) also goes on the
      * connection; at most one notification per error class per day ("X <label> sync unavailable — …").
      */
     async fail(userId: string, { sync, label }: { sync: string; label: string }, failure: XFailure) {
+      // Perch's own pacing: nothing was refused, the work goes on at the window's end; no alarm for the user.
+      if (failure.kind === 'rate_limited' && failure.paced) {
+        log.info({ userId, sync, retryAt: failure.retryAt.toISOString() }, 'x sync paused until the budget frees up');
+        return;
+      }
       log.warn(
         { userId, sync, errorClass: failure.kind, ...(failure.kind === 'unavailable' ? { reason: failure.reason } : {}), ...(failure.kind === 'rate_limited' ? { retryAt: failure.retryAt.toISOString() } : {}) },
         'x sync failed',

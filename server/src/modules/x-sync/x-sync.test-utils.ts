@@ -3,16 +3,21 @@
  */
 import { expect } from 'vitest';
 import type { FakeX, FakeXAccount } from '../../../../test/fake-x/index.ts';
-import { createTestApp } from '../../test-utils/app.ts';
-import { createXClient } from '../x-client/x-client.ts';
+import { createTestApp, fakeXEnv } from '../../test-utils/app.ts';
 
 export type SyncTestApp = Awaited<ReturnType<typeof createTestApp>>;
 
 /** `me` must have cookies; the other accounts are X accounts the user's contacts may name. */
-export async function connectedToFakeX(fakeX: FakeX, me: Required<Pick<FakeXAccount, 'authToken' | 'ct0'>> & FakeXAccount, others: FakeXAccount[] = []) {
+/** `now`: Perch's clock (the fake X's own is set when it starts), for tests that wait out X's windows. */
+export async function connectedToFakeX(
+  fakeX: FakeX,
+  me: Required<Pick<FakeXAccount, 'authToken' | 'ct0'>> & FakeXAccount,
+  others: FakeXAccount[] = [],
+  { now = () => new Date(), env = {} }: { now?: () => Date; env?: Record<string, string> } = {},
+) {
   for (const account of [me, ...others]) fakeX.addAccount(account);
   fakeX.reset();
-  const t = await createTestApp({ overrides: { xClient: createXClient({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 2_000 }) } });
+  const t = await createTestApp({ env: { ...fakeXEnv(fakeX.url), ...env }, overrides: { now } });
   const { cookie, user } = await t.signUp();
   await t.pushCookies(cookie, { authToken: me.authToken, ct0: me.ct0 });
   expect(await t.deps.xConnection.status(user.id)).toMatchObject({ state: 'connected', handle: me.screenName });

@@ -7,8 +7,7 @@ import { parseHTML } from 'linkedom';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RecentTweets } from '@perch/shared';
 import { startFakeX, type FakeX } from '../../../../../test/fake-x/index.ts';
-import { createTestApp } from '../../../test-utils/app.ts';
-import { createXClient } from '../../x-client/x-client.ts';
+import { createTestApp, fakeXEnv } from '../../../test-utils/app.ts';
 import { eventLabel, followRecentTweets } from './recent-tweets.js';
 
 const me = { authToken: 'pgauth0token0a1b2c3d4e5f60718293a4b5c6d7e', ct0: 'pgct0value0aaaabbbbccccddddeeeeffff', userId: '7000', screenName: 'perch_me', name: 'Perch Me' };
@@ -38,7 +37,7 @@ afterEach(async () => {
 
 async function setUp() {
   fakeX.reset();
-  const app = await createTestApp({ overrides: { xClient: createXClient({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 2_000 }) } });
+  const app = await createTestApp({ env: fakeXEnv(fakeX.url) });
   t = app;
   const signedUp = await app.signUp();
   cookie = signedUp.cookie;

@@ -1,0 +1,23 @@
+import { boolean, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { users } from '../accounts/accounts.table.ts';
+
+/**
+ * What is left of a user's request budget at one X endpoint (X counts per user and endpoint: 15 DM lookups per 15
+ * minutes on API v2, about 50 searches or 95 profile lookups per 15 minutes on the cookie web API), as X's
+ * x-rate-limit-* headers last said, with requests Perch has sent since subtracted in
+ * advance: a request is only sent after reserving one here, atomically, so across processes too.
+ */
+export const xApiBudgets = pgTable(
+  'x_api_budgets',
+  {
+    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    /** Perch's name for the endpoint, e.g. `dm_events`. */
+    endpoint: text().notNull(),
+    limit: integer(),
+    remaining: integer(),
+    resetAt: timestamp({ withTimezone: true }),
+    /** Set while resetAt is Perch's guess (a new window no answer from X has described yet). */
+    resetGuessed: boolean().notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.endpoint] })],
+);
