@@ -63,7 +63,22 @@ export function graphqlUser(a: FakeXAccount) {
       statuses_count: 100,
       created_at: createdAt,
       verified: false,
+      // X sends legacy.protected only on protected profiles.
+      ...(a.protected ? { protected: true } : {}),
     },
+  };
+}
+
+/**
+ * What X shows of a protected profile to someone who may not see it: ids and names, no description
+ * and no avatar (a client that reads the missing description as "" would empty the bio).
+ */
+export function graphqlProtectedUser(a: FakeXAccount) {
+  return {
+    __typename: 'User',
+    rest_id: a.userId,
+    core: { screen_name: a.screenName, name: a.name },
+    legacy: { protected: true, screen_name: a.screenName, name: a.name },
   };
 }
 
@@ -87,6 +102,6 @@ export function restUser(a: FakeXAccount) {
     statuses_count: 100,
     created_at: createdAt,
     verified: false,
-    protected: false,
+    protected: a.protected === true,
   };
 }

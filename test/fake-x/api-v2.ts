@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccountStore } from './accounts.ts';
 import type { Budget, Budgets } from './budgets.ts';
 import { answerDmLookup, dmLookupOf, type DmStore } from './dm.ts';
 import type { OAuthStore } from './oauth.ts';
-import { forbidden, serviceUnavailable, tooManyRequests, unauthorized } from './problems.ts';
+import { clientForbidden, creditsDepleted, forbidden, serviceUnavailable, tooManyRequests, unauthorized, usageCapped } from './problems.ts';
 import { rateLimitHeaders } from './rate-limits.ts';
 import { html, overCapacity, pageDoesNotExist, type FakeReply } from './replies.ts';
 import type { FakeXMode } from './types.ts';
@@ -69,12 +70,25 @@ export function answerApiV2(request: ApiV2Request, state: ApiV2State): FakeReply
   // reach it, a 400 for bad parameters included.
   const bearer = state.oauth.bearer(headers.authorization, now);
   if (!bearer) return unauthorized();
+  // An app X will not serve at all is refused before any budget counts (assumed: no x-rate-limit-*).
+  if (state.mode === 'client_forbidden') return clientForbidden(appIdOf(bearer.clientId));
   if (route.scopes.some((s) => !bearer.scopes.has(s))) return forbidden();
   const budget = state.budgets.take(`${bearer.userId} ${route.endpoint}`, route.budget, now);
   if (!budget.allowed) return { ...tooManyRequests(), headers: budget.headers };
+  // A spent cap or spent credits come from behind the gateway, with its budget headers (assumed): a
+  // 15-minute reset that says nothing about when the cap ends or credits come back.
+  if (state.mode === 'usage_capped') return { ...usageCapped(accountIdOf(bearer.clientId)), headers: budget.headers };
+  if (state.mode === 'credits_depleted') return { ...creditsDepleted(accountIdOf(bearer.clientId)), headers: budget.headers };
   const reply = route.answer(url.searchParams, bearer.userId);
   return { ...reply, headers: { ...budget.headers, ...reply.headers } };
 }
+
+// X names an app by a number (client_id in its problems) and a developer account by a 19-digit one;
+// the fake derives both from the OAuth client id, so they stay the same for one app.
+const digitsOf = (seed: string, n: number) =>
+  (BigInt(`0x${createHash('sha256').update(seed).digest('hex').slice(0, 24)}`) % 10n ** BigInt(n)).toString().padStart(n, '0');
+const appIdOf = (clientId: string) => `2${digitsOf(`app ${clientId}`, 7)}`;
+const accountIdOf = (clientId: string) => `1${digitsOf(`account ${clientId}`, 18)}`;
 
 interface Lookup {
   /** What X counts a budget against: the path template. */

@@ -240,6 +240,78 @@ describe('fake X DM lookups', () => {
     expect(down.body).toMatchObject({ type: 'about:blank', status: 503 });
   });
 
+  it('answers an app X will not serve: client_forbidden, usage_capped and credits_depleted, on every API v2 lookup', async () => {
+    fakeX.setMode('client_forbidden');
+    const forbidden = await get('/2/dm_events');
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers.get('content-type')).toBe('application/problem+json');
+    expect(forbidden.body).toEqual({
+      client_id: expect.stringMatching(/^\d{8}$/),
+      detail: 'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project. You can create a project via the developer portal.',
+      registration_url: 'https://developer.twitter.com/en/docs/projects/overview',
+      title: 'Client Forbidden',
+      required_enrollment: 'Appropriate Level of API Access',
+      reason: 'client-not-enrolled',
+      type: 'https://api.twitter.com/2/problems/client-forbidden',
+    });
+    expect(forbidden.headers.get('x-rate-limit-limit')).toBeNull();
+    expect((await get('/2/users/me')).status).toBe(403);
+    // OAuth still answers, and a bad token is still a 401 first
+    expect((await grantTokens(fakeX, { userId: carol.userId })).accessToken).toBeTruthy();
+    expect((await get('/2/dm_events', {}, 'not-a-token')).status).toBe(401);
+
+    fakeX.setMode('usage_capped');
+    const capped = await get(`/2/dm_conversations/with/${alice.userId}/dm_events`);
+    expect(capped.status).toBe(429);
+    expect(capped.headers.get('content-type')).toBe('application/problem+json');
+    expect(capped.body).toEqual({
+      account_id: expect.any(Number),
+      product_name: 'standard-basic',
+      title: 'UsageCapExceeded',
+      period: 'Monthly',
+      scope: 'Product',
+      detail: 'Usage cap exceeded: Monthly product cap',
+      type: 'https://api.twitter.com/2/problems/usage-capped',
+    });
+    // the budget's 15-minute window, which says nothing about when the cap ends
+    expect(capped.headers.get('x-rate-limit-remaining')).toBe('14');
+    expect(Number(capped.headers.get('x-rate-limit-reset')) * 1000).toBeLessThanOrEqual(Date.now() + 15 * minute + 1000);
+
+    fakeX.setMode('credits_depleted');
+    const spent = await get('/2/dm_events');
+    expect(spent.status).toBe(402);
+    expect(spent.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(spent.body).toEqual({
+      title: 'CreditsDepleted',
+      detail: expect.stringMatching(/^Your enrolled account \[1\d{18}\] does not have any credits to fulfill this request\.$/),
+      type: 'https://api.twitter.com/2/problems/credits',
+    });
+    expect(spent.headers.get('x-rate-limit-limit')).toBe('15');
+    expect((await get('/2/users', { ids: alice.userId })).status).toBe(402);
+    expect(fakeX.openApiViolations).toEqual([]);
+  });
+
+  it('dm_fields_as_documented: sender_id as a field is an invalid request, as X\'s document has it; the expansion still brings it', async () => {
+    fakeX.setMode('dm_fields_as_documented');
+    const refused = await get('/2/dm_events', { 'dm_event.fields': 'id,text,sender_id', expansions: 'sender_id' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{
+      parameters: { 'dm_event.fields': ['id,text,sender_id'] },
+      message: 'The `dm_event.fields` query parameter value [sender_id] is not one of [attachments,created_at,dm_conversation_id,entities,event_type,id,text]',
+    }]);
+    const page = await get(`/2/dm_conversations/with/${alice.userId}/dm_events`, { max_results: '1', 'dm_event.fields': 'id,text,dm_conversation_id', expansions: 'sender_id' });
+    expect(page.status).toBe(200);
+    expect(page.body.data[0]).toMatchObject({ id: id(249), sender_id: me.userId });
+  });
+
+  it('omitSenderId: the event comes without sender_id, its sender only in includes.users', async () => {
+    fakeX.dm.addEvents([{ id: id(400), senderId: carol.userId, recipientId: '46', text: 'no sender', omitSenderId: true }]);
+    const carolToken = (await grantTokens(fakeX, { userId: carol.userId })).accessToken;
+    const page = await get('/2/dm_conversations/with/46/dm_events', { 'dm_event.fields': 'id,text,sender_id,dm_conversation_id', expansions: 'sender_id' }, carolToken);
+    expect(page.body.data).toEqual([{ id: id(400), event_type: 'MessageCreate', text: 'no sender', dm_conversation_id: `${carol.userId}-46` }]);
+    expect(page.body.includes.users.map((u: { id: string }) => u.id)).toEqual([carol.userId]);
+  });
+
   it('looks users up by id, with partial errors for the ones X cannot show', async () => {
     fakeX.addAccount({ userId: '5', screenName: 'gone', name: 'Gone', suspended: true });
     const res = await get('/2/users', { ids: `${alice.userId},99,5`, 'user.fields': 'description,profile_image_url' });

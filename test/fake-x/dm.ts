@@ -1,7 +1,7 @@
 import type { AccountStore } from './accounts.ts';
 import { invalidRequest, v2Json, type ParameterError } from './problems.ts';
 import type { FakeReply } from './replies.ts';
-import type { FakeXDmEvent } from './types.ts';
+import type { FakeXDmEvent, FakeXMode } from './types.ts';
 import { checkQuery, patternError } from './query.ts';
 import { apiUser, parseUserFields } from './users.ts';
 
@@ -12,11 +12,13 @@ import { apiUser, parseUserFields } from './users.ts';
 const retentionMs = 30 * 24 * 60 * 60 * 1000;
 const eventTypes = ['MessageCreate', 'ParticipantsJoin', 'ParticipantsLeave'] as const;
 // The fields X serves. Its document (2.167) lists fewer (no sender_id, participant_ids), but X and its
-// own guides still use them.
+// own guides still use them (docs.x.com's DM quickstart asks dm_event.fields=created_at,sender_id,text).
 const dmEventFields = [
   'attachments', 'created_at', 'dm_conversation_id', 'entities', 'event_type', 'id', 'participant_ids',
   'referenced_tweets', 'sender_id', 'text',
 ];
+// What the document lists, for mode 'dm_fields_as_documented': an X that holds requests to it.
+const documentedDmEventFields = ['attachments', 'created_at', 'dm_conversation_id', 'entities', 'event_type', 'id', 'text'];
 const expansionNames = ['attachments.media_keys', 'participant_ids', 'referenced_posts', 'referenced_tweets.id', 'sender_id'];
 const queryNames = [
   'dm_event.fields', 'event_types', 'expansions', 'max_results', 'media.fields', 'pagination_token',
@@ -101,7 +103,7 @@ export function answerDmLookup(
   lookup: DmLookup,
   query: URLSearchParams,
   userId: string,
-  data: { dms: DmStore; accounts: AccountStore },
+  data: { dms: DmStore; accounts: AccountStore; mode?: FakeXMode },
   now: number,
 ): FakeReply {
   const errors: ParameterError[] = [];
@@ -115,7 +117,8 @@ export function answerDmLookup(
   errors.push(...check.errors);
   const maxResults = parseMaxResults(query, errors);
   const types = check.list('event_types', [...eventTypes], errors) ?? [...eventTypes];
-  const fields = new Set(check.list('dm_event.fields', dmEventFields, errors) ?? []);
+  const knownFields = data.mode === 'dm_fields_as_documented' ? documentedDmEventFields : dmEventFields;
+  const fields = new Set(check.list('dm_event.fields', knownFields, errors) ?? []);
   const expansions = new Set(check.list('expansions', expansionNames, errors) ?? []);
   const userFields = parseUserFields(check, errors);
   const position = parsePosition(query, errors);
@@ -130,7 +133,8 @@ export function answerDmLookup(
   const page = pageOf(inScope, position, maxResults);
   if (page.events.length === 0) return v2Json(200, { meta: { result_count: 0 } });
 
-  // An expansion brings its id field along, as everywhere in API v2.
+  // An expansion brings its id field along, as everywhere in API v2 (docs.x.com "Expansions":
+  // ?expansions=author_id alone puts author_id on the post).
   if (expansions.has('sender_id')) fields.add('sender_id');
   if (expansions.has('participant_ids')) fields.add('participant_ids');
   const body: Record<string, unknown> = { data: page.events.map((e) => eventJson(e, fields)) };
@@ -155,7 +159,7 @@ function eventJson(e: StoredEvent, fields: Set<string>): Record<string, unknown>
   // Always there, requested or not: id and event_type, and text on a message.
   const json: Record<string, unknown> = { id: e.id, event_type: e.eventType };
   if (e.eventType === 'MessageCreate') json.text = e.text ?? '';
-  if (fields.has('sender_id')) json.sender_id = e.senderId;
+  if (fields.has('sender_id') && !e.omitSenderId) json.sender_id = e.senderId;
   if (fields.has('dm_conversation_id')) json.dm_conversation_id = e.conversationId;
   if (fields.has('created_at')) json.created_at = e.createdAt.toISOString();
   // Since June 2025 X leaves participant_ids off MessageCreate; on a join or leave it names who.

@@ -11,7 +11,7 @@ const userByScreenName = (screenName: string) =>
   `/i/api/graphql/anyQueryId/UserByScreenName?variables=${encodeURIComponent(JSON.stringify({ screen_name: screenName }))}`;
 
 beforeEach(async () => {
-  fakeX ??= await startFakeX();
+  fakeX ??= await startFakeX({ strict: false });
   fakeX.reset();
   fakeX.addAccount(account);
   fakeX.addAccount(suspended);

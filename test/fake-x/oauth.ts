@@ -26,6 +26,8 @@ const knownScopes = new Set([
 export interface Bearer {
   userId: string;
   scopes: Set<string>;
+  /** The app the token was issued to. */
+  clientId: string;
 }
 
 export interface OAuthStore {
@@ -247,7 +249,7 @@ export function createOAuthStore(accounts: AccountStore): OAuthStore {
       const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
       const entry = token === undefined ? undefined : accessTokens.get(token);
       if (!entry || entry.grant.revoked || entry.expiresAtMs <= now) return undefined;
-      return { userId: entry.grant.userId, scopes: new Set(entry.grant.scopes) };
+      return { userId: entry.grant.userId, scopes: new Set(entry.grant.scopes), clientId: entry.grant.clientId };
     },
   };
 }

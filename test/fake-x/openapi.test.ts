@@ -42,10 +42,24 @@ describe('the OpenAPI check', () => {
     expect(validator.check(dmPage(gateway, { status: 429, contentType: 'application/problem+json' }))).toEqual([]);
     const twitterSpelling = { title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.twitter.com/2/problems/invalid-request', errors: [] };
     expect(validator.check(dmPage(twitterSpelling, { status: 400, contentType: 'application/problem+json' }))).toEqual([]);
-    // Without the widening, the document itself refuses both.
+    // The app refusals 2.167 no longer lists (client-forbidden, usage-capped) and the 402 no version has.
+    const clientForbidden = { client_id: '27184917', detail: 'When authenticating requests…', registration_url: 'https://developer.twitter.com/en/docs/projects/overview', title: 'Client Forbidden', required_enrollment: 'Appropriate Level of API Access', reason: 'client-not-enrolled', type: 'https://api.twitter.com/2/problems/client-forbidden' };
+    const usageCapped = { account_id: 1573214908227416, product_name: 'standard-basic', title: 'UsageCapExceeded', period: 'Monthly', scope: 'Product', detail: 'Usage cap exceeded: Monthly product cap', type: 'https://api.twitter.com/2/problems/usage-capped' };
+    const creditsDepleted = { title: 'CreditsDepleted', detail: 'Your enrolled account [1573214908227416064] does not have any credits to fulfill this request.', type: 'https://api.twitter.com/2/problems/credits' };
+    const refusals: OpenApiAnswer[] = [
+      dmPage(clientForbidden, { status: 403, contentType: 'application/problem+json' }),
+      dmPage(usageCapped, { status: 429, contentType: 'application/problem+json' }),
+      dmPage(creditsDepleted, { status: 402, contentType: 'application/json; charset=utf-8' }),
+    ];
+    for (const answer of refusals) expect(validator.check(answer)).toEqual([]);
+    // …as they are: a reason or period X's earlier documents do not have is still refused
+    expect(validator.check(dmPage({ ...clientForbidden, reason: 'whatever' }, { status: 403, contentType: 'application/problem+json' }))).not.toEqual([]);
+    expect(validator.check(dmPage({ ...usageCapped, period: 'Weekly' }, { status: 429, contentType: 'application/problem+json' }))).not.toEqual([]);
+    // Without the widening, the document itself refuses all of them.
     const strict = createOpenApiValidator(readPublishedXApiDocument());
     expect(strict.check(dmPage(gateway, { status: 429, contentType: 'application/problem+json' }))).not.toEqual([]);
     expect(strict.check(dmPage(twitterSpelling, { status: 400, contentType: 'application/problem+json' }))).not.toEqual([]);
+    for (const answer of refusals) expect(strict.check(answer)).not.toEqual([]);
   });
 
   it('leaves paths the document does not describe unchecked', () => {

@@ -63,6 +63,15 @@ export function loadXApiDocument(): OpenApiDocument {
  *    The document's Problem is a oneOf of X-specific types only.
  * 2. X still sends problem types under https://api.twitter.com/2/problems/…; the document's enums list
  *    only the https://api.x.com/2/problems/… spelling. Both are accepted.
+ * 3. X refuses an app with problems 2.167 no longer lists: 403 client-forbidden (the app is not attached
+ *    to a Project) and 429 usage-capped (the Project's monthly cap is used up). They are accepted as
+ *    ClientForbiddenProblem (reason, registration_url) and UsageCapExceededProblem (period, scope) of X's
+ *    earlier documents, with the fields X sends besides (client_id, required_enrollment; account_id,
+ *    product_name). And a pay-per-use account whose prepaid credits are spent gets 402
+ *    {"title":"CreditsDepleted","detail":"Your enrolled account [<id>] does not have any credits to fulfill
+ *    this request.","type":"https://api.twitter.com/2/problems/credits"} as application/json, where the
+ *    document has only its legacy Error {code, message}; no version of the document describes it
+ *    (problems.ts has the sources).
  */
 export function withKnownDeviations(document: OpenApiDocument): OpenApiDocument {
   const copy = structuredClone(document);
@@ -86,8 +95,47 @@ export function withKnownDeviations(document: OpenApiDocument): OpenApiDocument 
       detail: { type: 'string' },
     },
   };
+  const types = (name: string) => ({ type: 'string', enum: [`https://api.x.com/2/problems/${name}`, `https://api.twitter.com/2/problems/${name}`] });
+  const common = { title: { type: 'string' }, detail: { type: 'string' }, status: { type: 'integer' } };
+  schemas.ClientForbiddenProblem = {
+    type: 'object',
+    required: ['type', 'title', 'detail'],
+    properties: {
+      type: types('client-forbidden'),
+      ...common,
+      reason: { type: 'string', enum: ['official-client-forbidden', 'client-not-enrolled'] },
+      registration_url: { type: 'string', format: 'uri' },
+      client_id: { type: 'string' },
+      required_enrollment: { type: 'string' },
+    },
+  };
+  schemas.UsageCapExceededProblem = {
+    type: 'object',
+    required: ['type', 'title', 'detail'],
+    properties: {
+      type: types('usage-capped'),
+      ...common,
+      period: { type: 'string', enum: ['Daily', 'Monthly'] },
+      scope: { type: 'string', enum: ['Account', 'Product'] },
+      account_id: { type: 'integer' },
+      product_name: { type: 'string' },
+    },
+  };
+  schemas.CreditsDepletedProblem = {
+    type: 'object',
+    required: ['type', 'title', 'detail'],
+    properties: { type: types('credits'), ...common },
+  };
   const problem = schemas.Problem as { oneOf: unknown[] };
-  problem.oneOf = [...problem.oneOf, { $ref: '#/components/schemas/GatewayProblem' }];
+  problem.oneOf = [
+    ...problem.oneOf,
+    { $ref: '#/components/schemas/GatewayProblem' },
+    { $ref: '#/components/schemas/ClientForbiddenProblem' },
+    { $ref: '#/components/schemas/UsageCapExceededProblem' },
+  ];
+  // The legacy Error stays what application/json errors are, besides the 402.
+  schemas.LegacyError = schemas.Error!;
+  schemas.Error = { oneOf: [{ $ref: '#/components/schemas/LegacyError' }, { $ref: '#/components/schemas/CreditsDepletedProblem' }] };
   return copy;
 }
 

@@ -1,5 +1,6 @@
 // X counts requests per endpoint and account in 15-minute windows and reports the count on every
-// answer. The fake reports honest numbers but never enforces them: tests ask for a 429 with setMode.
+// answer. The kind fake reports honest numbers but never enforces them (tests ask for a 429 with
+// setMode); strict mode enforces X's own budgets instead (cookie-budgets.ts).
 const windowMs = 15 * 60 * 1000;
 const limitPerWindow = 150;
 

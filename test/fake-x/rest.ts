@@ -11,15 +11,16 @@ const verifyCredentialsPaths = new Set([
 const usersShowPaths = new Set(['/i/api/1.1/users/show.json', '/1.1/users/show.json']);
 
 /** REST answers for an already authenticated caller. */
-export function answerRest(url: URL, me: FakeXAccount, accounts: AccountStore): FakeReply {
+export function answerRest(url: URL, me: FakeXAccount, accounts: AccountStore, strict = false): FakeReply {
   if (settingsPaths.has(url.pathname)) {
-    // Real X leaves user_id out; the fake includes it so bird's first candidate succeeds.
+    // Real X leaves user_id out (x-cookie-api-realism.md "Account endpoints"), so bird goes on to
+    // verify_credentials.json; the kind fake includes it so bird's first candidate succeeds.
     return json(200, {
       screen_name: me.screenName,
-      user_id: me.userId,
+      ...(strict ? {} : { user_id: me.userId }),
       name: me.name,
       language: 'en',
-      protected: false,
+      protected: me.protected === true,
     });
   }
   if (verifyCredentialsPaths.has(url.pathname)) return json(200, restUser(me));

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAccountStore } from './accounts.ts';
 import { answerImage, isImagePath } from './images.ts';
 import { answer, graphqlOperation, parseCookies, type FakeXState } from './answer.ts';
+import { createWebClientFiles, isWebClientPath } from './bundles.ts';
+import { createCookieBudgets, isBudgetedOperation } from './cookie-budgets.ts';
 import { answerApiV2, isOAuthOrApiV2 } from './api-v2.ts';
 import { createBudgets, type Budget } from './budgets.ts';
 import { createDmStore } from './dm.ts';
@@ -11,25 +13,48 @@ import { xApiValidator, type OpenApiViolation } from './openapi.ts';
 import { createRateLimits, defaultRateLimitResetAt } from './rate-limits.ts';
 import { createTweetStore } from './tweets.ts';
 import type { FakeReply } from './replies.ts';
-import type { FakeX, FakeXMode, FakeXModeOptions, FakeXRequest, StartFakeXOptions } from './types.ts';
+import type { FakeX, FakeXMode, FakeXModeOptions, FakeXRequest, FakeXTweet, StartFakeXOptions } from './types.ts';
+import { createWebClient } from './web-client.ts';
 import { listen } from '../lib/listen.ts';
 
 const defaultSlowDelayMs = 5000;
+// Whether a fake plays the real X unless told otherwise (README.md "Strict mode"). false until Perch's
+// server copes with the real X; then flip it here.
+const defaultStrict = true;
 // X's budget for each DM lookup endpoint: 15 requests per user per 15 minutes.
 const defaultDmBudget: Budget = { limit: 15, windowSeconds: 15 * 60 };
 
 /** Starts an X emulator on a local port (0 = any free port). Nothing is shared between instances. */
-export function startFakeX({ port = 0, host = '127.0.0.1', openApiValidator }: StartFakeXOptions = {}): Promise<FakeX> {
+export function startFakeX({
+  port = 0,
+  host = '127.0.0.1',
+  openApiValidator,
+  strict = defaultStrict,
+  now = Date.now,
+  queryIds,
+}: StartFakeXOptions = {}): Promise<FakeX> {
   const accounts = createAccountStore();
   const oauth = createOAuthStore(accounts);
   const dms = createDmStore();
   const budgets = createBudgets();
   let dmBudget = defaultDmBudget;
   const openApiViolations: OpenApiViolation[] = [];
-  const state: FakeXState = { accounts, tweets: createTweetStore(accounts), mode: 'ok', resetAt: new Date() };
+  const client = createWebClient(queryIds);
+  const webClientFiles = createWebClientFiles(client);
+  const state: FakeXState = {
+    accounts,
+    tweets: createTweetStore(accounts),
+    mode: 'ok',
+    resetAt: new Date(now()),
+    strict,
+    client,
+    budgets: createCookieBudgets(),
+    promoted: null,
+    now,
+  };
   let delayMs = defaultSlowDelayMs;
-  // Requests to X itself (not its image host) so far, and from which of them state.mode applies;
-  // earlier ones are answered normally.
+  // Requests to X's API and signed-in pages (not the image host, the web client's pages or bundles)
+  // so far, and from which of them state.mode applies; earlier ones are answered normally.
   let xRequests = 0;
   let modeFrom = 0;
   const requests: FakeXRequest[] = [];
@@ -38,23 +63,31 @@ export function startFakeX({ port = 0, host = '127.0.0.1', openApiValidator }: S
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://fake-x.invalid');
+    const operation = graphqlOperation(url.pathname);
     const entry: FakeXRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
-      operation: graphqlOperation(url.pathname),
+      operation,
       status: 0,
-      at: Date.now(),
-      variables: graphqlOperation(url.pathname) === null ? {} : readVariables(url),
+      at: now(),
+      variables: operation === null ? {} : readVariables(url),
       query: Object.fromEntries(url.searchParams),
     };
+    // The image host and the web client's pages and bundles are static: no cookies, no budgets, and
+    // they do not count towards afterRequests.
+    const isWebClient = entry.method === 'GET' && isWebClientPath(url.pathname);
+    const isStatic = isImagePath(url.pathname) || isWebClient;
     const mode = xRequests >= modeFrom ? state.mode : 'ok';
-    if (!isImagePath(url.pathname)) xRequests++;
+    if (!isStatic) xRequests++;
     requests.push(entry);
     const isV2 = isOAuthOrApiV2(url.pathname);
-    // Only the OAuth endpoints read a body; the rest is drained so the socket stays usable.
+    // The OAuth endpoints and GraphQL POSTs (SearchTimeline's features) read a body; the rest is
+    // drained so the socket stays usable.
     let body = '';
-    if (isV2 && req.method === 'POST') body = await readBody(req);
+    if ((isV2 || operation !== null) && req.method === 'POST') body = await readBody(req);
     else req.resume();
+    const graphqlBody = operation !== null ? parseJson(body) : undefined;
+    if (operation !== null) entry.variables = readVariables(url, graphqlBody);
 
     if (mode === 'unreachable') {
       req.socket.destroy();
@@ -63,6 +96,12 @@ export function startFakeX({ port = 0, host = '127.0.0.1', openApiValidator }: S
     if (mode === 'slow') await delay(delayMs, req, pendingDelays);
     if (res.destroyed || req.socket.destroyed) return; // the client gave up (or close() ran)
 
+    if (isWebClient) {
+      const file = webClientFiles.answer(url.pathname);
+      entry.status = file.status;
+      write(res, file, {});
+      return;
+    }
     if (isImagePath(url.pathname)) {
       const image = answerImage(url.pathname, state.accounts);
       entry.status = image.status;
@@ -79,11 +118,14 @@ export function startFakeX({ port = 0, host = '127.0.0.1', openApiValidator }: S
       checkAgainstOpenApi(entry, sent);
       return;
     }
-    const reply = answer(url, req.headers, state, mode);
+    const reply = answer({ url, headers: req.headers, body: graphqlBody }, state, mode);
     const caller = parseCookies(req.headers.cookie).auth_token ?? 'guest';
     const key = `${caller} ${entry.operation ?? url.pathname}`;
     entry.status = reply.status;
-    write(res, reply, { ...rateLimits.count(key, Date.now()), ...reply.headers });
+    if (reply.served?.search) entry.search = reply.served.search;
+    if (reply.served?.tweetIds) entry.tweetIds = reply.served.tweetIds;
+    // Strict budgets put their own headers on the reply; everything else reports honest, unenforced ones.
+    write(res, reply, { ...rateLimits.count(key, now()), ...reply.headers });
   }
 
   function checkAgainstOpenApi(entry: FakeXRequest, sent: { contentType: string; text: string }) {
@@ -132,7 +174,7 @@ export function startFakeX({ port = 0, host = '127.0.0.1', openApiValidator }: S
     openApiViolations,
     setMode(mode: FakeXMode, opts: FakeXModeOptions = {}) {
       state.mode = mode;
-      state.resetAt = opts.resetAt ?? defaultRateLimitResetAt(Date.now());
+      state.resetAt = opts.resetAt ?? defaultRateLimitResetAt(now());
       delayMs = opts.delayMs ?? defaultSlowDelayMs;
       modeFrom = xRequests + (opts.afterRequests ?? 0);
     },
@@ -143,11 +185,35 @@ export function startFakeX({ port = 0, host = '127.0.0.1', openApiValidator }: S
       xRequests = 0;
       modeFrom = 0;
       rateLimits.clear();
+      state.budgets.reset();
+      state.client.reset();
+      state.promoted = null;
       budgets.clear();
       dmBudget = defaultDmBudget;
       oauth.reset();
       const violations = takeViolations();
       if (violations) throw violations;
+    },
+    strict,
+    get queryIds() {
+      return client.queryIds();
+    },
+    rotateQueryIds: (opts) => client.rotateQueryIds(opts),
+    get bearer() {
+      return client.bearer;
+    },
+    rotateBearer: () => client.rotateBearer(),
+    setBudget(operation, budget) {
+      if (!isBudgetedOperation(operation)) throw new Error(`fake X: no budget named ${String(operation)}`);
+      state.budgets.set(operation, budget);
+    },
+    budgetUsed: (authToken, operation) => state.budgets.used(authToken, operation, now()),
+    setPromoted(tweet: FakeXTweet | null) {
+      if (tweet && !state.accounts.byScreenName(tweet.by)) throw new Error(`fake X: add the advertiser @${tweet.by} first`);
+      state.promoted = tweet ? { ...tweet } : null;
+    },
+    get bundles() {
+      return webClientFiles.names();
     },
     async close() {
       for (const cancel of pendingDelays) cancel();
@@ -171,6 +237,15 @@ function write(res: ServerResponse, reply: FakeReply, headers: Record<string, st
 
 const describeViolation = (v: OpenApiViolation) =>
   `  ${v.method} ${v.path} → ${v.status}: ${v.problems.join('; ')}`;
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -27,7 +27,7 @@ const search = async (variables: Record<string, unknown>) =>
   page(entriesOf((await graphql('SearchTimeline', { product: 'Latest', ...variables }, 'POST')).body.data.search_by_raw_query.search_timeline.timeline.instructions));
 
 beforeEach(async () => {
-  fakeX ??= await startFakeX();
+  fakeX ??= await startFakeX({ strict: false });
   fakeX.reset();
   for (const account of [me, alice, quiet, gone]) fakeX.addAccount(account);
   fakeX.addTweets([
@@ -65,7 +65,8 @@ describe('fake X timelines', () => {
   it('finds mentions of @handle (case-insensitive, whole handle) with SearchTimeline', async () => {
     expect((await search({ rawQuery: '@me_test', count: 20 })).ids).toEqual(['2000']);
     expect((await search({ rawQuery: '@alice', count: 1 })).ids).toEqual(['2002']);
-    expect((await search({ rawQuery: 'from:alice', count: 20 })).ids).toEqual([]);
+    // Free text is not one of the searches the fake understands (search.ts); from: is (strict.test.ts).
+    expect((await search({ rawQuery: 'alice thanks', count: 20 })).ids).toEqual([]);
   });
 
   it('starts a mode after a number of normal answers', async () => {

@@ -33,31 +33,12 @@ export function createTweetStore(accounts: AccountStore): TweetStore {
 }
 
 /**
- * One page of a timeline the way X pages: `count` tweets after the cursor, then a Top and a Bottom
- * cursor entry. X sends a Bottom cursor on every page, also the last; past the end the page is
- * empty (clients stop there). Cursors carry the last id shown, so new tweets do not shift pages.
+ * A tweet's timeline entry. `wrapped` puts the tweet under a TweetWithVisibilityResults result, as X
+ * does for tweets with limited actions (x-cookie-api-realism.md "Timelines and search"); bird reads
+ * only results with a top-level rest_id (twitter-client-utils.js collectTweetResultsFromEntry), so it
+ * drops those.
  */
-export function timelineInstructions(
-  tweets: FakeXTweet[],
-  variables: Record<string, unknown>,
-  accounts: AccountStore,
-) {
-  const after = parseCursor(variables.cursor);
-  const count = Math.max(1, Math.min(100, Number(variables.count ?? 20) || 20));
-  const page = (after === null ? tweets : tweets.filter((t) => BigInt(t.id) < after)).slice(0, count);
-  const bottom = page.at(-1)?.id ?? (after === null ? '0' : String(after));
-  const entries: unknown[] = page.map((t) => tweetEntry(t, accounts));
-  entries.push(cursorEntry('Top', `top:${page[0]?.id ?? bottom}`));
-  entries.push(cursorEntry('Bottom', `bottom:${bottom}`));
-  return [{ type: 'TimelineClearCache' }, { type: 'TimelineAddEntries', entries }];
-}
-
-function parseCursor(cursor: unknown): bigint | null {
-  const match = typeof cursor === 'string' ? /^bottom:(\d+)$/.exec(cursor) : null;
-  return match ? BigInt(match[1]!) : null;
-}
-
-function tweetEntry(t: FakeXTweet, accounts: AccountStore) {
+export function tweetEntry(t: FakeXTweet, accounts: AccountStore, wrapped = false) {
   return {
     entryId: `tweet-${t.id}`,
     sortIndex: t.id,
@@ -67,21 +48,37 @@ function tweetEntry(t: FakeXTweet, accounts: AccountStore) {
       itemContent: {
         itemType: 'TimelineTweet',
         __typename: 'TimelineTweet',
-        tweet_results: { result: graphqlTweet(t, accounts.byScreenName(t.by)!, accounts) },
+        tweet_results: { result: tweetResult(t, accounts, wrapped) },
         tweetDisplayType: 'Tweet',
       },
     },
   };
 }
 
-const cursorEntry = (cursorType: 'Top' | 'Bottom', value: string) => ({
-  entryId: `cursor-${cursorType.toLowerCase()}-${value}`,
-  sortIndex: '0',
-  content: { entryType: 'TimelineTimelineCursor', __typename: 'TimelineTimelineCursor', value, cursorType },
-});
+export function tweetResult(t: FakeXTweet, accounts: AccountStore, wrapped: boolean) {
+  const tweet = graphqlTweet(t, accounts.byScreenName(t.by)!, accounts);
+  if (!wrapped) return tweet;
+  return {
+    __typename: 'TweetWithVisibilityResults',
+    tweet,
+    limitedActionResults: {
+      limited_actions: [
+        {
+          action: 'Reply',
+          prompt: {
+            __typename: 'CtaLimitedActionPrompt',
+            cta_type: 'SeeConversation',
+            headline: { text: 'Who can reply?', entities: [] },
+            subtext: { text: 'People the author mentioned can reply', entities: [] },
+          },
+        },
+      ],
+    },
+  };
+}
 
 /** The GraphQL Tweet result; the author's full user object sits at core.user_results.result. */
-function graphqlTweet(t: FakeXTweet, author: FakeXAccount, accounts: AccountStore) {
+export function graphqlTweet(t: FakeXTweet, author: FakeXAccount, accounts: AccountStore) {
   const legacy: Record<string, unknown> = {
     id_str: t.id,
     user_id_str: author.userId,

@@ -18,11 +18,25 @@ export interface FakeXAccount {
   avatarImage?: { contentType: string; body: Uint8Array };
   /** A suspended profile answers UserUnavailable on GraphQL and 403 code 63 on users/show. */
   suspended?: boolean;
+  /**
+   * A protected profile, seen by anyone but itself: UserByScreenName answers 200 with partial data
+   * (rest_id, names, legacy.protected; no description, no avatar) beside errors[] code 37
+   * "Authorization: Denied by access control: …", and UserTweets 200 with no instructions and the
+   * same error (x-cookie-api-realism.md, error table: 200 with errors[] beside partial data).
+   */
+  protected?: boolean;
+  /**
+   * UserByScreenName answers the way X answers some suspended profiles: 200
+   * {"data":{"user":{}},"errors":[{"message":"User has been suspended.","code":63,"kind":"NonFatal"}]}
+   * instead of UserUnavailable. Other endpoints follow `suspended`.
+   */
+  partialErrors?: boolean;
 }
 
 /**
- * A tweet on the fake's one timeline. UserTweets shows an author's tweets (replies included) and
- * SearchTimeline "@handle" shows every tweet whose text mentions @handle, newest (largest id) first.
+ * A tweet on the fake's one timeline. UserTweets shows an author's tweets (replies included; strict
+ * mode leaves out replies to other people, as X) and SearchTimeline finds them by the queries in
+ * FakeXSearch, newest (largest id) first.
  */
 export interface FakeXTweet {
   /** A snowflake-like numeric string; order is by BigInt(id). */
@@ -33,6 +47,23 @@ export interface FakeXTweet {
   createdAt?: Date;
   /** Set on a reply. userId defaults to the id of the account with that screen name. */
   inReplyTo?: { id: string; screenName: string; userId?: string };
+  /**
+   * Served as tweet_results.result {"__typename":"TweetWithVisibilityResults","tweet":{…}}. Default:
+   * in strict mode when BigInt(id) % 3n === 0n, never otherwise.
+   */
+  wrapped?: boolean;
+}
+
+/**
+ * What a SearchTimeline rawQuery was understood as (FakeXRequest.search): `@handle` → 'mentions',
+ * `from:h` → 'from', `from:h filter:replies` → 'from_replies', `from:h -filter:replies` →
+ * 'from_no_replies', each optionally with since_id:n / max_id:n; anything else 'unsupported' (finds nothing).
+ */
+export interface FakeXSearch {
+  form: 'mentions' | 'from' | 'from_replies' | 'from_no_replies' | 'unsupported';
+  handle?: string;
+  sinceId?: string;
+  maxId?: string;
 }
 
 /**
@@ -45,11 +76,31 @@ export interface FakeXTweet {
  * - 'graphql_404': every /i/api/graphql/* answers 404 like a rotated query id; REST still works
  * - 'unreachable': the socket is destroyed without an answer
  * - 'slow': answers after opts.delayMs (default 5 s)
+ * - 'locked': 403 code 326 "To protect our users from spam … this account is temporarily locked. …"
+ * - 'suspended': 403 code 64 "Your account is suspended and is not permitted to access this feature."
+ * - 'automated': 403 code 226 "This request looks like it might be automated. …"
+ * - 'features_changed': every GraphQL request answers 400 code 336 "The following features cannot be
+ *   null: …" naming a feature nobody sends, whatever the request carries (X changed its API)
+ * 'locked', 'suspended', 'automated' and 'features_changed' apply to /i/api and /1.1 requests with
+ * valid cookies (a dead session still gets 401). The web client's pages and bundles (x.com/,
+ * abs.twimg.com) are, like avatars, only affected by 'unreachable' and 'slow' and do not count
+ * towards afterRequests.
  * With opts.afterRequests = n the mode starts after n more requests to X were answered normally (a
  * cookie expiring or a 429 in the middle of a paginated sync); avatar downloads do not count.
  * On API v2 and OAuth (/2/…, /i/oauth2/authorize) only these apply: 'server_error' (503; a problem
  * on API v2), 'rate_limited' (API v2 lookups: X's 429 problem with x-rate-limit-* headers),
  * 'unreachable' and 'slow'. A dead token is made with oauth.revokeUser or setAccessTokenLifetime(0).
+ * Besides those, four modes apply only to API v2 lookups (/2/users/me, /2/users, the DM lookups) with
+ * a valid token; the cookie API and OAuth answer as in 'ok' (api-v2.ts has X's bodies and sources):
+ * - 'client_forbidden': 403 problem client-forbidden, reason client-not-enrolled (the app is not
+ *   attached to a Project), before the budget: no x-rate-limit-* headers
+ * - 'usage_capped': 429 problem usage-capped (UsageCapExceeded, Monthly, Product), with the
+ *   endpoint's 15-minute x-rate-limit-* headers, which say nothing about when the cap ends
+ * - 'credits_depleted': 402 CreditsDepleted (prepaid credits spent), application/json, with the
+ *   endpoint's x-rate-limit-* headers
+ * - 'dm_fields_as_documented': DM lookups take in dm_event.fields only what X's document 2.167
+ *   lists (no sender_id, no participant_ids: a 400 invalid-request, as for any unknown field);
+ *   expansions still bring their id field onto the event
  */
 export type FakeXMode =
   | 'ok'
@@ -59,7 +110,15 @@ export type FakeXMode =
   | 'server_error'
   | 'graphql_404'
   | 'unreachable'
-  | 'slow';
+  | 'slow'
+  | 'locked'
+  | 'suspended'
+  | 'automated'
+  | 'features_changed'
+  | 'client_forbidden'
+  | 'usage_capped'
+  | 'credits_depleted'
+  | 'dm_fields_as_documented';
 
 export interface FakeXModeOptions {
   resetAt?: Date;
@@ -79,7 +138,17 @@ export interface FakeXRequest {
   variables: Record<string, unknown>;
   /** The query string (API v2: max_results, pagination_token…), last value per name. */
   query: Record<string, string>;
+  /** SearchTimeline: what the rawQuery was understood as. */
+  search?: FakeXSearch;
+  /** UserTweets and SearchTimeline answered with a page: the ids of its tweets (not the ad), in order. */
+  tweetIds?: string[];
 }
+
+/** The GraphQL operations the fake serves, each with a query id and required features in strict mode. */
+export type FakeXOperation = 'UserByScreenName' | 'UserTweets' | 'SearchTimeline';
+
+/** The endpoints strict mode budgets: the three GraphQL operations and three REST endpoints (either host). */
+export type FakeXBudgetedOperation = FakeXOperation | 'settings.json' | 'verify_credentials.json' | 'users/show.json';
 
 export interface FakeX {
   url: string;
@@ -92,9 +161,10 @@ export interface FakeX {
   /** Every request since start or the last reset, oldest first. The array is cleared in place. */
   requests: FakeXRequest[];
   /**
-   * Back to mode 'ok', with no requests, fresh rate-limit windows, X's default DM budget and token
-   * lifetimes, and no tokenRequests. Accounts, tweets, OAuth clients, consent, issued tokens and DM
-   * events are kept. Throws (after clearing them) if answers broke X's OpenAPI document since the
+   * Back to mode 'ok', with no requests, fresh rate-limit windows and default budgets, X's default
+   * DM budget and token lifetimes, no tokenRequests, no ad (setPromoted), and the web client's query
+   * ids, features and bearer as the fake started. Accounts, tweets, OAuth clients, consent, issued
+   * tokens and DM events are kept. Throws (after clearing them) if answers broke X's OpenAPI document since the
    * last reset, so the test run fails.
    */
   reset(): void;
@@ -109,6 +179,34 @@ export interface FakeX {
   openApiViolations: OpenApiViolation[];
   /** Stops the server; rejects (after stopping) if any answer broke X's OpenAPI document. */
   close(): Promise<void>;
+
+  /** Whether this fake plays the real X (StartFakeXOptions.strict). */
+  readonly strict: boolean;
+  /** The current query id of each operation (what the web bundles show). */
+  readonly queryIds: Record<FakeXOperation, string>;
+  /**
+   * Gives `operations` (default all three) new random ids (22 × [A-Za-z0-9_-]) and makes
+   * `addFeatures` required; the bundles show both from now on, under new file names. In strict mode
+   * the old ids answer 404 "Query: Unspecified" and requests without the new features 400 code 336.
+   * Returns the current ids.
+   */
+  rotateQueryIds(opts?: { operations?: string[]; addFeatures?: Partial<Record<string, string[]>> }): Record<string, string>;
+  /** The current client bearer token (without "Bearer "); strict mode requires `authorization: Bearer <it>`. */
+  readonly bearer: string;
+  /** A new random bearer of the web client's shape, served in the main bundle from now on; returns it. */
+  rotateBearer(): string;
+  /** Strict mode: overrides one endpoint's budget (its windows start afresh) until reset(). */
+  setBudget(operation: FakeXBudgetedOperation, budget: { limit: number; windowSeconds: number }): void;
+  /** Strict mode: requests counted against this auth_token's budget for `operation` in the current window. */
+  budgetUsed(authToken: string, operation: FakeXBudgetedOperation): number;
+  /**
+   * An ad: while set, every UserTweets and SearchTimeline page (strict or not) has a
+   * `promoted-tweet-<id>-<16 hex>` entry with promotedMetadata, second. Its author must be a known
+   * account; it need not match the query. null removes it.
+   */
+  setPromoted(tweet: FakeXTweet | null): void;
+  /** The web client's current bundle file names, e.g. main.1a2b3c4d.js (served at /responsive-web/client-web/). */
+  readonly bundles: { main: string; profile: string; vendor: string };
 }
 
 /** An app registered in X's developer portal. */
@@ -160,6 +258,11 @@ export interface FakeXDmEvent {
   conversationId?: string;
   text?: string;
   createdAt?: Date;
+  /**
+   * X leaves sender_id off this event, whatever was asked (as a field or through the expansion);
+   * with expansions=sender_id its sender is still among includes.users.
+   */
+  omitSenderId?: boolean;
 }
 
 export interface FakeXDm {
@@ -181,4 +284,15 @@ export interface StartFakeXOptions {
   host?: string;
   /** Checks every API v2 answer; default: X's document (x-api-v2-openapi.json). For testing the checker. */
   openApiValidator?: OpenApiValidator;
+  /**
+   * Play the real X rather than a kind one (README.md lists what changes): rotated query ids 404,
+   * missing features 400 code 336, a wrong client bearer 401, per-account budgets 429, X's paging
+   * (opaque cursors, TimelineReplaceEntry from page 2, visibility wrappers), UserTweets without
+   * replies to others, settings.json without user_id. Default false for now.
+   */
+  strict?: boolean;
+  /** The fake's clock (epoch ms) for the cookie API's rate-limit windows and their reset headers. Default Date.now. */
+  now?: () => number;
+  /** Query ids to start with instead of the ones bird 0.8.0 sends first. */
+  queryIds?: Partial<Record<FakeXOperation, string>>;
 }

@@ -71,7 +71,8 @@ describe('x-sync jobs', () => {
     expect((await t.deps.xSyncRunner.progress(userId))?.status).toBe('running'); // not reset to queued
 
     await expect.poll(() => stateOf(boss, xSyncJobs.run, job!.id), poll).toBe('completed');
-    expect(fakeX.requests.filter((r) => r.operation === 'SearchTimeline')).toHaveLength(1); // one run, not three
+    // one run, not three: one search for mentions, one for the user's replies
+    expect(fakeX.requests.filter((r) => r.operation === 'SearchTimeline').map((r) => r.variables.rawQuery)).toEqual(['@perch_jobs', 'from:perch_jobs filter:replies']);
     expect((await t.deps.xSyncRunner.progress(userId))?.status).toBe('finished');
 
     fakeX.setMode('ok');

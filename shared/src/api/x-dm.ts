@@ -4,7 +4,19 @@ import { z } from 'zod';
 export const XDmState = z.enum(['connected', 'expired']);
 export type XDmState = z.infer<typeof XDmState>;
 
-/** The last DM sync run. `paused`: X's budget ran out; it goes on by itself at `resumeAt`. */
+/**
+ * Why a DM sync run failed, as Perch's X API client tells X's answers apart: `client_forbidden` (the X app is
+ * not attached to a Project), `usage_capped` (its monthly or daily cap is used up) and `credits_depleted` (its
+ * prepaid credits are spent) are the app's, never the user's grant.
+ */
+export const XDmFailureKind = z.enum(['invalid_grant', 'unauthorized', 'rate_limited', 'client_forbidden', 'usage_capped', 'credits_depleted', 'bad_request', 'unavailable']);
+export type XDmFailureKind = z.infer<typeof XDmFailureKind>;
+
+/**
+ * The last DM sync run. `paused`: X's budget ran out; it goes on by itself at `resumeAt`. `failed`: `error` says
+ * what to do; with `errorKind` client_forbidden or credits_depleted only Sync DMs now tries again (the daily run
+ * leaves it), with usage_capped the daily run does.
+ */
 export const XDmSyncResult = z.object({
   status: z.enum(['queued', 'running', 'finished', 'paused', 'failed']),
   startedAt: z.iso.datetime().nullable(),
@@ -15,9 +27,13 @@ export const XDmSyncResult = z.object({
   unknown: z.number().int(),
   /** Requests this run sent to X's DM endpoints. */
   requests: z.number().int(),
+  /** DMs X sent without saying whose they are (no sender_id, and nothing else on the page tells): left out, each logged by id. */
+  unplaced: z.number().int().default(0),
   resumeAt: z.iso.datetime().nullable(),
   /** A plain sentence when the run could not finish. */
   error: z.string().nullable(),
+  /** What X's answer was, when the run failed on one. */
+  errorKind: XDmFailureKind.nullable().default(null),
 });
 export type XDmSyncResult = z.infer<typeof XDmSyncResult>;
 
@@ -50,7 +66,16 @@ export const XDmContactSync = z.object({ result: XDmSyncResult });
 export type XDmContactSync = z.infer<typeof XDmContactSync>;
 
 /** Why the OAuth callback sent the user back to the settings page without a connection. */
-export const xDmCallbackErrors = ['missing_params', 'authorization_denied', 'session_expired', 'token_exchange_failed', 'wrong_account'] as const;
+export const xDmCallbackErrors = [
+  'missing_params',
+  'authorization_denied',
+  'session_expired',
+  'token_exchange_failed',
+  'wrong_account',
+  'client_forbidden',
+  'usage_capped',
+  'credits_depleted',
+] as const;
 export const XDmCallbackError = z.enum(xDmCallbackErrors);
 export type XDmCallbackError = z.infer<typeof XDmCallbackError>;
 
@@ -66,6 +91,12 @@ export const xDmCallbackSentences: Record<XDmCallbackError, string> = {
     'X did not accept Perch’s sign-in. Click Connect to try again; if it keeps failing, check X_CLIENT_ID, X_CLIENT_SECRET and the callback URL in X’s developer portal.',
   wrong_account:
     'You approved with a different X account from the one connected through the extension. Switch to that account on x.com, then click Connect again.',
+  client_forbidden:
+    'X refused the connection because your X app is not attached to a Project in X’s developer portal. Attach it, then click Connect again.',
+  usage_capped:
+    'X refused the connection because your X app has used its X API allowance for now. Wait until X resets it (or raise the plan in X’s developer portal), then click Connect again.',
+  credits_depleted:
+    'X refused the connection because your X app’s prepaid X API credits are spent. Add credits in X’s developer portal, then click Connect again.',
 };
 
 /** What the "Reconnect" notification and an expired row say. */

@@ -107,7 +107,9 @@ describe('settings', () => {
     expect(page).toContain('<h3 id="x-dm-name" class="account-name">X direct messages</h3>');
     for (const id of ['connect-x-dm', 'sync-x-dm', 'disconnect-x-dm', 'x-dm-setup', 'x-dm-callback-url']) expect(page).toContain(`id="${id}"`);
     const config = perchConfig(page);
-    expect(Object.keys(config.xDm.callbackErrors).sort()).toEqual(['authorization_denied', 'missing_params', 'session_expired', 'token_exchange_failed', 'wrong_account']);
+    expect(Object.keys(config.xDm.callbackErrors).sort()).toEqual([
+      'authorization_denied', 'client_forbidden', 'credits_depleted', 'missing_params', 'session_expired', 'token_exchange_failed', 'usage_capped', 'wrong_account',
+    ]);
     expect(config.xDm.expiredSentence).toMatch(/^Reconnect X direct messages/);
   });
 

@@ -12,6 +12,18 @@ export type XApiFailureKind =
   | 'unauthorized'
   /** 429: X's budget for this user and endpoint is spent until `rateLimit.resetAt`. */
   | 'rate_limited'
+  /**
+   * 403 client-forbidden: X will not serve the app at all (it is not attached to a Project, or the Project's
+   * access level does not cover the endpoint). The user's grant is fine; the fix is in X's developer portal.
+   */
+  | 'client_forbidden'
+  /**
+   * 429 usage-capped: the Project's usage cap (monthly, or daily) is used up. Not the 15-minute budget: the
+   * x-rate-limit-* headers that may come along say nothing about when the cap ends, and X says so nowhere.
+   */
+  | 'usage_capped'
+  /** 402: a pay-per-use account's prepaid credits are spent, until the developer adds some. */
+  | 'credits_depleted'
   /** Any other 4xx, e.g. a pagination token X no longer knows. */
   | 'bad_request'
   /** X did not answer, answered 5xx, or sent something unreadable. */
@@ -26,6 +38,8 @@ export class XApiError extends Error {
     readonly rateLimit: XRateLimit | null = null,
     /** X's problem type (`https://api.x.com/2/problems/…`) or OAuth error code, when it sent one. */
     readonly problem: string | null = null,
+    /** usage_capped: which cap X says is used up. */
+    readonly usagePeriod: 'daily' | 'monthly' | null = null,
   ) {
     super(detail);
     this.name = 'XApiError';
@@ -46,13 +60,45 @@ function problemOf(data: unknown): string | null {
   return typeof first === 'string' ? first : null;
 }
 
-/** Turns whatever twitter-api-v2 threw into an XApiError; `tokenEndpoint` reads 400/401 as a dead grant. */
+/** The last segment of X's problem type, whichever host it is spelt with (X still sends api.twitter.com). */
+const problemName = (problem: string | null) => /^https:\/\/api\.(?:x|twitter)\.com\/2\/problems\/([a-z-]+)$/.exec(problem ?? '')?.[1] ?? null;
+const field = (data: unknown, name: string) => (data && typeof data === 'object' ? (data as Record<string, unknown>)[name] : undefined);
+
+/**
+ * An app X refuses, told apart by the problem type (or title) X sends with it. The detail names X's reason
+ * or period only when it is one of the words X's documents list, and never an id (client_id, account_id).
+ */
+function appRefusal(status: number, data: unknown, problem: string | null, rateLimit: XRateLimit | null): XApiError | null {
+  const name = problemName(problem);
+  const title = field(data, 'title');
+  if (status === 402 || name === 'credits' || name === 'credits-depleted' || title === 'CreditsDepleted') {
+    return new XApiError('credits_depleted', `X says the app’s prepaid credits are spent (${status})`, status, rateLimit, problem);
+  }
+  if (name === 'usage-capped' || title === 'UsageCapExceeded') {
+    const period = field(data, 'period') === 'Daily' ? 'daily' : 'monthly';
+    return new XApiError('usage_capped', `X says the app has used its ${period} X API cap (${status} usage-capped)`, status, rateLimit, problem, period);
+  }
+  if (name === 'client-forbidden') {
+    const reason = field(data, 'reason');
+    const known = reason === 'client-not-enrolled' || reason === 'official-client-forbidden' ? `, ${reason}` : '';
+    return new XApiError('client_forbidden', `X refuses the app: it is not attached to a Project (${status} client-forbidden${known})`, status, rateLimit, problem);
+  }
+  return null;
+}
+
+/**
+ * Turns whatever twitter-api-v2 threw into an XApiError; `tokenEndpoint` reads 400/401 as a dead grant. An app X
+ * refuses (client-forbidden, usage-capped, spent credits) comes first: it is never a dead grant or token, nor a
+ * 15-minute budget.
+ */
 export function toXApiError(error: unknown, { tokenEndpoint = false, timeoutMs }: { tokenEndpoint?: boolean; timeoutMs: number }): XApiError {
   if (error instanceof XApiError) return error;
   if (error instanceof ApiResponseError) {
     const status = error.code;
     const rateLimit = toRateLimit(error.rateLimit);
     const problem = problemOf(error.data);
+    const refusal = appRefusal(status, error.data, problem, rateLimit);
+    if (refusal) return refusal;
     if (status === 429) {
       const fallback = { limit: rateLimit?.limit ?? 0, remaining: 0, resetAt: new Date(Date.now() + 15 * 60_000) };
       return new XApiError('rate_limited', 'X asked Perch to wait (429)', status, rateLimit ? { ...rateLimit, remaining: 0 } : fallback, problem);
@@ -68,4 +114,18 @@ export function toXApiError(error: unknown, { tokenEndpoint = false, timeoutMs }
   }
   if (error instanceof ApiPartialResponseError) return new XApiError('unavailable', 'X sent an answer Perch could not read');
   return new XApiError('unavailable', 'X could not be reached');
+}
+
+/**
+ * Whether X refused the request for a value of the query parameter `name`: a 400 invalid-request naming it,
+ * in `errors[].parameters` (as X lists them) or in `parameter` (as its document has it).
+ */
+export function refusedParameter(error: unknown, name: string): boolean {
+  if (!(error instanceof ApiResponseError) || error.code !== 400) return false;
+  if (field(error.data, 'parameter') === name) return true;
+  const errors = field(error.data, 'errors');
+  return Array.isArray(errors) && errors.some((e) => {
+    const parameters = field(e, 'parameters');
+    return typeof parameters === 'object' && parameters !== null && name in parameters;
+  });
 }

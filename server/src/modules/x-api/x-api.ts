@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { TwitterApi, type TwitterApiReadOnly } from 'twitter-api-v2';
-import { toRateLimit, toXApiError, XApiError } from './x-api.errors.ts';
+import { refusedParameter, toRateLimit, toXApiError, XApiError } from './x-api.errors.ts';
 import { createXApiRouting } from './x-api-routing.ts';
 
 /** What Perch asks for: reading DMs needs dm.read + tweet.read + users.read; offline.access gives a refresh token. */
@@ -40,12 +40,17 @@ export interface XApiUser {
   name: string;
 }
 
-/** A MessageCreate event, as Perch needs it. */
+/**
+ * A MessageCreate event, as X sent it. None is left out for a missing field: without sender_id (or
+ * dm_conversation_id) the sync works out whose it is from the rest of the page (x-dm.sync.ts placeDm).
+ */
 export interface XDmEvent {
   id: string;
   text: string;
-  senderId: string;
-  conversationId: string;
+  /** Null when X left sender_id off the event. */
+  senderId: string | null;
+  /** Null when X left dm_conversation_id off the event. */
+  conversationId: string | null;
   /** Absent on MessageCreate since June 2025; the peer then comes from the `{low}-{high}` conversation id. */
   participantIds: string[] | null;
   createdAt: Date | null;
@@ -54,43 +59,57 @@ export interface XDmEvent {
 export interface XDmPage {
   /** Newest first, as X sends them. */
   events: XDmEvent[];
-  /** Senders and participants X expanded, by id. */
+  /**
+   * Senders X expanded (expansions=sender_id), by id: with event_types=MessageCreate, which carry no
+   * participant_ids since June 2025, these are the page's senders, named on their events or not.
+   */
   users: Map<string, XApiUser>;
   nextToken: string | null;
   rateLimit: XRateLimit | null;
+  /** Requests the page took: 2 when X first refused sender_id as a dm_event field (see dmQuery). */
+  requests: number;
 }
 
 /** X's body for a page of DM events, as far as Perch reads it (the library does not export its own type). */
 interface DmEventsBody {
-  data?: Array<{ id: string; event_type: string; text?: string; sender_id?: string; dm_conversation_id?: string; participant_ids?: string[]; created_at?: string }>;
+  data?: Array<{ id: string; event_type?: string; text?: string; sender_id?: string; dm_conversation_id?: string; participant_ids?: string[]; created_at?: string }>;
   includes?: { users?: Array<{ id: string; name: string; username: string }> };
   meta?: { result_count?: number; next_token?: string };
 }
 
+/**
+ * What Perch asks of a page of DM events. sender_id both as a field and as an expansion: X's guides ask for the
+ * field (docs.x.com's DM quickstart: dm_event.fields=created_at,sender_id,text), while its document 2.167 lists
+ * it only among the expansions, which bring their id field onto the event as everywhere in API v2. Should X
+ * hold requests to the document and refuse the field (400 invalid-request naming dm_event.fields), Perch asks
+ * again without it and, for as long as the process runs, asks without it from then on.
+ */
+const dmEventFields = 'id,text,event_type,created_at,dm_conversation_id';
+const dmEventFieldsWithSender = `${dmEventFields},sender_id`;
 const dmQuery = {
   max_results: 100,
   event_types: 'MessageCreate',
-  'dm_event.fields': 'id,text,event_type,created_at,dm_conversation_id',
   expansions: 'sender_id,participant_ids',
   'user.fields': 'id,name,username',
 };
 
-function toDmPage(body: DmEventsBody, rateLimit: XRateLimit | null): XDmPage {
+function toDmPage(body: DmEventsBody, rateLimit: XRateLimit | null, requests: number): XDmPage {
   const users = new Map<string, XApiUser>();
   for (const user of body.includes?.users ?? []) users.set(user.id, { id: user.id, username: user.username, name: user.name });
   const events: XDmEvent[] = [];
   for (const event of body.data ?? []) {
-    if (event.event_type !== 'MessageCreate' || !event.sender_id || !event.dm_conversation_id) continue;
+    // Only messages were asked for; an event without event_type is taken for one rather than left out.
+    if (event.event_type !== undefined && event.event_type !== 'MessageCreate') continue;
     events.push({
       id: event.id,
       text: event.text ?? '',
-      senderId: event.sender_id,
-      conversationId: event.dm_conversation_id,
+      senderId: event.sender_id ?? null,
+      conversationId: event.dm_conversation_id ?? null,
       participantIds: event.participant_ids ?? null,
       createdAt: event.created_at ? new Date(event.created_at) : null,
     });
   }
-  return { events, users, nextToken: body.meta?.next_token ?? null, rateLimit };
+  return { events, users, nextToken: body.meta?.next_token ?? null, rateLimit, requests };
 }
 
 export type XApi = ReturnType<typeof createXApi>;
@@ -103,6 +122,8 @@ export function createXApi(options: XApiOptions) {
     httpAgent: options.xApiOrigin.startsWith('http:') ? new http.Agent({ keepAlive: true, timeout: timeoutMs }) : new https.Agent({ keepAlive: true, timeout: timeoutMs }),
   };
   const app = options.clientId ? new TwitterApi({ clientId: options.clientId, clientSecret: options.clientSecret ?? undefined }, settings) : null;
+  // Until X refuses sender_id as a dm_event field (see dmQuery).
+  let senderIdAsField = true;
 
   const needApp = () => {
     if (!app) throw new XApiError('unavailable', 'X_CLIENT_ID is not set');
@@ -144,9 +165,21 @@ export function createXApi(options: XApiOptions) {
     forToken(accessToken: string) {
       const v2 = (new TwitterApi(accessToken, settings) as TwitterApiReadOnly).v2;
       const dmPage = async (path: string, params: Record<string, string> | undefined, paginationToken: string | null) => {
-        const query = paginationToken ? { ...dmQuery, pagination_token: paginationToken } : dmQuery;
-        const res = await call(() => v2.get<DmEventsBody>(path, query, { fullResponse: true, params }));
-        return toDmPage(res.data, toRateLimit(res.rateLimit));
+        const get = (fields: string) =>
+          v2.get<DmEventsBody>(path, { ...dmQuery, 'dm_event.fields': fields, ...(paginationToken ? { pagination_token: paginationToken } : {}) }, { fullResponse: true, params });
+        let requests = 1;
+        const res = await call(async () => {
+          if (!senderIdAsField) return get(dmEventFields);
+          try {
+            return await get(dmEventFieldsWithSender);
+          } catch (error) {
+            if (!refusedParameter(error, 'dm_event.fields')) throw error;
+            senderIdAsField = false;
+            requests = 2;
+            return get(dmEventFields);
+          }
+        });
+        return toDmPage(res.data, toRateLimit(res.rateLimit), requests);
       };
       return {
         async me(): Promise<XApiUser> {

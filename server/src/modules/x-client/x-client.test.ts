@@ -33,13 +33,18 @@ afterEach(() => fakeX.reset());
 afterAll(() => fakeX.close());
 
 describe('verifyCookies against the fake X, through the real bird', () => {
-  it('returns the account for valid cookies, asking settings.json and GraphQL only', async () => {
+  it('returns the account for valid cookies; without user_id in settings.json (as X answers) bird’s chain still finds it', async () => {
     expect(await verify()).toEqual({
       ok: true,
       account: { userId: '1500000000000000042', handle: 'Perch_Test', name: 'Perch Test' },
     });
+    // bird reads no id from settings.json or verify_credentials.json as X sends them: it ends at the settings page
     expect(fakeX.requests.map((r) => [r.path, r.status])).toEqual([
       ['/i/api/account/settings.json', 200],
+      ['/1.1/account/settings.json', 200],
+      ['/i/api/account/verify_credentials.json', 200],
+      ['/1.1/account/verify_credentials.json', 200],
+      ['/settings/account', 200],
       [expect.stringMatching(/^\/i\/api\/graphql\/[\w-]+\/UserByScreenName$/), 200],
     ]);
   });
@@ -98,7 +103,7 @@ describe('verifyCookies against the fake X, through the real bird', () => {
     expect(await verify()).toEqual({ ok: false, kind: 'unavailable', reason: 'x_changed', detail: 'X changed its API' });
     // bird's other two ids are the same stale question: the door does not send them
     expect(fakeX.requests.filter((r) => r.operation === 'UserByScreenName')).toHaveLength(1);
-    expect(fakeX.requests.every((r) => r.path.startsWith('/i/api/'))).toBe(true);
+    expect(fakeX.requests.every((r) => r.path.startsWith('/i/api/') || r.path.startsWith('/1.1/') || r.path === '/settings/account')).toBe(true);
   });
 
   it('gives up on a slow X after the timeout, without waiting once per fallback', async () => {

@@ -25,14 +25,17 @@ describe('rewriteXUrl', () => {
     }
   });
 
-  it('sends X’s image host (profile avatars) to xOrigin', () => {
+  it('sends X’s image host (profile avatars) and its web client’s bundle host to xOrigin', () => {
     expect(rewriteXUrl(new URL('https://pbs.twimg.com/profile_images/42/a_normal.jpg'), origins)?.href).toBe(
       'http://127.0.0.1:4010/profile_images/42/a_normal.jpg',
+    );
+    expect(rewriteXUrl(new URL('https://abs.twimg.com/responsive-web/client-web/main.1a2b.js'), origins)?.href).toBe(
+      'http://127.0.0.1:4010/responsive-web/client-web/main.1a2b.js',
     );
   });
 
   it('knows no other host, and no plain http', () => {
-    for (const url of ['https://abs.twimg.com/x.js', 'https://x.com.evil.test/', 'https://evilx.com/', 'http://x.com/', 'http://pbs.twimg.com/a.jpg', 'https://pbs.twimg.com.evil.test/a.jpg', 'https://video.twimg.com/a.mp4']) {
+    for (const url of ['https://abs.twimg.com.evil.test/x.js', 'https://x.com.evil.test/', 'https://evilx.com/', 'http://x.com/', 'http://pbs.twimg.com/a.jpg', 'https://pbs.twimg.com.evil.test/a.jpg', 'https://video.twimg.com/a.mp4']) {
       expect(rewriteXUrl(new URL(url), origins)).toBeNull();
     }
   });
@@ -42,7 +45,7 @@ describe('createXFetch', () => {
   it('refuses a non-X host like a network failure, without calling fetch', async () => {
     const { fetch, urls } = recordingFetch(() => new Response('{}'));
     const xFetch = createXFetch({ ...origins, fetch });
-    const refused = await xFetch('https://abs.twimg.com/responsive-web/client-web/main.js').catch((e: unknown) => e);
+    const refused = await xFetch('https://video.twimg.com/ext_tw_video/1/a.mp4').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(TypeError);
     expect((refused as Error).message).toBe('fetch failed');
     expect(urls).toEqual([]);

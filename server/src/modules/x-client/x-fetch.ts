@@ -37,9 +37,9 @@ export interface XFetchOptions {
 
 const webHosts = new Set(['x.com', 'www.x.com', 'twitter.com', 'www.twitter.com']);
 const apiHosts = new Set(['api.x.com', 'api.twitter.com']);
-// Where X serves profile images. Paths there (/profile_images/…) never clash with the web host's, so an
-// emulator at xOrigin can answer both.
-const mediaHosts = new Set(['pbs.twimg.com']);
+// Where X serves profile images and its web client's bundles. Paths there (/profile_images/…,
+// /responsive-web/client-web/…) never clash with the web host's, so an emulator at xOrigin can answer all.
+const mediaHosts = new Set(['pbs.twimg.com', 'abs.twimg.com']);
 
 /** Where an X URL really goes, or null when it is not an X URL Perch may call. */
 export function rewriteXUrl(

@@ -19,6 +19,9 @@ const down = (detail: string) => ({ ok: false, kind: 'unavailable', reason: 'x_d
 
 export async function fetchXImage(url: string, { xFetch, timeoutMs, maxBytes = maxImageBytes }: { xFetch: XFetch; timeoutMs: number; maxBytes?: number }): Promise<XResult<XImage>> {
   let response: Response;
+  // Avatars live on pbs.twimg.com; anything else (X's shared default avatar on abs.twimg.com, say) is not this
+  // account's picture, so there is nothing to keep and nothing to ask for.
+  if (!URL.canParse(url) || new URL(url).hostname !== 'pbs.twimg.com') return { ok: false, kind: 'not_found' };
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     response = await xFetch(url, { signal, redirect: 'error' });

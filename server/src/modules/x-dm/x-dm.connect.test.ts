@@ -134,6 +134,18 @@ describe('Connect X direct messages', () => {
     expect((await status(cookie)).state).toBe('not_connected');
   });
 
+  it('X refusing the app when Perch asks who approved: its own error for each, not token_exchange_failed', async () => {
+    const { cookie } = await signedIn();
+    for (const mode of ['client_forbidden', 'usage_capped', 'credits_depleted'] as const) {
+      fakeX.setMode(mode);
+      expect(await connectDm(t, cookie)).toBe(`/settings?x_dm_error=${mode}`);
+      expect((await status(cookie)).state).toBe('not_connected');
+    }
+    expect(xDmCallbackSentences.client_forbidden).toBe(
+      'X refused the connection because your X app is not attached to a Project in X’s developer portal. Attach it, then click Connect again.',
+    );
+  });
+
   it('approving with another X account than the cookies’ one: wrong_account, and the grant is given back', async () => {
     fakeX.oauth.setConsent({ userId: other.userId, approve: true });
     t = await createDmTestApp(fakeX, { overrides: { xClient: scriptedXClient(() => connectedAs('perch_dm', me.userId)) } });

@@ -7,7 +7,10 @@ import type { XDmTokens } from './x-dm.tokens.ts';
 export const xDmJobs = {
   /** One user's DM sync. */
   sync: 'x-dm.sync',
-  /** Daily: queue a DM sync for every connected user. */
+  /**
+   * Daily: queue a DM sync for every connected user, but those whose X app X refuses for something only they can
+   * fix (not attached to a Project, credits spent: Sync DMs now tries those again). A usage cap is tried here.
+   */
   daily: 'x-dm.daily',
   /** Every 5 minutes: refresh access tokens about to expire, drop expired sign-in states. */
   refresh: 'x-dm.refresh',
@@ -26,11 +29,12 @@ export async function registerXDmJobs({ boss, logger, xDm, xDmSync, xDmTokens }:
 
   await boss.work<{ userId: string }>(xDmJobs.sync, async ([job]) => {
     const result = await xDmSync.syncAll(job!.data.userId);
-    // X's budget is spent: come back when its window ends, and go on from where the pass stopped
+    // X's budget is spent: come back when its window ends, and go on from where the pass stopped. A run X's
+    // refusal of the app stopped (client-forbidden, usage-capped, credits) is not queued again: see x-dm.sync.ts.
     if (result.status === 'paused' && result.resumeAt) await requestDmSync(job!.data.userId, new Date(result.resumeAt));
   });
   await boss.work(xDmJobs.daily, async () => {
-    const userIds = await xDm.connectedUserIds();
+    const userIds = await xDm.dailySyncUserIds();
     for (const userId of userIds) await requestDmSync(userId);
     log.info({ users: userIds.length }, 'queued the daily x dm sync');
   });

@@ -1,7 +1,8 @@
 import { and, eq, gt, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { XRateLimit } from '../x-api/x-api.ts';
-import { xApiBudgets as b, xDmConnections as c, xOauthStates } from './x-dm.table.ts';
+import { createXBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
+import { xDmConnections as c, xOauthStates } from './x-dm.table.ts';
 
 export type XDmRow = typeof c.$inferSelect;
 /** The queries, plus `transaction`, which runs work with the same queries bound to one transaction. */
@@ -17,6 +18,7 @@ export function createXDmQueries({ db }: { db: Db }): XDmQueries {
 
 function rowQueries(db: Db) {
   return {
+    ...createXBudgetQueries({ db }),
     async find(userId: string) {
       const [row] = await db.select().from(c).where(eq(c.userId, userId));
       return row ?? null;
@@ -59,52 +61,6 @@ function rowQueries(db: Db) {
     async deleteExpiredStates(now: Date) {
       const rows = await db.delete(xOauthStates).where(lte(xOauthStates.expiresAt, now)).returning({ stateHash: xOauthStates.stateHash });
       return rows.length;
-    },
-
-    /**
-     * Takes one request from the user's budget at `endpoint`, atomically (two processes cannot both take the last
-     * one). A window X has not described yet (none known, or the known one has ended) is taken to be a fresh one
-     * of the last known size, ending `windowMs` from now, until X's headers say otherwise. False: nothing left.
-     */
-    async reserveBudget(userId: string, endpoint: string, now: Date, windowMs: number, defaultLimit: number) {
-      await db.insert(b).values({ userId, endpoint }).onConflictDoNothing();
-      const fresh = sql`(${b.resetAt} IS NULL OR ${b.resetAt} <= ${at(now)})`;
-      const rows = await db
-        .update(b)
-        .set({
-          remaining: sql`CASE WHEN ${fresh} THEN COALESCE(${b.limit}, ${defaultLimit}) - 1 ELSE ${b.remaining} - 1 END`,
-          resetAt: sql`CASE WHEN ${fresh} THEN ${at(new Date(now.getTime() + windowMs))} ELSE ${b.resetAt} END`,
-          resetGuessed: sql`CASE WHEN ${fresh} THEN true ELSE ${b.resetGuessed} END`,
-        })
-        .where(and(eq(b.userId, userId), eq(b.endpoint, endpoint), or(fresh, gt(b.remaining, 0))))
-        .returning({ userId: b.userId });
-      return rows.length === 1;
-    },
-    /**
-     * What X's x-rate-limit-* headers said. Requests reserved but not answered yet stay subtracted (LEAST), an
-     * answer about a later window replaces a guessed or older one, and a late answer about an older window is ignored.
-     */
-    async recordBudget(userId: string, endpoint: string, limit: XRateLimit, now: Date) {
-      const reset = at(limit.resetAt);
-      const adopt = sql`((${b.resetGuessed} AND ${reset} > ${at(now)}) OR ${b.resetAt} IS NULL OR ${reset} > ${b.resetAt})`;
-      const sameWindow = sql`(${b.resetGuessed} OR ${reset} = ${b.resetAt})`;
-      await db
-        .update(b)
-        .set({
-          limit: limit.limit > 0 ? limit.limit : sql`${b.limit}`,
-          remaining: sql`CASE
-            WHEN ${adopt} AND ${sameWindow} THEN LEAST(COALESCE(${b.remaining}, ${limit.remaining}), ${limit.remaining})
-            WHEN ${adopt} THEN ${limit.remaining}
-            WHEN ${reset} = ${b.resetAt} THEN LEAST(${b.remaining}, ${limit.remaining})
-            ELSE ${b.remaining} END`,
-          resetAt: sql`CASE WHEN ${adopt} THEN ${reset} ELSE ${b.resetAt} END`,
-          resetGuessed: sql`CASE WHEN ${adopt} THEN false ELSE ${b.resetGuessed} END`,
-        })
-        .where(and(eq(b.userId, userId), eq(b.endpoint, endpoint)));
-    },
-    async budget(userId: string, endpoint: string) {
-      const [row] = await db.select().from(b).where(and(eq(b.userId, userId), eq(b.endpoint, endpoint)));
-      return row ?? null;
     },
 
     /** Where a pass that stopped early goes on from; written only after the page's rows are committed. */

@@ -3,7 +3,7 @@
  * five ways to fail, the status the settings row shows, and Disconnect (revoke at X, then delete here).
  */
 import { randomBytes } from 'node:crypto';
-import type { XDmCallbackError, XDmStatus } from '@perch/shared';
+import type { XDmCallbackError, XDmStatus, XDmSyncResult } from '@perch/shared';
 import type { Logger } from '../../lib/logger.ts';
 import { sha256 } from '../../lib/ids.ts';
 import type { SecretVault } from '../secrets/secret-vault.ts';
@@ -42,6 +42,10 @@ export interface CallbackInput {
 export type CallbackResult = { ok: true; userId: string; handle: string } | { ok: false; error: XDmCallbackError };
 
 export type XDmService = ReturnType<typeof createXDmService>;
+
+/** A last sync that stopped on something only the user can fix at X: nothing tries again until they ask. */
+export const waitsForTheUser = (last: XDmSyncResult | null) =>
+  last?.status === 'failed' && (last.errorKind === 'client_forbidden' || last.errorKind === 'credits_depleted');
 
 export function createXDmService({ xDmQueries, xApi, vault, tokens, cookieAccount, publicUrl, logger, now }: XDmServiceDeps) {
   const log = logger.child({ module: 'x-dm', provider: 'x' });
@@ -111,7 +115,9 @@ export function createXDmService({ xDmQueries, xApi, vault, tokens, cookieAccoun
         account = await xApi.forToken(granted.accessToken).me();
       } catch (error) {
         const failure = error instanceof XApiError ? error : new XApiError('unavailable', 'unexpected');
-        return fail('token_exchange_failed', { userId, errorClass: failure.kind, detail: failure.detail });
+        // An app X refuses is not a failed sign-in: say what to fix in X's developer portal.
+        const refusal = failure.kind === 'client_forbidden' || failure.kind === 'usage_capped' || failure.kind === 'credits_depleted' ? failure.kind : null;
+        return fail(refusal ?? 'token_exchange_failed', { userId, errorClass: failure.kind, detail: failure.detail });
       }
 
       const cookies = await cookieAccount(userId);
@@ -174,5 +180,15 @@ export function createXDmService({ xDmQueries, xApi, vault, tokens, cookieAccoun
 
     cleanupStates: () => xDmQueries.deleteExpiredStates(now()),
     connectedUserIds: () => xDmQueries.connectedUserIds(),
+    /**
+     * The users the daily run syncs: every connected one but those whose last sync stopped on X refusing their
+     * app for something only they can fix in X's developer portal (not attached to a Project, prepaid credits
+     * spent); Sync DMs now tries those again. A usage cap is tried again here, once a day.
+     */
+    async dailySyncUserIds() {
+      const userIds = await xDmQueries.connectedUserIds();
+      const rows = await Promise.all(userIds.map((userId) => xDmQueries.find(userId)));
+      return userIds.filter((_, i) => !waitsForTheUser(rows[i]?.lastSyncResult ?? null));
+    },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { XDmSyncResult } from '@perch/shared';
-import { startFakeX, type FakeX, type FakeXDmEvent } from '../../../../test/fake-x/index.ts';
+import { startFakeX, type FakeX, type FakeXDmEvent, type FakeXMode } from '../../../../test/fake-x/index.ts';
 import { interactions as interactionsTable, unknownMentions } from '../interactions/interactions.table.ts';
 import { connectDm, createDmTestApp, type TestApp } from '../../test-utils/x-dm.ts';
 import { xDmConnections } from './x-dm.table.ts';
@@ -88,7 +88,8 @@ describe('DM sync', () => {
     const bobTimeline = await t.deps.interactions.timeline(userId, (await t.deps.contacts.list(userId)).find((c) => c.name === 'Bob')!.id);
     expect(bobTimeline).toHaveLength(63); // matched by handle, from X's expanded sender
     const unknown = await t.deps.interactions.listUnknownAuthors(userId);
-    expect(unknown.map((a) => [a.xHandle, a.itemCount]).sort()).toEqual([['quiet_dm', 62], ['stranger_dm', 62]]);
+    // only what they wrote counts: quiet_dm never wrote back, so only the user's own DMs wait under that name
+    expect(unknown.map((a) => a.xHandle)).toEqual(['stranger_dm']);
 
     fakeX.requests.length = 0;
     expect(await t.deps.xDmSync.syncAll(userId)).toMatchObject({ status: 'finished', requests: 1, imported: 0, unknown: 0 });
@@ -157,6 +158,107 @@ describe('DM sync', () => {
     expect(dmRequests().map((r) => r.status)).toEqual([400, 200, 200]);
     expect(new Set(await storedIds())).toEqual(new Set(history.map((e) => e.id)));
     expect((await row()).twitterDmCursor).toBe(history.at(-1)!.id);
+  });
+});
+
+describe('whose a DM is: sender_id', () => {
+  it('asks X for sender_id as a dm_event field and as an expansion', async () => {
+    await connectedWith(newEvents(3));
+    await t.deps.xDmSync.syncAll(userId);
+    const [query] = dmRequests().map((r) => r.query);
+    expect(query!['dm_event.fields']!.split(',')).toContain('sender_id');
+    expect(query!.expansions!.split(',')).toContain('sender_id');
+  });
+
+  it('X refusing sender_id as a field, as its document 2.167 has it: one 400, then the expansion alone, from then on', async () => {
+    const history = newEvents(150);
+    await connectedWith(history);
+    fakeX.setMode('dm_fields_as_documented');
+    expect(await t.deps.xDmSync.syncAll(userId)).toMatchObject({ status: 'finished', imported: 76, unknown: 74, requests: 3 });
+    expect(dmRequests().map((r) => r.status)).toEqual([400, 200, 200]);
+    expect(dmRequests().slice(1).every((r) => !r.query['dm_event.fields']!.includes('sender_id') && r.query.expansions!.includes('sender_id'))).toBe(true);
+    fakeX.dm.addEvents(newEvents(2));
+    fakeX.requests.length = 0;
+    expect(await t.deps.xDmSync.syncAll(userId)).toMatchObject({ status: 'finished', requests: 1 });
+    expect(dmRequests().map((r) => r.status)).toEqual([200]);
+  });
+
+  it('an event X sends without sender_id still lands on the right contact; one whose sender X does not tell is counted and logged, never dropped silently', async () => {
+    await connectedWith([]);
+    const id = () => String(++nextId);
+    // No message of mine on the page: the senders X expands are Alice and the stranger, so these two are theirs.
+    const fromAlice = { id: id(), senderId: alice.userId, recipientId: me.userId, text: 'no sender_id on me', omitSenderId: true };
+    const fromStranger = { id: id(), senderId: stranger.userId, recipientId: me.userId, text: 'nor on me', omitSenderId: true };
+    fakeX.dm.addEvents([fromAlice, fromStranger]);
+    expect(await t.deps.xDmSync.syncAll(userId)).toMatchObject({ status: 'finished', imported: 1, unknown: 1, unplaced: 0 });
+    const alices = (await t.deps.contacts.list(userId)).find((c) => c.name === 'Alice')!;
+    expect((await t.deps.interactions.timeline(userId, alices.id)).map((i) => [i.xId, i.direction, i.data?.senderId])).toEqual([[fromAlice.id, 'inbound', alice.userId]]);
+    expect((await t.deps.interactions.listUnknownAuthors(userId)).map((a) => [a.xHandle, a.itemCount])).toEqual([['stranger_dm', 1]]);
+
+    // I write to Alice and she answers, X naming neither sender: the page says both of us wrote, not which wrote which.
+    const mine = { id: id(), senderId: me.userId, recipientId: alice.userId, text: 'mine, named' };
+    const hers = { id: id(), senderId: alice.userId, recipientId: me.userId, text: 'a secret reply', omitSenderId: true };
+    fakeX.dm.addEvents([mine, hers]);
+    expect(await t.deps.xDmSync.syncAll(userId)).toMatchObject({ status: 'finished', imported: 1, unplaced: 1 });
+    const warnings = t.logLines.filter((l) => l.includes(hers.id));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40, eventId: hers.id, missing: 'sender_id' });
+    expect(warnings[0]).not.toContain('a secret reply');
+    expect((await row()).twitterDmCursor).toBe(hers.id);
+  });
+});
+
+describe('X refusing the app (API v2): client-forbidden, usage-capped, spent credits', () => {
+  const refusals: Array<{ mode: FakeXMode; status: number; sentence: string }> = [
+    {
+      mode: 'client_forbidden',
+      status: 403,
+      sentence: 'Your X app is not attached to a Project in X’s developer portal, so X refuses direct-message lookups. Attach it, then click Sync DMs now.',
+    },
+    {
+      mode: 'usage_capped',
+      status: 429,
+      sentence:
+        'Your X app has used its monthly X API allowance; Perch tries again once a day, so DM sync resumes by itself when X resets it (or raise the plan in X’s developer portal, then click Sync DMs now).',
+    },
+    {
+      mode: 'credits_depleted',
+      status: 402,
+      sentence: 'Your X app’s prepaid X API credits are spent; add credits in X’s developer portal, then click Sync DMs now.',
+    },
+  ];
+
+  it.each(refusals)('$mode ($status): its own sentence, the grant left alone, no retry in 15 minutes, one notification a day', async ({ mode, status, sentence }) => {
+    const history = newEvents(150);
+    await connectedWith(history);
+    // a pass that stopped early, to go on from: X refusing the app is not X forgetting its token
+    await t.deps.db.update(xDmConnections).set({ dmPassToken: 'TOKENOFAPAUSEDPASS', dmPassNewestId: history.at(-1)!.id });
+    fakeX.setMode(mode);
+    const first = await t.deps.xDmSync.syncAll(userId);
+    expect(first).toMatchObject({ status: 'failed', error: sentence, resumeAt: null, requests: 1, imported: 0 });
+    expect(dmRequests().map((r) => r.status)).toEqual([status]);
+    // not "reconnect": the grant is fine, so no refresh, no expiry, no reconnect notification
+    expect(fakeX.oauth.tokenRequests).toEqual([]);
+    expect(await t.deps.xDm.status(userId)).toMatchObject({ state: 'connected', lastSync: { status: 'failed', error: sentence, resumeAt: null } });
+    expect((await row()).dmPassToken).toBe('TOKENOFAPAUSEDPASS');
+    // the contact page says the same
+    const alices = (await t.deps.contacts.list(userId)).find((c) => c.name === 'Alice')!;
+    const perContact = (await (await t.request(`/api/v1/x-dm/contacts/${alices.id}/sync`, { method: 'POST', headers: { cookie } })).json()) as { result: XDmSyncResult };
+    expect(perContact.result).toMatchObject({ status: 'failed', error: sentence, resumeAt: null });
+
+    // again the same day: one notification for the class
+    expect(await t.deps.xDmSync.syncAll(userId)).toMatchObject({ status: 'failed', error: sentence });
+    const notes = async () => (await t.deps.notifications.list(userId)).map((n) => [n.kind, n.title]);
+    expect(await notes()).toEqual([['sync_failed', `X DM sync unavailable — ${sentence}`]]);
+    clock = new Date(clock.getTime() + 24 * 60 * 60_000);
+    await t.deps.xDmSync.syncAll(userId);
+    expect(await notes()).toHaveLength(2);
+    expect((await t.deps.notifications.list(userId)).some((n) => n.kind === 'x_dm_expired')).toBe(false);
+
+    // X serves the app again: the next sync goes on and takes everything
+    fakeX.setMode('ok');
+    expect(await t.deps.xDmSync.syncAll(userId)).toMatchObject({ status: 'finished', error: null });
+    expect(new Set(await storedIds())).toEqual(new Set(history.map((e) => e.id)));
   });
 });
 

@@ -6,6 +6,17 @@
  * the next run goes on from there: nothing older is skipped, and whatever arrived meanwhile is newer than the
  * pass's newest id, so the pass after picks it up. An idle sync costs one request. Every request first takes
  * one from the user's budget (x-dm.queries reserveBudget), so Perch never sends one X would refuse.
+ *
+ * What happens after X refuses, by kind (x-api.errors.ts), each with its own sentence (failureSentence):
+ * - rate_limited (the 15-minute budget): paused; the job queues itself for X's reset.
+ * - unauthorized (401 after one refresh, or a 403 on the token or its scopes): "reconnect"; an invalid_grant
+ *   on refresh marks the connection expired (x-dm.tokens.ts).
+ * - client_forbidden, credits_depleted: the X app's own standing, fixed in X's developer portal at a time only
+ *   the user knows: nothing tries again by itself (no queued retry, the daily run leaves the user out,
+ *   x-dm.service dailySyncUserIds) until Sync DMs now or the contact page's sync asks X again.
+ * - usage_capped: the Project's cap ends on a day X does not tell a user token (its x-rate-limit-reset is the
+ *   15-minute window's, not the cap's): no queued retry; the daily run tries again, one request a day.
+ * None of them touches the grant. Notifications: at most one a day per kind.
  */
 import type { XDmSyncResult } from '@perch/shared';
 import type { Logger } from '../../lib/logger.ts';
@@ -33,11 +44,11 @@ export interface XDmSyncDeps {
   now: () => Date;
 }
 
-type Counts = Pick<XDmSyncResult, 'imported' | 'unknown' | 'requests'>;
+type Counts = Pick<XDmSyncResult, 'imported' | 'unknown' | 'requests' | 'unplaced'>;
 type Stop = { stop: 'paused'; resumeAt: Date } | { stop: 'failed'; error: string; failure: XApiError | null; expired?: boolean };
 
 /** The other person in a DM: from participant_ids, else the `{low}-{high}` conversation id, else (a group) the sender. */
-export function peerOf(event: XDmEvent, meId: string): string | null {
+export function peerOf(event: Pick<XDmEvent, 'participantIds'> & { senderId: string; conversationId: string }, meId: string): string | null {
   const others = (event.participantIds ?? []).filter((id) => id !== meId);
   if (event.participantIds && others.length === 1) return others[0]!;
   const oneToOne = /^(\d+)-(\d+)$/.exec(event.conversationId);
@@ -49,12 +60,66 @@ export function peerOf(event: XDmEvent, meId: string): string | null {
   return event.senderId === meId ? null : event.senderId;
 }
 
-const failureSentence = (failure: XApiError | null, fallback: string) => {
+/** The one-to-one peer a conversation id names beside `meId` (`{low}-{high}`), undefined when it is not one. */
+function oneToOnePeer(conversationId: string | null, meId: string): string | null | undefined {
+  const ids = /^(\d+)-(\d+)$/.exec(conversationId ?? '');
+  if (!ids) return undefined;
+  return ids[1] === meId ? ids[2]! : ids[2] === meId ? ids[1]! : null;
+}
+const oneToOneId = (a: string, b: string) => (BigInt(a) < BigInt(b) ? `${a}-${b}` : `${b}-${a}`);
+
+export type Placement = { senderId: string; conversationId: string | null; peerId: string | null; inferred: boolean } | { missing: 'sender_id' | 'dm_conversation_id' };
+
+/**
+ * Whose a DM is and whom it is with, from the event and, when X left sender_id off it, from the rest of the page.
+ * X's includes.users (the sender_id expansion) names the page's senders. When it names someone no event's
+ * sender_id accounts for, X expanded the senders it left off the events, and an event's sender is known if
+ * exactly one of its possible senders is named: the user or the peer of a one-to-one conversation (from
+ * participant_ids, `{low}-{high}` or the conversation being read), anyone for a group. Otherwise (both wrote on
+ * the page, or X named nobody besides the events' own senders) X did not say: `missing`.
+ * `withPeer`: the participant of a per-contact lookup, whose conversation it is.
+ */
+export function placeDm(event: XDmEvent, meId: string, page: Pick<XDmPage, 'events' | 'users'>, withPeer: string | null = null): Placement {
+  const conversationId = event.conversationId ?? (withPeer ? oneToOneId(meId, withPeer) : null);
+  const participants = (event.participantIds ?? []).filter((id) => id !== meId);
+  const peer = participants.length === 1 ? participants[0]! : oneToOnePeer(conversationId, meId);
+  let senderId = event.senderId;
+  let inferred = false;
+  if (!senderId) {
+    const named = new Set(page.users.keys());
+    const accounted = new Set(page.events.flatMap((e) => (e.senderId ? [e.senderId] : [])));
+    const expandedOthers = [...named].some((id) => !accounted.has(id));
+    const possible = peer ? [...new Set([meId, peer])] : [...named];
+    const matches = possible.filter((id) => named.has(id));
+    if (!expandedOthers || matches.length !== 1) return { missing: 'sender_id' };
+    senderId = matches[0]!;
+    inferred = true;
+  }
+  if (!conversationId) {
+    // Without a conversation, a message is with its sender; the user's own cannot be placed.
+    return senderId === meId ? { missing: 'dm_conversation_id' } : { senderId, conversationId: null, peerId: senderId, inferred };
+  }
+  return { senderId, conversationId, peerId: peerOf({ ...event, senderId, conversationId }, meId), inferred };
+}
+
+/** What the settings row, the contact page and the notification say when a run stops on X's answer. */
+export function failureSentence(failure: XApiError | null, fallback: string) {
   if (!failure) return fallback;
-  if (failure.kind === 'unauthorized') return 'X refused Perch’s access to your direct messages; reconnect them on the settings page.';
-  if (failure.kind === 'unavailable') return `X is not answering right now (${failure.detail}); Perch tries again by itself.`;
-  return `X refused the request (${failure.detail}).`;
-};
+  switch (failure.kind) {
+    case 'unauthorized':
+      return 'X refused Perch’s access to your direct messages; reconnect them on the settings page.';
+    case 'unavailable':
+      return `X is not answering right now (${failure.detail}); Perch tries again by itself.`;
+    case 'client_forbidden':
+      return 'Your X app is not attached to a Project in X’s developer portal, so X refuses direct-message lookups. Attach it, then click Sync DMs now.';
+    case 'usage_capped':
+      return `Your X app has used its ${failure.usagePeriod ?? 'monthly'} X API allowance; Perch tries again once a day, so DM sync resumes by itself when X resets it (or raise the plan in X’s developer portal, then click Sync DMs now).`;
+    case 'credits_depleted':
+      return 'Your X app’s prepaid X API credits are spent; add credits in X’s developer portal, then click Sync DMs now.';
+    default:
+      return `X refused the request (${failure.detail}).`;
+  }
+}
 
 export type XDmSync = ReturnType<typeof createXDmSync>;
 
@@ -65,7 +130,10 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
   async function request(userId: string, endpoint: DmEndpoint, counts: Counts, send: (session: XApiSession) => Promise<XDmPage>): Promise<XDmPage | Stop> {
     let access = await tokens.accessFor(userId);
     for (let attempt = 0; ; attempt++) {
-      if (!access.ok) return { stop: 'failed', error: access.detail, failure: null, expired: access.reason !== 'unavailable' };
+      if (!access.ok) {
+        const failure = access.reason === 'unavailable' ? (access.failure ?? null) : null;
+        return { stop: 'failed', error: failureSentence(failure, access.detail), failure, expired: access.reason !== 'unavailable' };
+      }
       if (!(await xDmQueries.reserveBudget(userId, endpoint, now(), dmBudget.windowMs, dmBudget.defaultLimit))) {
         const budget = await xDmQueries.budget(userId, endpoint);
         return { stop: 'paused', resumeAt: budget?.resetAt ?? new Date(now().getTime() + dmBudget.windowMs) };
@@ -73,11 +141,14 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
       counts.requests++;
       try {
         const page = await send(xApi.forToken(access.accessToken));
+        // X refusing sender_id as a field costs one more request, not reserved: X's headers below correct the budget.
+        counts.requests += page.requests - 1;
         if (page.rateLimit) await xDmQueries.recordBudget(userId, endpoint, page.rateLimit, now());
         return page;
       } catch (error) {
         const failure = error instanceof XApiError ? error : new XApiError('unavailable', 'X could not be reached');
         if (failure.rateLimit) await xDmQueries.recordBudget(userId, endpoint, failure.rateLimit, now());
+        // Only the 15-minute budget pauses until X's reset; a cap, spent credits or an app X refuses fail (see above).
         if (failure.kind === 'rate_limited') return { stop: 'paused', resumeAt: failure.rateLimit!.resetAt };
         if (failure.kind === 'unauthorized' && failure.status === 401 && attempt === 0) {
           access = await tokens.refresh(userId, { staleJwe: access.tokensJwe });
@@ -98,10 +169,25 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
     }
   }
 
-  /** Imports a page's events newer than `cursor`; `reachedCursor` when the page went past it. */
-  async function importPage(userId: string, meId: string, page: XDmPage, cursor: string | null, counts: Counts) {
+  /**
+   * Imports a page's events newer than `cursor`; `reachedCursor` when the page went past it. An event X does not
+   * say enough about to place is counted (`unplaced`) and logged by id (never its text), not dropped silently.
+   */
+  async function importPage(userId: string, meId: string, page: XDmPage, cursor: string | null, counts: Counts, withPeer: string | null = null) {
     const events = page.events.filter((e) => isAfterCursor(e.id, cursor));
-    const peers = events.map((e) => ({ event: e, peerId: peerOf(e, meId) })).filter((p): p is { event: XDmEvent; peerId: string } => p.peerId !== null);
+    const peers: Array<{ event: XDmEvent & { senderId: string }; peerId: string }> = [];
+    let inferred = 0;
+    for (const event of events) {
+      const placed = placeDm(event, meId, page, withPeer);
+      if ('missing' in placed) {
+        counts.unplaced++;
+        log.warn({ userId, eventId: event.id, missing: placed.missing }, 'x dm event left out: X did not say whose it is');
+        continue;
+      }
+      if (placed.inferred) inferred++;
+      if (placed.peerId) peers.push({ event: { ...event, senderId: placed.senderId, conversationId: placed.conversationId }, peerId: placed.peerId });
+    }
+    if (inferred > 0) log.info({ userId, events: inferred }, 'x dm senders taken from the expanded users (X sent no sender_id)');
     const users = new Map(page.users);
     const peerIds = [...new Set(peers.map((p) => p.peerId))];
     const unresolved: string[] = [];
@@ -142,6 +228,7 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
     ...counts,
     resumeAt: stop?.stop === 'paused' ? stop.resumeAt.toISOString() : null,
     error: stop?.stop === 'failed' ? stop.error : stop?.stop === 'paused' ? 'X’s limit for direct messages is used up for now; the sync goes on by itself.' : null,
+    errorKind: stop?.stop === 'failed' ? (stop.failure?.kind ?? null) : null,
   });
 
   async function reportFailure(userId: string, stop: Stop) {
@@ -153,14 +240,16 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
   return {
     async markQueued(userId: string) {
       const at = now().toISOString();
-      await xDmQueries.recordSync(userId, { lastSyncResult: { status: 'queued', startedAt: at, finishedAt: null, imported: 0, unknown: 0, requests: 0, resumeAt: null, error: null } });
+      await xDmQueries.recordSync(userId, {
+        lastSyncResult: { status: 'queued', startedAt: at, finishedAt: null, imported: 0, unknown: 0, requests: 0, unplaced: 0, resumeAt: null, error: null, errorKind: null },
+      });
     },
 
     /** The whole DM history since the cursor (or since the pass that stopped early). */
     async syncAll(userId: string): Promise<XDmSyncResult> {
       const row = await xDmQueries.find(userId);
       const startedAt = now();
-      const counts: Counts = { imported: 0, unknown: 0, requests: 0 };
+      const counts: Counts = { imported: 0, unknown: 0, requests: 0, unplaced: 0 };
       if (!row || row.state !== 'connected') return result(startedAt, counts, { stop: 'failed', error: 'X direct messages are not connected.', failure: null, expired: true });
       await xDmQueries.recordSync(userId, { lastSyncResult: { ...result(startedAt, counts, null), status: 'running', finishedAt: null } });
 
@@ -193,7 +282,7 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
       const done = result(startedAt, counts, stop);
       await xDmQueries.recordSync(userId, { lastSyncAt: now(), lastSyncResult: done });
       if (stop) await reportFailure(userId, stop);
-      log.info({ userId, status: done.status, imported: done.imported, unknown: done.unknown, requests: done.requests }, 'x dm sync done');
+      log.info({ userId, status: done.status, imported: done.imported, unknown: done.unknown, unplaced: done.unplaced, requests: done.requests }, 'x dm sync done');
       return done;
     },
 
@@ -207,7 +296,7 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
       if (!row || row.state !== 'connected') throw xDmProblems.notConnected();
       if (!contact.xUserId) throw xDmProblems.noXAccount(contact.name);
       const startedAt = now();
-      const counts: Counts = { imported: 0, unknown: 0, requests: 0 };
+      const counts: Counts = { imported: 0, unknown: 0, requests: 0, unplaced: 0 };
       let token: string | null = null;
       let stop: Stop | null = null;
       for (;;) {
@@ -216,9 +305,9 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
           stop = page;
           break;
         }
-        const before = counts.imported + counts.unknown;
-        const { reachedCursor } = await importPage(userId, row.xUserId, page, row.twitterDmCursor, counts);
-        if (reachedCursor || counts.imported + counts.unknown === before || !page.nextToken) break;
+        const before = counts.imported + counts.unknown + counts.unplaced;
+        const { reachedCursor } = await importPage(userId, row.xUserId, page, row.twitterDmCursor, counts, contact.xUserId);
+        if (reachedCursor || counts.imported + counts.unknown + counts.unplaced === before || !page.nextToken) break;
         token = page.nextToken;
       }
       if (stop) await reportFailure(userId, stop);

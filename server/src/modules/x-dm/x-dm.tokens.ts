@@ -18,7 +18,8 @@ export const refreshMarginMs = 10 * 60_000;
 
 export type AccessResult =
   | { ok: true; accessToken: string; tokensJwe: string }
-  | { ok: false; reason: 'not_connected' | 'expired' | 'unavailable'; detail: string };
+  /** `unavailable`: X could not refresh now; `failure` says how (an app X refuses keeps the grant, as an outage does). */
+  | { ok: false; reason: 'not_connected' | 'expired' | 'unavailable'; detail: string; failure?: XApiError };
 
 export interface XDmTokensDeps {
   xDmQueries: XDmQueries;
@@ -69,7 +70,9 @@ export function createXDmTokens({ xDmQueries, xApi, vault, notifications, logger
         tokens = await xApi.refresh(refreshToken);
       } catch (error) {
         const failure = error instanceof XApiError ? error : new XApiError('unavailable', 'X could not be reached');
-        if (failure.kind !== 'invalid_grant') return { result: { ok: false as const, reason: 'unavailable' as const, detail: failure.detail }, failure };
+        // Only X refusing the refresh token itself ends the grant; an outage, or an app X refuses (client-forbidden,
+        // usage-capped, spent credits), leaves it as it is, to try again later.
+        if (failure.kind !== 'invalid_grant') return { result: { ok: false as const, reason: 'unavailable' as const, detail: failure.detail, failure }, failure };
         await tx.update(userId, { state: 'expired', expiredAt: now(), updatedAt: now() });
         return { result: expired, failure, newlyExpired: true };
       }

@@ -72,12 +72,15 @@ describe('cookies expiring in the middle of a run', () => {
     fakeX.requests.length = 0;
     fakeX.setMode('expired', { afterRequests: 1 }); // the first page comes back, the second is a 401
     const run = await t.deps.xSyncRunner.run(userId);
-    expect(fakeX.requests.map((r) => `${r.operation} ${r.status}`)).toEqual(['SearchTimeline 200', 'SearchTimeline 401']);
+    // the 401 is confirmed by one look at x.com's settings page (cookies, no bearer) before Perch says "expired"
+    expect(fakeX.requests.map((r) => `${r.operation ?? r.path} ${r.status}`)).toEqual(['SearchTimeline 200', 'SearchTimeline 401', '/settings/account 401']);
     expect(run).toMatchObject({ status: 'failed', outcomes: [{ sync: 'mentions', ok: false, errorClass: 'auth' }] });
     expect(run.error).toBe('The mention sync stopped: X no longer accepts your cookies; open x.com and click Refresh in the Perch extension.');
     expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'expired' });
     expect(await t.deps.interactions.syncState(userId)).toMatchObject({ mentionsCursor: before!.mentionsCursor, repliesCursor: before!.repliesCursor });
-    expect(await mentionsOn(contact.id)).toEqual([id(1)]); // nothing from the half-read pages
+    // the page X did answer is stored; the cursor waits until the pass has come all the way down
+    expect(await mentionsOn(contact.id)).toHaveLength(21);
+    expect((await t.deps.interactions.syncState(userId))?.mentionsPass).toMatchObject({ next: expect.any(String), pages: 1 });
 
     // the next run (the daily one, a Sync now) does not ask X with cookies it knows are dead
     fakeX.requests.length = 0;

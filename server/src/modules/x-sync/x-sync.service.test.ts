@@ -3,7 +3,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
-import { connectedToFakeX, type SyncTestApp } from './x-sync.test-utils.ts';
+import { connectedToFakeX, requestsFor, type SyncTestApp } from './x-sync.test-utils.ts';
 
 const me = { authToken: 'syncauth0token0a1b2c3d4e5f60718293a4b5c6d', ct0: 'syncct0value0aaaabbbbccccddddeeee', userId: '5000', screenName: 'perch_me', name: 'Perch Me' };
 const alice = { userId: '5001', screenName: 'alice', name: 'Alice', bio: 'Building things' };
@@ -102,7 +102,9 @@ describe('reply sync', () => {
     ]);
     expect(await t.deps.xSync.syncReplies(userId)).toMatchObject({ ok: true, imported: 1 });
     expect(await timelineKinds(contact.id)).toContain('reply_out:1900000000000000021');
-    expect((await t.deps.interactions.syncState(userId))?.repliesCursor).toBe('1900000000000000022');
+    // a search of the user's replies: "just a tweet" is not among them, so the cursor is the reply's
+    expect((await t.deps.interactions.syncState(userId))?.repliesCursor).toBe('1900000000000000021');
+    expect(requestsFor(fakeX, 'SearchTimeline').map((r) => r.variables.rawQuery)).toContain('from:perch_me filter:replies');
     expect(await t.deps.xSync.syncReplies(userId)).toMatchObject({ ok: true, imported: 0 });
   });
 });

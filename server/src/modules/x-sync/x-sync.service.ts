@@ -139,11 +139,12 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
       const { tweets, nextCursor } = result.value;
       const fresh = tweets.filter((t) => isNewer(t.id, floor));
       for (const tweet of oldestFirst(fresh)) {
+        // skipped tweets (a thread with oneself) are dealt with too: the cursor may pass them
+        if (isNewer(tweet.id, pass.top)) pass.top = tweet.id;
         const peer = spec.peerOf(tweet, opened);
         if (!peer) continue;
         const r = await importTweet(userId, tweet, spec.kind, peer);
         if (r.inserted) r.known ? imported++ : unknown++;
-        if (isNewer(tweet.id, pass.top)) pass.top = tweet.id;
       }
       pass.pages++;
       const reachedFloor = fresh.length < tweets.length;

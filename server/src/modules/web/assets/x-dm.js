@@ -20,7 +20,8 @@ function describeSync(sync) {
   if (!sync) return ['Not yet.'];
   if (sync.status === 'queued') return ['Queued…'];
   if (sync.status === 'running') return ['Running…'];
-  const counts = `${plural(sync.imported, 'message', 'messages')} on contacts’ timelines, ${plural(sync.unknown, 'from someone', 'from people')} not in your contacts, ${plural(sync.requests, 'request', 'requests')} to X`;
+  const unplaced = sync.unplaced ? `, ${plural(sync.unplaced, 'message', 'messages')} X did not say whose (left out; the server log names them)` : '';
+  const counts = `${plural(sync.imported, 'message', 'messages')} on contacts’ timelines, ${plural(sync.unknown, 'from someone', 'from people')} not in your contacts${unplaced}, ${plural(sync.requests, 'request', 'requests')} to X`;
   const when = sync.finishedAt ? [timeOf(sync.finishedAt), ': '] : [];
   if (sync.status === 'finished') return [...when, `${counts}.`];
   if (sync.status === 'paused') return [...when, `paused (${counts}). X’s limit is used up for now; it goes on by itself at ${formatDate(sync.resumeAt)}.`];
