@@ -81,16 +81,16 @@ describe('Sync now', () => {
     await settings.click('#sync-x');
     await waitForSyncLine(/^Sync queued|^Syncing/, 5_000);
     expect(await settings.locator('#sync-x').isDisabled()).toBe(true);
-    await waitForSyncLine(/^Syncing: [1-4] \/ 5 contacts done/);
+    await waitForSyncLine(/^Syncing: [1-4] \/ 5 contacts checked today/);
     await shot(settings, 'settings-sync-running');
     await waitForSyncLine(/^Last sync/);
     fakeX.setMode('ok');
-    expect(await syncLine()).toMatch(/^Last sync just now: 2 mentions, 1 reply, 1 bio change\.$/);
+    expect(await syncLine()).toMatch(/^Last sync just now: 2 mentions, 1 reply, 1 bio change\. Contacts checked today: 5 \/ 5\.$/);
     expect(await settings.locator('#sync-x').isEnabled()).toBe(true);
     await shot(settings, 'settings-sync-finished');
 
     await settings.reload();
-    await waitForSyncLine(/^Last sync just now: 2 mentions, 1 reply, 1 bio change\.$/, 10_000);
+    await waitForSyncLine(/^Last sync just now: 2 mentions, 1 reply, 1 bio change\. Contacts checked today: 5 \/ 5\.$/, 10_000);
     const timeline = await perch.deps.interactions.timeline(userId, (await perch.deps.contacts.list(userId)).find((c) => c.xHandle === 'grace')!.id);
     expect(timeline.map((i) => i.kind)).toContain('reply_out');
   });

@@ -1,7 +1,8 @@
 /**
  * Two Perch server processes (`src/index.ts`, as `pnpm start` runs it) on one fresh PostgreSQL database and the
  * fake X. Every user asks both of them for a sync at the same moment: each user's run happens once (one
- * SearchTimeline per user on the fake X), and no interaction or notification is stored twice.
+ * SearchTimeline per user on the fake X), and no interaction or notification is stored twice. When X rotates its
+ * query ids, the two processes learn the new ones with one discovery between them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -176,7 +177,25 @@ describe('two server processes on one PostgreSQL', () => {
     expect(notes).toEqual(users.map((u) => ({ email: u.email, kind: 'bio_change', rows: 1 })));
     expect((await sql`select 1 from interactions where kind = 'bio_change'`).length).toBe(users.length);
 
-    const runsBy = Object.fromEntries(workers.map((w) => [w.name, [...firstRound, ...secondRound].filter((r) => r.worker === w.name).length]));
+    // X rotates its query ids: both processes meet the stale ids, one of them asks x.com's bundles, and every
+    // user's run goes on with the new ids, found once for all of them in the shared database
+    fakeX.rotateQueryIds();
+    for (const user of users) fakeX.addTweets([{ id: nextId(), by: 'bob', text: `@${user.screenName} after the rotation` }]);
+    fakeX.requests.length = 0;
+    marks = logMarks();
+    await syncEveryoneFromBothAtOnce();
+    const thirdRound = mentionRunsSince(marks);
+    expect(thirdRound).toHaveLength(users.length);
+    const bundleReads = fakeX.requests.filter((r) => r.path.startsWith('/responsive-web/'));
+    expect(new Set(bundleReads.map((r) => r.path)).size).toBe(bundleReads.length); // each bundle read once: one discovery
+    expect(bundleReads.length).toBeGreaterThan(0);
+    // a stale id costs at most one 404 per process before the new ids are known (the other process reads them)
+    expect(fakeX.requests.filter((r) => r.status === 404 && r.operation !== null).length).toBeLessThanOrEqual(workers.length);
+    expect(await sql<{ rows: number }[]>`select count(*)::int as rows from interactions where text like '%after the rotation'`).toEqual([{ rows: users.length }]);
+    const states = await sql<{ state: string }[]>`select state from x_connections`;
+    expect(states.every((r) => r.state === 'connected')).toBe(true);
+
+    const runsBy = Object.fromEntries(workers.map((w) => [w.name, [...firstRound, ...secondRound, ...thirdRound].filter((r) => r.worker === w.name).length]));
     console.log(`user runs per process over both rounds: ${JSON.stringify(runsBy)}`);
     expect(workers.every((w) => w.child.exitCode === null)).toBe(true);
   });

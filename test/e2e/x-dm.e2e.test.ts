@@ -87,7 +87,8 @@ describe('X direct messages, from the settings page to X and back', () => {
   it('Connect goes to X, which consents at once, and lands back connected; the first DM sync runs', async () => {
     await settings.click('#connect-x-dm');
     await settings.waitForURL(`${perch.url}/settings`); // via X's authorize page and Perch's callback; the ?x_dm= is dropped
-    expect(await rowMessage()).toBe('Connected: Perch can now read your X direct messages. The first sync has started.');
+    // the page writes the sentence once its first status request is back
+    await expect.poll(rowMessage, { timeout: 5_000 }).toBe('Connected: Perch can now read your X direct messages. The first sync has started.');
     await expect.poll(rowTitle, { timeout: 10_000 }).toBe('Connected as @perch_e2e_dm');
     await expect.poll(() => settings.locator('#x-dm-last-sync').textContent(), { timeout: 15_000 }).toMatch(/2 messages on contacts’ timelines, 0 from people not in your contacts, 1 request to X\./);
     expect(await settings.locator('#x-dm-refresh').textContent()).toMatch(/^issued .+; not used yet\. X drops one left unused for about 6 months\.$/);

@@ -259,14 +259,17 @@ function renderSync(p) {
     const bios = p.outcomes.length >= 2;
     line.replaceChildren(
       bios && p.contactsTotal > 0
-        ? `Syncing: ${p.contactsDone} / ${p.contactsTotal} contacts done (started `
+        ? `Syncing: ${p.contactsDone} / ${p.contactsTotal} contacts checked today (started `
         : `Syncing ${bios ? 'contacts' : 'mentions and replies'} (started `,
       timeElement(p.startedAt),
       ')…',
     );
   } else {
     const at = p.finishedAt ?? p.startedAt;
-    const result = p.status === 'failed' ? ` failed. ${p.error ?? ''}` : `: ${syncCounts(p)}.${p.error ? ` ${p.error}` : ''}`;
+    // the day's round of bio checks may span several runs (X's limits): say how far it got
+    const bios = p.outcomes.find((o) => o.sync === 'bios' && o.contactsTotal > 0);
+    const round = bios ? ` Contacts checked today: ${bios.contactsDone} / ${bios.contactsTotal}.` : '';
+    const result = p.status === 'failed' ? ` failed. ${p.error ?? ''}${round}` : `: ${syncCounts(p)}.${round}${p.error ? ` ${p.error}` : ''}`;
     line.dataset.tone = p.status === 'failed' ? 'error' : p.error ? 'warn' : 'ok';
     line.replaceChildren('Last sync ', ...(at ? [timeElement(at)] : []), result);
   }
