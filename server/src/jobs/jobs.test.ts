@@ -110,6 +110,25 @@ describe('x-sync jobs', () => {
     expect(fakeX.requests).toHaveLength(0);
   });
 
+  it('a run that used up this window’s budget (Perch’s own pacing, no 429) comes back at the window’s end', async () => {
+    const me = { authToken: 'paceauth0token0a1b2c3d4e5f60718293a4b5c6d', ct0: 'pacect0value0aaaabbbbccccddddeeeeffff', userId: '9300', screenName: 'perch_pace', name: 'Pace' };
+    let userId: string;
+    ({ t, userId } = await connectedToFakeX(fakeX, me));
+    fakeX.setBudget('SearchTimeline', { limit: 1, windowSeconds: 900 }); // one search per window: mentions, then none
+    const boss = await t.deps.startJobs();
+    await t.deps.requestSync(userId);
+    const [run] = await jobsOf(boss, xSyncJobs.run, userId);
+    await expect.poll(() => stateOf(boss, xSyncJobs.run, run!.id), poll).toBe('completed');
+    const progress = await t.deps.xSyncRunner.progress(userId);
+    expect(progress).toMatchObject({ status: 'finished', resumesAt: expect.any(String), error: expect.stringContaining('goes on by itself') });
+    expect(progress!.outcomes.map((o) => [o.sync, o.ok])).toEqual([['mentions', true], ['replies', false], ['bios', true]]);
+    const [resume] = await jobsOf(boss, xSyncJobs.resume, userId);
+    expect(resume).toMatchObject({ state: 'created', data: { userId } });
+    expect(resume!.startAfter.toISOString()).toBe(progress!.resumesAt);
+    expect(fakeX.requests.filter((r) => r.status === 429)).toEqual([]); // the replies search was held back, not refused
+    expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'connected' });
+  });
+
   it('retries a run that threw for a reason of Perch’s own, with backoff', async () => {
     t = await createTestApp({ overrides: { xClient: scriptedX() } }); // forAccount throws: an unexpected error
     const boss = await t.deps.startJobs();
