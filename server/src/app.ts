@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { extensionOrigin } from '@perch/shared';
 import type { AppEnv } from './app-env.ts';
 import type { Deps } from './deps.ts';
-import { ProblemError, problemResponse } from './lib/http-problem.ts';
+import { ProblemError, problemResponse, problems } from './lib/http-problem.ts';
 import { requestLog } from './lib/request-log.ts';
 import { sameOriginForSession, sessionUser } from './modules/accounts/accounts.middleware.ts';
 import { createAccountsRoutes } from './modules/accounts/accounts.routes.ts';
@@ -21,11 +22,18 @@ import { createXSyncRoutes } from './modules/x-sync/x-sync.routes.ts';
 import { createXDmRoutes } from './modules/x-dm/x-dm.routes.ts';
 import { errorSummary } from './lib/logger.ts';
 
+/**
+ * Every body Perch takes is small JSON (the largest, a contact with the longest notes, is about 60 kB), so a bigger
+ * one is refused as soon as its Content-Length or the bytes read so far pass this, not after it is read whole.
+ */
+const maxBodyKiB = 64;
+
 export function createApp(deps: Deps) {
   const { config, accounts, devices, xConnection, contacts, interactions, notifications, logger } = deps;
   const app = new Hono<AppEnv>();
 
   app.use(requestLog(logger));
+  app.use(bodyLimit({ maxSize: maxBodyKiB * 1024, onError: () => { throw problems.bodyTooLarge(maxBodyKiB); } }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
   // Only the pinned extension may call the API cross-origin; the web pages are same-origin.

@@ -25,5 +25,7 @@ export function problemResponse(c: Context, problem: Omit<Problem, 'type'>) {
 
 export const problems = {
   unauthenticated: () => new ProblemError(401, 'auth.required', 'Sign in first', 'This needs a signed-in session or a device token.'),
+  bodyTooLarge: (maxKiB: number) =>
+    new ProblemError(413, 'request.too_large', 'Request body too large', `Perch takes request bodies of at most ${maxKiB} KiB; this one is larger.`),
   notFound: (what: string) => new ProblemError(404, 'not_found', `${what} not found`),
 };

@@ -108,7 +108,7 @@ export function createOpenApiDocument(serverUrl: string) {
         delete: { summary: 'Delete a contact and its timeline', security: session, parameters: contactId, responses: { 204: ok('Deleted'), 404: problem('No such contact') } },
       },
       '/contacts/{id}/timeline': { get: { summary: 'The contact’s interactions, newest first', security: session, parameters: contactId, responses: { 200: ok('Timeline', 'Timeline'), 404: problem('No such contact') } } },
-      '/contacts/{id}/avatar': { get: { summary: 'Perch’s copy of the contact’s X avatar', security: session, parameters: contactId, responses: { 200: { description: 'The image', content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } }, 404: ok('No avatar stored') } } },
+      '/contacts/{id}/avatar': { get: { summary: 'Perch’s copy of the contact’s X avatar', security: session, parameters: contactId, responses: { 200: { description: 'The image', content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } }, 404: problem('No avatar stored, or no such contact') } } },
       '/contacts/{id}/recent-tweets': {
         get: {
           summary: 'The contact’s recent tweets and detected events: from a fetch under 12 hours old (fresh), or a fetch is queued (fetching: poll again), failed (message says why), or no_handle',

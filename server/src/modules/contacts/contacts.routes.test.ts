@@ -31,6 +31,18 @@ describe('contacts API', () => {
     expect((await t.request(`/api/v1/contacts/${ada.id}`, { headers: { cookie } })).status).toBe(404);
   });
 
+  it('answers a missing avatar with 404 problem+json, for a contact without one and for an unknown id', async () => {
+    t = await createTestApp();
+    const { cookie } = await t.signUp();
+    const contact = await json<Contact>(await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: 'Ada' } }));
+    for (const id of [contact.id, '00000000-0000-4000-8000-000000000000', 'not-an-id']) {
+      const res = await t.request(`/api/v1/contacts/${id}/avatar`, { headers: { cookie } });
+      expect(res.status, id).toBe(404);
+      expect(res.headers.get('content-type'), id).toBe('application/problem+json');
+      expect(await res.json()).toMatchObject({ type: 'about:blank', status: 404, code: 'contact.avatar_not_found', detail: expect.stringMatching(/^[A-Z].*\.$/) });
+    }
+  });
+
   it('refuses bad input, a second contact with the same handle in any case, and malformed ids', async () => {
     t = await createTestApp();
     const { cookie } = await t.signUp();

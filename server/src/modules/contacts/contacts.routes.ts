@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { CreateContact, UpdateContact } from '@perch/shared';
 import type { AppEnv } from '../../app-env.ts';
+import { ProblemError } from '../../lib/http-problem.ts';
 import { validJson } from '../../lib/validation.ts';
 import { requireUser } from '../accounts/accounts.middleware.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
@@ -31,7 +32,8 @@ export function createContactsRoutes({ contacts, interactions }: { contacts: Con
     })
     .get('/:id/avatar', async (c) => {
       const avatar = await contacts.getAvatar(c.var.user!.id, c.req.param('id'));
-      if (!avatar) return c.body(null, 404);
+      // problem+json like every /api error; to the pages' <img> it is still just a 404.
+      if (!avatar) throw new ProblemError(404, 'contact.avatar_not_found', 'No avatar stored', 'Perch has no avatar for a contact with this id.');
       return c.body(new Uint8Array(avatar.bytes), 200, {
         // Only image types X serves; anything else is sent as bytes the browser will not render as a page.
         'content-type': /^image\/(jpeg|png|gif|webp)$/.test(avatar.contentType) ? avatar.contentType : 'application/octet-stream',

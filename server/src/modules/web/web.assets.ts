@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
-const assetTypes: Record<string, string> = {
+// A Map, not an object literal: a name such as 'constructor' or '__proto__' must not find Object.prototype's members.
+const assetTypes = new Map<string, string>(Object.entries({
   'api.js': 'text/javascript; charset=utf-8',
   'auth.js': 'text/javascript; charset=utf-8',
   'settings.js': 'text/javascript; charset=utf-8',
@@ -20,7 +21,7 @@ const assetTypes: Record<string, string> = {
   'notifications.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
-};
+}));
 
 export interface Asset {
   body: string;
@@ -33,7 +34,7 @@ export function createAssetReader(dir: URL = new URL('./assets/', import.meta.ur
   return {
     /** The named asset, or null when there is no such asset (only the files listed above are served). */
     get(name: string): Promise<Asset> | null {
-      const contentType = assetTypes[name];
+      const contentType = assetTypes.get(name);
       if (!contentType) return null;
       let asset = cache.get(name);
       if (!asset) {

@@ -1,0 +1,26 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../test-utils/app.ts';
+import { createAssetReader } from './web.assets.ts';
+
+// Names every plain object inherits: a lookup in an object literal finds these although no asset has them.
+const inheritedNames = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+
+let t: Awaited<ReturnType<typeof createTestApp>> | undefined;
+afterEach(() => t?.close());
+
+describe('asset names inherited from Object.prototype', () => {
+  it('are no asset to the reader', () => {
+    const assets = createAssetReader();
+    for (const name of inheritedNames) expect(assets.get(name), name).toBeNull();
+  });
+
+  it('answer 404 at /assets, with nothing logged at error level', async () => {
+    t = await createTestApp();
+    for (const name of inheritedNames) {
+      expect((await t.request(`/assets/${name}`)).status, name).toBe(404);
+    }
+    expect((await t.request('/assets/style.css')).status).toBe(200);
+    const errors = t.logLines.filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
+    expect(errors).toEqual([]);
+  });
+});
