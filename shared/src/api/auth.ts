@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 export const Credentials = z.object({
-  email: z.email().max(254).transform((e) => e.toLowerCase()),
-  password: z.string().min(10, 'Use at least 10 characters.').max(1024),
+  email: text().pipe(z.email().max(254)).transform((e) => e.toLowerCase()),
+  password: text().min(10, 'Use at least 10 characters.').max(1024),
 });
 export type Credentials = z.input<typeof Credentials>;
 

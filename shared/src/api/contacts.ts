@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 const handlePattern = /^[A-Za-z0-9_]{1,15}$/;
 
@@ -7,8 +8,7 @@ const handlePattern = /^[A-Za-z0-9_]{1,15}$/;
  * case-insensitively by the server).
  * @example XHandle.parse(' @jack ') // 'jack'
  */
-export const XHandle = z
-  .string()
+export const XHandle = text()
   .trim()
   .transform((s) => s.replace(/^https?:\/\/(www\.)?(x|twitter)\.com\//i, '').replace(/^@/, '').replace(/[/?#].*$/, ''))
   .pipe(z.string().regex(handlePattern, 'An X handle has 1 to 15 letters, digits or underscores, like @jack.'));
@@ -18,18 +18,18 @@ const OptionalHandle = z.preprocess((v) => (typeof v === 'string' && v.trim() ==
 
 export const CreateContact = z
   .object({
-    name: z.string().trim().max(200).default(''),
+    name: text().trim().max(200).default(''),
     xHandle: OptionalHandle.optional(),
-    notes: z.string().max(20_000).default(''),
+    notes: text().max(20_000).default(''),
   })
   .refine((c) => c.name !== '' || Boolean(c.xHandle), { message: 'Give the contact a name or an X handle.', path: ['name'] });
 export type CreateContact = z.input<typeof CreateContact>;
 
 export const UpdateContact = z
   .object({
-    name: z.string().trim().min(1, 'A contact needs a name.').max(200),
+    name: text().trim().min(1, 'A contact needs a name.').max(200),
     xHandle: OptionalHandle,
-    notes: z.string().max(20_000),
+    notes: text().max(20_000),
   })
   .partial();
 export type UpdateContact = z.input<typeof UpdateContact>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 /** Pairing codes: 8 characters from an unambiguous alphabet, shown grouped as XXXX-XXXX. */
 export const pairingCodeAlphabet = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
@@ -12,7 +13,7 @@ export type PairingCode = z.infer<typeof PairingCode>;
 
 export const RedeemPairingCode = z.object({
   code: PairingCodeText,
-  deviceName: z.string().trim().min(1).max(80).default('Chrome extension'),
+  deviceName: text().trim().min(1).max(80).default('Chrome extension'),
 });
 export type RedeemPairingCode = z.input<typeof RedeemPairingCode>;
 

@@ -9,22 +9,26 @@ export function createDeviceQueries({ db }: { db: Db }) {
     async insertPairingCode(values: { codeHash: string; userId: string; expiresAt: Date }) {
       await db.insert(pairingCodes).values(values);
     },
-    /** Marks the code used in the same statement that finds it, so a code can only ever be redeemed once. */
-    async consumePairingCode(codeHash: string, now: Date) {
-      const [row] = await db
-        .update(pairingCodes)
-        .set({ usedAt: now })
-        .where(and(eq(pairingCodes.codeHash, codeHash), isNull(pairingCodes.usedAt), gt(pairingCodes.expiresAt, now)))
-        .returning();
-      return row ?? null;
+    /**
+     * Spends the code and creates the device in one transaction (the code is marked used in the statement that finds
+     * it, so it can only ever be redeemed once): when the insert fails the code is not spent and
+     * can be redeemed again. Null when the code is unknown, used or expired (nothing is written).
+     */
+    async redeemPairingCode(codeHash: string, now: Date, name: string) {
+      return db.transaction(async (tx) => {
+        const [pairing] = await tx
+          .update(pairingCodes)
+          .set({ usedAt: now })
+          .where(and(eq(pairingCodes.codeHash, codeHash), isNull(pairingCodes.usedAt), gt(pairingCodes.expiresAt, now)))
+          .returning();
+        if (!pairing) return null;
+        const [device] = await tx.insert(devices).values({ userId: pairing.userId, name }).returning();
+        return device!;
+      });
     },
     async findPairingCode(codeHash: string) {
       const [row] = await db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, codeHash));
       return row ?? null;
-    },
-    async insertDevice(values: { userId: string; name: string }) {
-      const [row] = await db.insert(devices).values(values).returning();
-      return row!;
     },
     listDevices(userId: string) {
       return db.select().from(devices).where(eq(devices.userId, userId)).orderBy(desc(devices.createdAt));

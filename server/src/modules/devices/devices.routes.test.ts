@@ -62,4 +62,16 @@ describe('pairing and devices', () => {
     const alicesList = (await (await t.request('/api/v1/devices', { headers: { cookie: alice.cookie } })).json()) as { devices: unknown[] };
     expect(alicesList.devices).toHaveLength(1);
   });
+
+  it('redeems the code and creates the device together: a device insert that fails leaves the code usable', async () => {
+    t = await createTestApp();
+    const { cookie } = await t.signUp();
+    const { code } = (await (await t.request('/api/v1/pairing-codes', { method: 'POST', headers: { cookie } })).json()) as { code: string };
+    // the schema refuses NUL first; called directly, the service reaches an insert PostgreSQL refuses
+    await expect(t.deps.devices.redeemPairingCode(code.replace('-', ''), 'Work\u0000Chrome')).rejects.toThrow();
+    const redeem = await t.request('/api/v1/devices', { method: 'POST', json: { code, deviceName: 'Work Chrome' } });
+    expect(redeem.status).toBe(201);
+    const list = (await (await t.request('/api/v1/devices', { headers: { cookie } })).json()) as { devices: Array<{ name: string }> };
+    expect(list.devices.map((d) => d.name)).toEqual(['Work Chrome']);
+  });
 });

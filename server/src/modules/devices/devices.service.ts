@@ -11,7 +11,7 @@ const lastUsedResolutionMs = 60_000;
 
 export type DevicesService = ReturnType<typeof createDevicesService>;
 
-type DeviceRow = Awaited<ReturnType<DeviceQueries['insertDevice']>>;
+type DeviceRow = NonNullable<Awaited<ReturnType<DeviceQueries['redeemPairingCode']>>>;
 
 export const toDevice = (row: DeviceRow): Device => ({
   id: row.id,
@@ -33,15 +33,14 @@ export function createDevicesService({ deviceQueries, deviceTokens, now }: { dev
     /** Trades a pairing code (already normalised) for a device and its token. */
     async redeemPairingCode(code: string, deviceName: string) {
       const codeHash = sha256(code);
-      const pairing = await deviceQueries.consumePairingCode(codeHash, now());
-      if (!pairing) {
+      const device = await deviceQueries.redeemPairingCode(codeHash, now(), deviceName);
+      if (!device) {
         const known = await deviceQueries.findPairingCode(codeHash);
         if (known?.usedAt) throw new ProblemError(410, 'pairing.used', 'Pairing code already used', 'This pairing code was already used. Create a new one on the settings page.');
         if (known) throw new ProblemError(410, 'pairing.expired', 'Pairing code expired', 'This pairing code has expired (codes last 5 minutes). Create a new one on the settings page.');
         throw new ProblemError(400, 'pairing.unknown', 'Unknown pairing code', 'This pairing code is not right. Check it on the settings page.');
       }
-      const device = await deviceQueries.insertDevice({ userId: pairing.userId, name: deviceName });
-      const deviceToken = await deviceTokens.sign({ userId: pairing.userId, deviceId: device.id });
+      const deviceToken = await deviceTokens.sign({ userId: device.userId, deviceId: device.id });
       return { deviceToken, device: toDevice(device) };
     },
 

@@ -125,7 +125,8 @@ export function createInteractionsService({ interactionQueries, contacts, notifi
      * moves their items onto its timeline. Safe to repeat: a second call finds the contact and moves nothing.
      */
     async addUnknownAsContact(userId: string, xUserId: string) {
-      const items = xUserIdPattern.test(xUserId) ? await interactionQueries.unknownItems(userId, xUserId) : [];
+      if (!xUserIdPattern.test(xUserId)) throw unknownNotFound(); // not an id X gives: never a query
+      const items = await interactionQueries.unknownItems(userId, xUserId);
       const existing = await contacts.findByXUserIdOrHandle(userId, xUserId, items[0]?.xHandle ?? null);
       if (!existing && items.length === 0) throw unknownNotFound();
       let contactId = existing?.id;

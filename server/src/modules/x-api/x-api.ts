@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { TwitterApi, type TwitterApiReadOnly } from 'twitter-api-v2';
+import { withoutNul } from '@perch/shared';
 import { refusedParameter, toRateLimit, toXApiError, XApiError } from './x-api.errors.ts';
 import { createXApiRouting } from './x-api-routing.ts';
 
@@ -95,14 +96,14 @@ const dmQuery = {
 
 function toDmPage(body: DmEventsBody, rateLimit: XRateLimit | null, requests: number): XDmPage {
   const users = new Map<string, XApiUser>();
-  for (const user of body.includes?.users ?? []) users.set(user.id, { id: user.id, username: user.username, name: user.name });
+  for (const user of body.includes?.users ?? []) users.set(user.id, { id: user.id, username: user.username, name: withoutNul(user.name) });
   const events: XDmEvent[] = [];
   for (const event of body.data ?? []) {
     // Only messages were asked for; an event without event_type is taken for one rather than left out.
     if (event.event_type !== undefined && event.event_type !== 'MessageCreate') continue;
     events.push({
       id: event.id,
-      text: event.text ?? '',
+      text: withoutNul(event.text ?? ''), // PostgreSQL cannot hold a NUL
       senderId: event.sender_id ?? null,
       conversationId: event.dm_conversation_id ?? null,
       participantIds: event.participant_ids ?? null,
@@ -195,7 +196,7 @@ export function createXApi(options: XApiOptions) {
         async usersByIds(ids: string[]): Promise<XApiUser[]> {
           if (ids.length === 0) return [];
           const res = await call(() => v2.users(ids.slice(0, 100), { 'user.fields': ['id', 'name', 'username'] }));
-          return (res.data ?? []).map((u) => ({ id: u.id, username: u.username, name: u.name }));
+          return (res.data ?? []).map((u) => ({ id: u.id, username: u.username, name: withoutNul(u.name) }));
         },
       };
     },

@@ -1,10 +1,13 @@
 /** Reading what X answered into Perch's shapes. X's answers are untrusted JSON: every read is guarded. */
 import type { TweetData } from '@steipete/bird/dist/lib/twitter-client-types.js';
+import { withoutNul } from '@perch/shared';
 import type { XProfile, XTweet } from './x-types.ts';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' ? (v as Json) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** A string from X that Perch stores: without the NUL characters PostgreSQL cannot hold (X lets them through). */
+const storable = (v: unknown): string | undefined => (typeof v === 'string' ? withoutNul(v) : undefined);
 
 export type ProfileAnswer =
   | { kind: 'profile'; profile: XProfile }
@@ -41,8 +44,8 @@ export function readProfileAnswer(answer: unknown): ProfileAnswer {
     profile: {
       userId,
       handle,
-      name: str(core?.name) ?? str(legacy?.name) ?? handle,
-      bio: legacy.description,
+      name: storable(core?.name) ?? storable(legacy?.name) ?? handle,
+      bio: withoutNul(legacy.description),
       avatarUrl: str(obj(result.avatar)?.image_url) ?? str(legacy?.profile_image_url_https) ?? null,
     },
   };
@@ -118,11 +121,11 @@ export function toXTweet(tweet: TweetData): XTweet {
   const createdAt = tweet.createdAt ? new Date(tweet.createdAt) : null;
   return {
     id: tweet.id,
-    text: tweet.text,
+    text: withoutNul(tweet.text),
     createdAt: createdAt && !Number.isNaN(createdAt.getTime()) ? createdAt : null,
     authorId: tweet.authorId ?? str(legacy?.user_id_str) ?? null,
     authorHandle: tweet.author.username,
-    authorName: tweet.author.name,
+    authorName: withoutNul(tweet.author.name),
     inReplyToStatusId: tweet.inReplyToStatusId ?? null,
     inReplyToUserId: str(legacy?.in_reply_to_user_id_str) ?? null,
     inReplyToHandle: str(legacy?.in_reply_to_screen_name) ?? null,

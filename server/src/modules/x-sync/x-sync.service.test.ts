@@ -132,6 +132,18 @@ describe('bio sync', () => {
     expect(await t.deps.xSync.syncBios(userId)).toMatchObject({ ok: true, imported: 0 }); // unchanged: nothing twice
   });
 
+  it('stores a bio, name and tweets from X without the NUL characters PostgreSQL cannot hold', async () => {
+    await setUp();
+    fakeX.addAccount({ ...alice, name: 'Ali\u0000ce', bio: 'Building\u0000 things' });
+    const { contact } = await addContact('alice', 'alice');
+    expect(await t.deps.xSync.syncBios(userId)).toMatchObject({ ok: true, contactsDone: 1, contactsTotal: 1 });
+    expect(await t.deps.contacts.get(userId, contact.id)).toMatchObject({ bio: 'Building things', name: 'Alice', xUserId: '5001' });
+    fakeX.addTweets([{ id: '1900000000000000011', by: 'alice', text: 'hello\u0000 @perch_me' }]);
+    expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({ ok: true });
+    const mention = (await t.deps.interactions.timeline(userId, contact.id)).find((i) => i.xId === '1900000000000000011');
+    expect(mention).toMatchObject({ kind: 'mention_in', text: 'hello @perch_me' });
+  });
+
   it('Sync now runs all three syncs and reports progress', async () => {
     await setUp();
     await addContact('Alice', 'alice');
