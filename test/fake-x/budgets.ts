@@ -1,6 +1,7 @@
-// X's per-user, per-endpoint budgets on API v2: a window opens with the first request and allows
-// `limit` requests until it resets. Unlike rate-limits.ts (reporting only, for the cookie API), these
-// are enforced: a request over the budget is refused with 429 and does not count.
+// X's per-user, per-endpoint budgets (API v2, and the cookie API in strict mode: cookie-budgets.ts): a
+// window opens with the first request and allows `limit` requests until it resets. Unlike
+// rate-limits.ts (reporting only), these are enforced: a request over the budget is refused with 429
+// and does not count.
 export interface Budget {
   limit: number;
   windowSeconds: number;
@@ -14,7 +15,10 @@ export interface BudgetAnswer {
 export interface Budgets {
   /** Counts one request by `key` (user + endpoint) and says whether it fits. */
   take(key: string, budget: Budget, now: number): BudgetAnswer;
-  clear(): void;
+  /** Requests counted by `key` in its current window. */
+  used(key: string, now: number): number;
+  /** Forgets every window, or those whose key starts with `prefix`. */
+  clear(prefix?: string): void;
 }
 
 export function createBudgets(): Budgets {
@@ -33,12 +37,18 @@ export function createBudgets(): Budgets {
         headers: {
           'x-rate-limit-limit': String(window.limit),
           'x-rate-limit-remaining': String(window.limit - window.used),
+          // Epoch seconds, rounded up: at that second the window has reset.
           'x-rate-limit-reset': String(Math.ceil(window.resetAtMs / 1000)),
         },
       };
     },
-    clear() {
-      windows.clear();
+    used(key, now) {
+      const window = windows.get(key);
+      return window && window.resetAtMs > now ? window.used : 0;
+    },
+    clear(prefix) {
+      if (prefix === undefined) return windows.clear();
+      for (const key of [...windows.keys()]) if (key.startsWith(prefix)) windows.delete(key);
     },
   };
 }

@@ -4,7 +4,7 @@
 // UserTweets 50, UserByScreenName 95 (reports say 95–150; the fake plays the low end), and 150 for
 // the REST endpoints. Every request to a budgeted endpoint counts, also one refused for a stale
 // query id, missing features or a bad bearer, as X counts them; the one past the limit gets 429.
-import type { Budget } from './budgets.ts';
+import { createBudgets, type Budget } from './budgets.ts';
 import type { FakeXBudgetedOperation } from './types.ts';
 
 export const budgetedOperations: readonly FakeXBudgetedOperation[] = [
@@ -61,37 +61,14 @@ export interface CookieBudgets {
 
 export function createCookieBudgets(): CookieBudgets {
   let budgets = { ...defaultBudgets };
-  const windows = new Map<string, { resetAtMs: number; used: number; limit: number }>();
+  const windows = createBudgets();
   const keyOf = (authToken: string, operation: string) => `${operation} ${authToken}`;
-  const live = (key: string, now: number) => {
-    const window = windows.get(key);
-    return window && window.resetAtMs > now ? window : undefined;
-  };
   return {
-    take(authToken, operation, now) {
-      const key = keyOf(authToken, operation);
-      let window = live(key, now);
-      if (!window) {
-        const budget = budgets[operation];
-        window = { resetAtMs: now + budget.windowSeconds * 1000, used: 0, limit: budget.limit };
-        windows.set(key, window);
-      }
-      const allowed = window.used < window.limit;
-      if (allowed) window.used += 1;
-      return {
-        allowed,
-        headers: {
-          'x-rate-limit-limit': String(window.limit),
-          'x-rate-limit-remaining': String(window.limit - window.used),
-          // Epoch seconds, rounded up: at that second the window has reset.
-          'x-rate-limit-reset': String(Math.ceil(window.resetAtMs / 1000)),
-        },
-      };
-    },
-    used: (authToken, operation, now) => live(keyOf(authToken, operation), now)?.used ?? 0,
+    take: (authToken, operation, now) => windows.take(keyOf(authToken, operation), budgets[operation], now),
+    used: (authToken, operation, now) => windows.used(keyOf(authToken, operation), now),
     set(operation, budget) {
       budgets[operation] = { ...budget };
-      for (const key of [...windows.keys()]) if (key.startsWith(`${operation} `)) windows.delete(key);
+      windows.clear(`${operation} `);
     },
     reset() {
       budgets = { ...defaultBudgets };

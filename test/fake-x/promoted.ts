@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { graphqlUser, type AccountStore } from './accounts.ts';
-import { tweetResult } from './tweets.ts';
+import { tweetEntry } from './tweets.ts';
 import type { FakeXTweet } from './types.ts';
 
 /**
@@ -12,17 +12,15 @@ import type { FakeXTweet } from './types.ts';
 export function promotedEntry(t: FakeXTweet, accounts: AccountStore, sortIndex: string, wrapped: boolean) {
   const advertiser = accounts.byScreenName(t.by)!;
   const impressionId = randomBytes(8).toString('hex');
+  const entry = tweetEntry(t, accounts, wrapped);
   return {
+    ...entry,
     entryId: `promoted-tweet-${t.id}-${randomBytes(8).toString('hex')}`,
     sortIndex,
     content: {
-      entryType: 'TimelineTimelineItem',
-      __typename: 'TimelineTimelineItem',
+      ...entry.content,
       itemContent: {
-        itemType: 'TimelineTweet',
-        __typename: 'TimelineTweet',
-        tweet_results: { result: tweetResult(t, accounts, wrapped) },
-        tweetDisplayType: 'Tweet',
+        ...entry.content.itemContent,
         promotedMetadata: {
           advertiser_results: { result: graphqlUser(advertiser) },
           disclosureType: 'NoDisclosure',
