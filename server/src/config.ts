@@ -3,6 +3,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { xOperations, type XOperation } from './modules/x-client/x-types.ts';
 
 const boolean = z
   .enum(['true', 'false', '1', '0', ''])
@@ -77,27 +78,25 @@ export const ConfigSchema = z
 
 export type Config = z.output<typeof ConfigSchema>;
 
-const operations = ['UserByScreenName', 'UserTweets', 'SearchTimeline'] as const;
-type Operation = (typeof operations)[number];
 
 /** `UserTweets=abc123,SearchTimeline=def456`: query ids an operator pins. */
-function parsePinnedIds(value: string | undefined, ctx: z.RefinementCtx): Partial<Record<Operation, string>> {
-  const ids: Partial<Record<Operation, string>> = {};
+function parsePinnedIds(value: string | undefined, ctx: z.RefinementCtx): Partial<Record<XOperation, string>> {
+  const ids: Partial<Record<XOperation, string>> = {};
   for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
     const [name, id] = part.split('=').map((p) => p.trim());
-    if (!operations.includes(name as Operation) || !id || !/^[A-Za-z0-9_-]+$/.test(id)) {
-      ctx.addIssue({ code: 'custom', message: `"${part}" is not operation=queryId with operation one of ${operations.join(', ')}.` });
+    if (!xOperations.includes(name as XOperation) || !id || !/^[A-Za-z0-9_-]+$/.test(id)) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not operation=queryId with operation one of ${xOperations.join(', ')}.` });
       continue;
     }
-    ids[name as Operation] = id;
+    ids[name as XOperation] = id;
   }
   return ids;
 }
 
 /** JSON: `{"UserTweets":{"flag":true},"*":{"other":false}}`, switches to send per operation ("*": every one). */
-function parsePinnedFeatures(value: string | undefined, ctx: z.RefinementCtx): Partial<Record<Operation | '*', Record<string, boolean>>> {
+function parsePinnedFeatures(value: string | undefined, ctx: z.RefinementCtx): Partial<Record<XOperation | '*', Record<string, boolean>>> {
   if (!value?.trim()) return {};
-  const shape = z.partialRecord(z.enum([...operations, '*']), z.record(z.string(), z.boolean()));
+  const shape = z.partialRecord(z.enum([...xOperations, '*']), z.record(z.string(), z.boolean()));
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);

@@ -195,20 +195,23 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
     async syncBios(userId: string, options: { contactIds?: string[]; onProgress?: (done: number, total: number) => Promise<void> | void } = {}): Promise<SyncOutcome> {
       const opened = await open(userId, 'bios');
       if ('sync' in opened) return opened;
-      let round: Date | null = null;
       let due;
+      // how far the round had got before this run: each contact this run checks is one more (a count, not a query per contact)
+      let before = { checked: 0, total: 0 };
       if (options.contactIds) {
         due = (await contacts.list(userId)).filter((c) => c.xHandle && options.contactIds!.includes(c.id));
+        before.total = due.length;
       } else {
-        round = (await interactions.syncState(userId))?.biosRoundStartedAt ?? null;
-        const stale = !round || now().getTime() - round.getTime() >= roundMaxAgeMs;
-        if (stale || (await contacts.dueForProfileCheck(userId, round)).length === 0) {
+        let round = (await interactions.syncState(userId))?.biosRoundStartedAt ?? null;
+        due = round ? await contacts.dueForProfileCheck(userId, round) : [];
+        if (!round || now().getTime() - round.getTime() >= roundMaxAgeMs || due.length === 0) {
           round = now();
           await interactions.startBiosRound(userId, round);
+          due = await contacts.dueForProfileCheck(userId, round);
         }
-        due = await contacts.dueForProfileCheck(userId, round);
+        before = await contacts.profileCheckProgress(userId, round);
       }
-      const progress = async () => (round ? contacts.profileCheckProgress(userId, round) : { checked: done, total: due.length });
+      const progress = () => ({ checked: before.checked + done, total: before.total });
       let imported = 0;
       let avatars = 0;
       let done = 0;
@@ -219,7 +222,7 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
             log.info({ userId, sync: 'bios', contactId: contact.id, errorClass: result.kind }, 'x profile unavailable for one contact');
             await contacts.markProfileChecked(contact.id);
           } else {
-            const { checked, total } = await progress();
+            const { checked, total } = progress();
             const outcome = await fail(userId, 'bios', result, imported);
             return { ...outcome, contactsDone: checked, contactsTotal: total } as SyncOutcome;
           }
@@ -233,12 +236,9 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
           if (update && profile.avatarUrl && (await keepAvatar(opened.session, userId, contact.id, profile.avatarUrl))) avatars++;
         }
         done++;
-        if (options.onProgress) {
-          const { checked, total } = await progress();
-          await options.onProgress(checked, total);
-        }
+        await options.onProgress?.(progress().checked, before.total);
       }
-      const { checked, total } = await progress();
+      const { checked, total } = progress();
       if (due.length > 0) await sessions.succeeded(userId);
       log.info({ userId, sync: 'bios', checked: done, roundChecked: checked, contacts: total, changed: imported, avatars }, 'x sync done');
       return { sync: 'bios', ok: true, imported, avatars, contactsDone: checked, contactsTotal: total };
