@@ -68,7 +68,7 @@ export function createApp(deps: Deps) {
     if (error instanceof HTTPException && error.status < 500) {
       return problemResponse(c, { status: error.status, code: 'http', title: error.message || 'Bad request' });
     }
-    (c.var.log ?? logger).error({ err: { ...errorSummary(error), stack: error.stack } }, 'unhandled error');
+    (c.var.log ?? logger).error({ err: errorSummary(error, { stack: true }) }, 'unhandled error');
     return problemResponse(c, { status: 500, code: 'internal', title: 'Something went wrong', detail: 'Perch hit an unexpected error; it is in the server log.' });
   });
 
