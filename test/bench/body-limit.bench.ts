@@ -1,0 +1,105 @@
+/**
+ * Peak memory of a real Perch process (`node --import tsx server/src/index.ts`, embedded PGlite) while four
+ * clients each send a 400 MB body to `POST /api/v1/auth/sign-in` at once, with no sign-in: once streamed
+ * (chunked, no length) and once with the 400 MB declared in Content-Length. Prints idle and peak RSS (sampled
+ * from /proc every 20 ms), what each client got back and how much of its body it could send.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bodyBytes = Number(process.env.BODY_MB ?? 400) * 1024 * 1024;
+const clients = 4;
+const chunk = Buffer.alloc(1024 * 1024, 'a');
+
+const port = await new Promise<number>((resolve) => {
+  const probe = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port: free } = probe.address() as net.AddressInfo;
+    probe.close(() => resolve(free));
+  });
+});
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-body-'));
+const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/index.ts'], {
+  cwd: root,
+  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PERCH_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const base = `http://127.0.0.1:${port}`;
+
+const rssBytes = () => {
+  const line = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+  return Number(line?.[1] ?? 0) * 1024;
+};
+
+for (const started = Date.now(); ; ) {
+  if (Date.now() - started > 60_000) throw new Error('Perch did not start within 60 s');
+  try {
+    if ((await fetch(`${base}/healthz`)).ok) break;
+  } catch {
+    // not listening yet
+  }
+  await new Promise((r) => setTimeout(r, 50));
+}
+// Let start-up allocations settle before reading the idle figure.
+await new Promise((r) => setTimeout(r, 2000));
+
+type Outcome = { status: number | string; sentMb: number };
+
+function send(declareLength: boolean): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let sent = 0;
+    let settled = false;
+    const headers: Record<string, string | number> = { 'content-type': 'application/json', origin: base };
+    if (declareLength) headers['content-length'] = bodyBytes;
+    const request = http.request(`${base}/api/v1/auth/sign-in`, { method: 'POST', headers });
+    const done = (status: number | string) => {
+      if (settled) return;
+      settled = true;
+      request.destroy();
+      resolve({ status, sentMb: Math.round(sent / 1024 / 1024) });
+    };
+    request.on('response', (response) => {
+      response.resume();
+      done(response.statusCode ?? 0);
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+    const pump = () => {
+      while (sent < bodyBytes && !settled) {
+        sent += chunk.length;
+        if (!request.write(chunk)) return void request.once('drain', pump);
+      }
+      if (!settled) request.end();
+    };
+    pump();
+  });
+}
+
+async function round(declareLength: boolean) {
+  const idle = rssBytes();
+  let peak = idle;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssBytes())), 20);
+  const started = performance.now();
+  const outcomes = await Promise.all(Array.from({ length: clients }, () => send(declareLength)));
+  const ms = Math.round(performance.now() - started);
+  await new Promise((r) => setTimeout(r, 500));
+  clearInterval(sampler);
+  peak = Math.max(peak, rssBytes());
+  const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
+  return { body: declareLength ? 'Content-Length: 400 MB' : 'chunked', idleMb: mb(idle), peakMb: mb(peak), growthMb: mb(peak - idle), ms, outcomes };
+}
+
+try {
+  const streamed = await round(false);
+  const declared = await round(true);
+  const healthy = (await fetch(`${base}/healthz`)).status;
+  console.log(JSON.stringify({ bench: `${clients} × ${bodyBytes / 1024 / 1024} MB bodies to POST /api/v1/auth/sign-in, real process RSS`, streamed, declared, healthzAfter: healthy }, null, 1));
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
