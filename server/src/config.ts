@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { xOperations, type XOperation } from './modules/x-client/x-types.ts';
+import { xOperations, type XOperation } from './modules/x-web/x-types.ts';
 
 const boolean = z
   .enum(['true', 'false', '1', '0', ''])

@@ -19,10 +19,11 @@ import { createContactQueries } from './modules/contacts/contacts.queries.ts';
 import { createContactsService, type HandleChange } from './modules/contacts/contacts.service.ts';
 import { createInteractionQueries } from './modules/interactions/interactions.queries.ts';
 import { createInteractionsService } from './modules/interactions/interactions.service.ts';
+import { createXSyncStateQueries } from './modules/x-sync/x-sync.queries.ts';
 import { createNotificationQueries } from './modules/notifications/notifications.queries.ts';
 import { createNotificationsService } from './modules/notifications/notifications.service.ts';
-import { createXClient, type XClient } from './modules/x-client/x-client.ts';
-import { createXFetch } from './modules/x-client/x-fetch.ts';
+import { createXWeb, type XWeb } from './modules/x-web/x-web.ts';
+import { createXFetch } from './modules/x-web/x-fetch.ts';
 import { createXBudgetQueries } from './modules/x-budgets/x-budgets.queries.ts';
 import { createWebBudgets } from './modules/x-budgets/x-web-budgets.ts';
 import { createXWebClientQueries } from './modules/x-web-client/x-web-client.queries.ts';
@@ -36,7 +37,7 @@ import { createTweetClassifier, type TweetClassifier } from './modules/recent-tw
 import { createXConnectionQueries } from './modules/x-connection/x-connection.queries.ts';
 import { createXConnectionService } from './modules/x-connection/x-connection.service.ts';
 import { createSecretVault } from './modules/secrets/secret-vault.ts';
-import { createXApi } from './modules/x-api/x-api.ts';
+import { createXApi } from './modules/x-api-v2/x-api-v2.ts';
 import { createXDmQueries } from './modules/x-dm/x-dm.queries.ts';
 import { createXDmService } from './modules/x-dm/x-dm.service.ts';
 import { createXDmSync } from './modules/x-dm/x-dm.sync.ts';
@@ -46,7 +47,7 @@ export interface DepsOverrides {
   logger?: Logger;
   database?: Database;
   keyring?: Keyring;
-  xClient?: XClient;
+  xWeb?: XWeb;
   now?: () => Date;
   /** Classifies recent tweets; default: Claude with ANTHROPIC_API_KEY, else the local rules. */
   classifier?: TweetClassifier;
@@ -85,9 +86,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
-    const xClient =
-      overrides.xClient ??
-      createXClient({
+    const xWeb =
+      overrides.xWeb ??
+      createXWeb({
         xOrigin: config.xOrigin,
         xApiOrigin: config.xApiOrigin,
         timeoutMs: config.xTimeoutMs,
@@ -97,7 +98,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       });
     const accounts = createAccountsService({ accountQueries: createAccountQueries({ db }), allowSignup: config.allowSignup, now });
     const devices = createDevicesService({ deviceQueries: createDeviceQueries({ db }), deviceTokens: createDeviceTokens(keyring), now });
-    const xConnection = createXConnectionService({ xConnectionQueries: createXConnectionQueries({ db }), cookieVault, xClient, logger, now });
+    const xConnection = createXConnectionService({ xConnectionQueries: createXConnectionQueries({ db }), cookieVault, xWeb, logger, now });
     const notifications = createNotificationsService({ notificationQueries: createNotificationQueries({ db }), now });
     // Set once the job queue runs; before that (commands, most tests) a handle edit waits for the daily poll.
     let queueContactRefresh: ((change: HandleChange) => Promise<unknown>) | null = null;
@@ -115,13 +116,14 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       },
     });
     const interactions = createInteractionsService({ interactionQueries: createInteractionQueries({ db }), contacts, notifications, now });
-    const xSync = createXSyncService({ xPort: xClient, xConnection, contacts, interactions, notifications, logger, now });
-    const xSyncRunner = createXSyncRunner({ xSync, interactions, now });
+    const xSyncState = createXSyncStateQueries({ db, now });
+    const xSync = createXSyncService({ xPort: xWeb, xConnection, contacts, interactions, xSyncState, notifications, logger, now });
+    const xSyncRunner = createXSyncRunner({ xSync, xSyncState, now });
     let requestSyncRun: ((userId: string) => Promise<unknown>) | null = null;
     let sendRecentTweets: SendRecentTweetsJob | null = null;
     const recentTweets = createRecentTweetsService({
       recentTweetQueries: createRecentTweetQueries({ db }),
-      sessions: createSyncSessions({ xPort: xClient, xConnection, notifications, logger, now }),
+      sessions: createSyncSessions({ xPort: xWeb, xConnection, notifications, logger, now }),
       xConnection,
       contacts,
       interactions,
@@ -156,6 +158,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       interactions,
       notifications,
       xSync,
+      xSyncState,
       xSyncRunner,
       recentTweets,
       xApi,

@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createXClient } from '../../server/src/modules/x-client/x-client.ts';
+import { createXWeb } from '../../server/src/modules/x-web/x-web.ts';
 import { benchAccount, contactBio, contactHandle } from './bio-sync-data.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,7 +48,7 @@ function childrenCpuMs(): number {
 }
 
 async function inProcess(url: string, requests: () => Promise<number>) {
-  const session = createXClient({ xOrigin: url, xApiOrigin: url, timeoutMs: 10_000 }).forAccount(pair);
+  const session = createXWeb({ xOrigin: url, xApiOrigin: url, timeoutMs: 10_000 }).forAccount(pair);
   const check = async (i: number) => {
     const result = await session.profileByHandle(contactHandle(i));
     if (!result.ok || result.value.bio !== contactBio(i)) throw new Error(`in-process: contact ${i}: ${JSON.stringify(result)}`);

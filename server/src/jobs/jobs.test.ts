@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from '../../../test/fake-x/index.ts';
-import { connectedAs, createTestApp, scriptedXClient } from '../test-utils/app.ts';
+import { connectedAs, createTestApp, scriptedXWeb } from '../test-utils/app.ts';
 import { xConnectionJobs } from '../modules/x-connection/x-connection.jobs.ts';
 import { xSyncJobs } from '../modules/x-sync/x-sync.jobs.ts';
 import { connectedToFakeX } from '../modules/x-sync/x-sync.test-utils.ts';
@@ -20,7 +20,7 @@ async function connectedUser(email: string, authToken: string) {
   await t.pushCookies(cookie, { authToken, ct0: `${authToken}-ct0` });
   return user.id;
 }
-const scriptedX = () => scriptedXClient((pair) => connectedAs(pair.authToken, String(1000 + pair.authToken.length)));
+const scriptedX = () => scriptedXWeb((pair) => connectedAs(pair.authToken, String(1000 + pair.authToken.length)));
 
 describe('job queue', () => {
   it('starts pg-boss on this database, registers every queue and schedules the recheck and the daily sync', async () => {
@@ -130,7 +130,7 @@ describe('x-sync jobs', () => {
   });
 
   it('retries a run that threw for a reason of Perch’s own, with backoff', async () => {
-    t = await createTestApp({ overrides: { xClient: scriptedX() } }); // forAccount throws: an unexpected error
+    t = await createTestApp({ overrides: { xWeb: scriptedX() } }); // forAccount throws: an unexpected error
     const boss = await t.deps.startJobs();
     const userId = await connectedUser('owner@example.com', 'retry-token');
     const started = Date.now();
@@ -138,14 +138,14 @@ describe('x-sync jobs', () => {
     const [job] = await jobsOf(boss, xSyncJobs.run, userId);
     await expect.poll(() => stateOf(boss, xSyncJobs.run, job!.id), poll).toBe('retry');
     const [retrying] = await jobsOf(boss, xSyncJobs.run, userId);
-    expect(retrying).toMatchObject({ state: 'retry', retryLimit: 3, output: { message: expect.stringContaining('scriptedXClient only answers verifyCookies') } });
+    expect(retrying).toMatchObject({ state: 'retry', retryLimit: 3, output: { message: expect.stringContaining('scriptedXWeb only answers verifyCookies') } });
     expect(retrying!.startAfter.getTime()).toBeGreaterThanOrEqual(started + 60_000);
     expect(await t.deps.xSyncRunner.progress(userId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^Perch hit an unexpected error/) });
-    expect(t.logLines.filter((l) => l.includes('"msg":"x sync run failed"') && l.includes('scriptedXClient only answers verifyCookies'))).toHaveLength(1);
+    expect(t.logLines.filter((l) => l.includes('"msg":"x sync run failed"') && l.includes('scriptedXWeb only answers verifyCookies'))).toHaveLength(1);
   });
 
   it('the daily job queues one run per connected user, and only one however often it fires', async () => {
-    t = await createTestApp({ env: { PERCH_ALLOW_SIGNUP: 'true' }, overrides: { xClient: scriptedX() } });
+    t = await createTestApp({ env: { PERCH_ALLOW_SIGNUP: 'true' }, overrides: { xWeb: scriptedX() } });
     const boss = await t.deps.startJobs();
     const ann = await connectedUser('ann@example.com', 'ann-token');
     const ben = await connectedUser('ben@example.com', 'ben-token-longer');

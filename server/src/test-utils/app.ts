@@ -5,16 +5,16 @@ import { loadConfig } from '../config.ts';
 import { createDeps, type DepsOverrides } from '../deps.ts';
 import { createLogger } from '../lib/logger.ts';
 import { generateKeyEntry, parseKeyring } from '../modules/secrets/keyring.ts';
-import type { XCheckResult } from '../modules/x-client/x-client.ts';
+import type { XCheckResult } from '../modules/x-web/x-web.ts';
 import { createTestDatabase } from './db.ts';
 
 export const testOrigin = 'http://perch.test';
 
 /** An X stand-in for unit tests of the server's own rules; the real bird code is tested against test/fake-x. */
-export function scriptedXClient(answer: (pair: XCookiePair) => XCheckResult) {
+export function scriptedXWeb(answer: (pair: XCookiePair) => XCheckResult) {
   const calls: XCookiePair[] = [];
   const unscripted = (): never => {
-    throw new Error('scriptedXClient only answers verifyCookies; sync tests use createXClient against test/fake-x');
+    throw new Error('scriptedXWeb only answers verifyCookies; sync tests use createXWeb against test/fake-x');
   };
   return {
     calls,
@@ -32,7 +32,7 @@ export const connectedAs = (handle: string, userId = '1001'): XCheckResult => ({
 /** The environment that points the real X client (bird, the web client store, the budgets) at test/fake-x. */
 export const fakeXEnv = (url: string, timeoutMs = 2_000) => ({ PERCH_X_ORIGIN: url, PERCH_X_API_ORIGIN: url, PERCH_X_TIMEOUT_MS: String(timeoutMs) });
 
-/** With PERCH_X_ORIGIN in `env` the real X client talks to it; otherwise X is scripted (scriptedXClient). */
+/** With PERCH_X_ORIGIN in `env` the real X client talks to it; otherwise X is scripted (scriptedXWeb). */
 export async function createTestApp(options: { env?: Record<string, string>; overrides?: DepsOverrides } = {}) {
   const logLines: string[] = [];
   const logger = createLogger({
@@ -44,7 +44,7 @@ export async function createTestApp(options: { env?: Record<string, string>; ove
     logger,
     database: await createTestDatabase(),
     keyring: parseKeyring(generateKeyEntry()),
-    ...(options.env?.PERCH_X_ORIGIN ? {} : { xClient: scriptedXClient(() => connectedAs('perch_user')) }),
+    ...(options.env?.PERCH_X_ORIGIN ? {} : { xWeb: scriptedXWeb(() => connectedAs('perch_user')) }),
     ...options.overrides,
   });
   const app = createApp(deps);

@@ -97,14 +97,15 @@ describe('interactions', () => {
   });
 
   it('moves a cursor forward only, comparing ids as numbers', async () => {
-    const { user, interactions } = await setUp();
-    expect(await interactions.syncState(user.id)).toBeNull();
-    expect(await interactions.advanceCursor(user.id, 'mentions', '999')).toBe(true);
-    expect(await interactions.advanceCursor(user.id, 'mentions', '1000')).toBe(true); // '1000' < '999' as strings
-    expect(await interactions.advanceCursor(user.id, 'mentions', '999')).toBe(false);
-    expect(await interactions.advanceCursor(user.id, 'replies', '1850000000000000001')).toBe(true);
-    await interactions.recordRun(user.id, { mentions: 2, replies: 0 });
-    expect(await interactions.syncState(user.id)).toMatchObject({ mentionsCursor: '1000', repliesCursor: '1850000000000000001', lastResult: { mentions: 2, replies: 0 } });
+    const { user } = await setUp();
+    const xSyncState = t.deps.xSyncState;
+    expect(await xSyncState.get(user.id)).toBeNull();
+    expect(await xSyncState.advanceCursor(user.id, 'mentions', '999')).toBe(true);
+    expect(await xSyncState.advanceCursor(user.id, 'mentions', '1000')).toBe(true); // '1000' < '999' as strings
+    expect(await xSyncState.advanceCursor(user.id, 'mentions', '999')).toBe(false);
+    expect(await xSyncState.advanceCursor(user.id, 'replies', '1850000000000000001')).toBe(true);
+    await xSyncState.recordRun(user.id, { mentions: 2, replies: 0 });
+    expect(await xSyncState.get(user.id)).toMatchObject({ mentionsCursor: '1000', repliesCursor: '1850000000000000001', lastResult: { mentions: 2, replies: 0 } });
     expect(compareXIds('1850000000000000002', '1850000000000000001')).toBe(1); // beyond Number's 2^53
     expect(isAfterCursor('5', null)).toBe(true);
     expect(isAfterCursor('5', '10')).toBe(false);

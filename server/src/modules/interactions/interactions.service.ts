@@ -3,11 +3,9 @@ import { ProblemError } from '../../lib/http-problem.ts';
 import { sha256 } from '../../lib/ids.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
-import type { CursorName, InteractionQueries, InteractionRow } from './interactions.queries.ts';
-import type { SearchPass } from './interactions.table.ts';
+import type { InteractionQueries, InteractionRow } from './interactions.queries.ts';
 
 export type InteractionsService = ReturnType<typeof createInteractionsService>;
-export type { CursorName };
 
 export interface RecordInput {
   contactId: string;
@@ -140,13 +138,5 @@ export function createInteractionsService({ interactionQueries, contacts, notifi
       const moved = await interactionQueries.moveUnknownToContact(userId, xUserId, contactId);
       return { contact: await contacts.get(userId, contactId), created, moved };
     },
-
-    syncState: (userId: string) => interactionQueries.syncState(userId),
-    /** Moves the mentions or replies cursor forward (never back); true when it moved. */
-    advanceCursor: (userId: string, name: CursorName, xId: string) => interactionQueries.advanceCursor(userId, name, xId, now()),
-    recordRun: (userId: string, result: Record<string, unknown>) => interactionQueries.recordRun(userId, now(), result),
-    savePass: (userId: string, name: CursorName, pass: SearchPass) => interactionQueries.savePass(userId, name, pass, now()),
-    finishPass: (userId: string, name: CursorName, top: string | null) => interactionQueries.finishPass(userId, name, top, now()),
-    startBiosRound: (userId: string, at: Date) => interactionQueries.startBiosRound(userId, at),
   };
 }

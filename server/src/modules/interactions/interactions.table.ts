@@ -26,8 +26,8 @@ export const interactions = pgTable(
 );
 
 /** Mentions, replies and DMs from accounts that are not contacts yet; "Add as contact" moves them onto a timeline. */
-export const unknownMentions = pgTable(
-  'unknown_mentions',
+export const unknownAuthors = pgTable(
+  'unknown_authors',
   {
     id: uuid().primaryKey().default(sql`gen_random_uuid()`),
     userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
@@ -45,32 +45,3 @@ export const unknownMentions = pgTable(
   },
   (t) => [unique().on(t.userId, t.kind, t.xId), index().on(t.userId, t.xUserId)],
 );
-
-/**
- * A search pass in progress: X's cursor for the next (older) page, and the newest id the pass has stored. The
- * sync's cursor moves to `top` only once the pass has come down to the old cursor, so a pass stopped by a limit,
- * an error or a crash goes on from `next` and never skips what lies below it.
- */
-export interface SearchPass {
-  next: string | null;
-  top: string | null;
-  /** Pages read in this pass, to bound a first pass (no cursor yet). */
-  pages: number;
-}
-
-/**
- * Per-user sync cursors: every mention and reply up to these ids is imported. X ids are 64-bit, so they are
- * stored as text and compared as numbers (BigInt in code, ::numeric in SQL), never as strings.
- */
-export const xSyncState = pgTable('x_sync_state', {
-  userId: uuid().primaryKey().references(() => users.id, { onDelete: 'cascade' }),
-  mentionsCursor: text(),
-  repliesCursor: text(),
-  mentionsPass: jsonb().$type<SearchPass>(),
-  repliesPass: jsonb().$type<SearchPass>(),
-  /** When the current round of bio checks began: each contact is checked once per round, oldest check first. */
-  biosRoundStartedAt: timestamp({ withTimezone: true }),
-  lastRunAt: timestamp({ withTimezone: true }),
-  lastResult: jsonb().$type<Record<string, unknown>>(),
-  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});

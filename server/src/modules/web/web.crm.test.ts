@@ -45,7 +45,7 @@ describe('CRM pages', () => {
     expect(text).toContain(`href="/contacts/${ada.id}"`);
     expect(text).toContain(escaped);
     expect(text).not.toContain(evil);
-    expect(text).toContain('People who mentioned you');
+    expect(text).toContain('Unknown authors');
     expect(text).toMatch(/<button type="button" class="add-author small" data-x-user-id="555" aria-label="Add Grace &lt;script&gt;/);
     expect(text).toContain('<time datetime="2026-11-20T09:00:00.000Z">');
   });

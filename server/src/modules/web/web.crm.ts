@@ -72,8 +72,8 @@ export function contactsPage(user: PageUser, { contacts, authors }: { contacts: 
       )}</ul>`}
 </section>
 <section id="unknown-authors" class="card" aria-labelledby="unknown-heading">
-  <h2 id="unknown-heading">People who mentioned you</h2>
-  <p class="lede">They mentioned, replied to or messaged you on X and are not contacts yet. Adding one moves all of it onto their timeline.</p>
+  <h2 id="unknown-heading">Unknown authors</h2>
+  <p class="lede">People who mentioned, replied to or messaged you on X and are not contacts yet. Adding one moves all of it onto their timeline.</p>
   ${authors.length === 0
     ? html`<p class="empty">Nobody new yet.</p>`
     : html`<ul class="author-list">${authors.map(

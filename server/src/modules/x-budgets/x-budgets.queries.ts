@@ -1,6 +1,6 @@
 import { and, eq, gt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import type { XRateLimit } from '../x-api/x-api.ts';
+import type { XRateLimit } from '../x-api-v2/x-api-v2.ts';
 import { xApiBudgets as b } from './x-budgets.table.ts';
 
 export type XBudgetQueries = ReturnType<typeof createXBudgetQueries>;

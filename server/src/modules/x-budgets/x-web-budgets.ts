@@ -3,7 +3,7 @@
  * say (about 50 searches and user timelines, 95 profile lookups: the defaults until X has answered once). A request
  * is sent only after one is taken here, so across every process on the database Perch never asks X for a 429.
  */
-import type { XOperation, XRequestBudget } from '../x-client/x-types.ts';
+import type { XOperation, XRequestBudget } from '../x-web/x-types.ts';
 import type { XBudgetQueries } from './x-budgets.queries.ts';
 
 const windowMs = 15 * 60_000;

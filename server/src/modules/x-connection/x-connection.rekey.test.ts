@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApp, connectedAs, scriptedXClient } from '../../test-utils/app.ts';
+import { createTestApp, connectedAs, scriptedXWeb } from '../../test-utils/app.ts';
 import { createCookieVault } from '../secrets/cookie-vault.ts';
 import { generateKeyEntry, parseKeyring } from '../secrets/keyring.ts';
 import { createXConnectionQueries } from './x-connection.queries.ts';
@@ -23,7 +23,7 @@ describe('key rotation', () => {
     const rotated = createXConnectionService({
       xConnectionQueries: createXConnectionQueries({ db: t.deps.db }),
       cookieVault: rotatedVault,
-      xClient: scriptedXClient(() => connectedAs('perch_user')),
+      xWeb: scriptedXWeb(() => connectedAs('perch_user')),
       logger: t.deps.logger,
       now: () => new Date(),
     });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { XCheckResult } from '../x-client/x-client.ts';
-import { connectedAs, createTestApp, scriptedXClient } from '../../test-utils/app.ts';
+import type { XCheckResult } from '../x-web/x-web.ts';
+import { connectedAs, createTestApp, scriptedXWeb } from '../../test-utils/app.ts';
 import { xConnections } from './x-connection.table.ts';
 
 const pair = { authToken: 'f0e1d2c3b4a5968778695a4b3c2d1e0f00112233', ct0: 'c0ffee00c0ffee00c0ffee00c0ffee00aa' };
@@ -8,22 +8,22 @@ let t: Awaited<ReturnType<typeof createTestApp>>;
 afterEach(() => t.close());
 
 async function setUp(answer: (p: typeof pair) => XCheckResult = () => connectedAs('perch_user', '4242')) {
-  const xClient = scriptedXClient(answer);
-  t = await createTestApp({ overrides: { xClient } });
+  const xWeb = scriptedXWeb(answer);
+  t = await createTestApp({ overrides: { xWeb } });
   const { cookie, user } = await t.signUp();
   const { deviceToken } = await t.pairDevice(cookie);
   const device = { authorization: `Bearer ${deviceToken}` };
   const push = async (p = pair) => t.request('/api/v1/x/cookies', { method: 'PUT', headers: device, json: p });
-  return { xClient, cookie, user, device, push };
+  return { xWeb, cookie, user, device, push };
 }
 
 describe('X cookie connection', () => {
   it('stores a pushed pair encrypted, verifies it once, and reports connected with the handle', async () => {
-    const { xClient, push, cookie } = await setUp();
+    const { xWeb, push, cookie } = await setUp();
     const res = await push();
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ state: 'connected', handle: 'perch_user', xUserId: '4242' });
-    expect(xClient.calls).toEqual([pair]);
+    expect(xWeb.calls).toEqual([pair]);
 
     const [row] = await t.deps.db.select().from(xConnections);
     expect(row!.cookiesJwe!.split('.')).toHaveLength(5);
@@ -38,20 +38,20 @@ describe('X cookie connection', () => {
   });
 
   it('does not ask X again for an unchanged pair, but does for a rotated one', async () => {
-    const { xClient, push } = await setUp();
+    const { xWeb, push } = await setUp();
     await push();
     await push();
-    expect(xClient.calls).toHaveLength(1);
+    expect(xWeb.calls).toHaveLength(1);
     const rotated = { ...pair, ct0: 'ba5eba11ba5eba11ba5eba11ba5eba11' };
     expect(await (await push(rotated)).json()).toMatchObject({ state: 'connected' });
-    expect(xClient.calls).toHaveLength(2);
+    expect(xWeb.calls).toHaveLength(2);
     const [row] = await t.deps.db.select().from(xConnections);
     expect(await t.deps.cookieVault.open(row!.cookiesJwe!)).toEqual(rotated);
   });
 
   it('maps X answers to states: auth → expired, 429 → rate_limited, outage → x_unavailable', async () => {
     let answer: XCheckResult = { ok: false, kind: 'auth', status: 401, code: 32 };
-    const { push, xClient } = await setUp(() => answer);
+    const { push, xWeb } = await setUp(() => answer);
     expect(await (await push()).json()).toMatchObject({ state: 'expired' });
     // an unchanged pair in a bad state is verified again (the popup's Refresh)
     answer = { ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X answered 503' };
@@ -60,10 +60,10 @@ describe('X cookie connection', () => {
     answer = { ok: false, kind: 'rate_limited', retryAt };
     expect(await (await push()).json()).toMatchObject({ state: 'rate_limited', retryAt: retryAt.toISOString() });
     // the gate holds: no request to X before the reset, even for a new pair
-    const calls = xClient.calls.length;
+    const calls = xWeb.calls.length;
     expect(await (await push()).json()).toMatchObject({ state: 'rate_limited' });
     expect(await (await push({ ...pair, ct0: 'another0another0another0another0' })).json()).toMatchObject({ state: 'rate_limited' });
-    expect(xClient.calls.length).toBe(calls);
+    expect(xWeb.calls.length).toBe(calls);
   });
 
   it('a browser sign-out deletes the stored cookies and says signed_out; Disconnect says not_connected', async () => {
@@ -82,18 +82,18 @@ describe('X cookie connection', () => {
 
   it('Check now re-verifies the stored pair', async () => {
     let answer: XCheckResult = { ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X answered 503' };
-    const { push, cookie, xClient } = await setUp(() => answer);
+    const { push, cookie, xWeb } = await setUp(() => answer);
     await push();
     answer = connectedAs('perch_user');
     expect(await (await t.request('/api/v1/x/check', { method: 'POST', headers: { cookie } })).json()).toMatchObject({ state: 'connected' });
-    expect(xClient.calls).toEqual([pair, pair]);
+    expect(xWeb.calls).toEqual([pair, pair]);
   });
 
   it('rechecks connections X failed on, in the background', async () => {
     let answer: XCheckResult = { ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X did not answer' };
     let clock = new Date('2026-11-24T10:00:00Z');
-    const xClient = scriptedXClient(() => answer);
-    t = await createTestApp({ overrides: { xClient, now: () => clock } });
+    const xWeb = scriptedXWeb(() => answer);
+    t = await createTestApp({ overrides: { xWeb, now: () => clock } });
     const { cookie } = await t.signUp();
     const { deviceToken } = await t.pairDevice(cookie);
     await t.request('/api/v1/x/cookies', { method: 'PUT', headers: { authorization: `Bearer ${deviceToken}` }, json: pair });

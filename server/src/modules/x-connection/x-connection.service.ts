@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { ConnectionStatus, XCookiePair } from '@perch/shared';
 import type { Logger } from '../../lib/logger.ts';
 import type { CookieVault } from '../secrets/cookie-vault.ts';
-import type { XCheckResult } from '../x-client/x-client.ts';
+import type { XCheckResult } from '../x-web/x-web.ts';
 import type { XConnectionQueries, XConnectionRow } from './x-connection.queries.ts';
 
 export interface CookieVerifier {
@@ -22,7 +22,7 @@ export interface XConnectionEvents {
 export interface XConnectionDeps {
   xConnectionQueries: XConnectionQueries;
   cookieVault: CookieVault;
-  xClient: CookieVerifier;
+  xWeb: CookieVerifier;
   logger: Logger;
   now: () => Date;
 }
@@ -61,7 +61,7 @@ function stateFromCheck(result: XCheckResult, at: Date) {
   }
 }
 
-export function createXConnectionService({ xConnectionQueries, cookieVault, xClient, logger, now }: XConnectionDeps) {
+export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb, logger, now }: XConnectionDeps) {
   const events = new EventEmitter<XConnectionEvents>();
   const log = logger.child({ module: 'x-connection' });
 
@@ -73,7 +73,7 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xCli
 
   /** Asks X about the stored pair and records the answer, unless a newer pair arrived meanwhile. */
   async function verify(userId: string, pair: XCookiePair, fingerprint: string): Promise<ConnectionStatus> {
-    const result = await xClient.verifyCookies(pair, { userId });
+    const result = await xWeb.verifyCookies(pair, { userId });
     const update = stateFromCheck(result, now());
     log.info({ userId, state: update.state, ...(result.ok ? {} : { failure: result.kind }) }, 'x cookies verified');
     const row = await xConnectionQueries.updateIfFingerprint(userId, fingerprint, { ...update, updatedAt: now() });

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { xDmCallbackSentences, XDmStatus } from '@perch/shared';
 import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
-import { connectedAs, scriptedXClient } from '../../test-utils/app.ts';
+import { connectedAs, scriptedXWeb } from '../../test-utils/app.ts';
 import { authorizeAtX, connectDm, createDmTestApp, dmApp, dmCallbackUrl, returnToPerch, type TestApp } from '../../test-utils/x-dm.ts';
 import { createTestApp } from '../../test-utils/app.ts';
 import { createSecretVault } from '../secrets/secret-vault.ts';
@@ -148,7 +148,7 @@ describe('Connect X direct messages', () => {
 
   it('approving with another X account than the cookies’ one: wrong_account, and the grant is given back', async () => {
     fakeX.oauth.setConsent({ userId: other.userId, approve: true });
-    t = await createDmTestApp(fakeX, { overrides: { xClient: scriptedXClient(() => connectedAs('perch_dm', me.userId)) } });
+    t = await createDmTestApp(fakeX, { overrides: { xWeb: scriptedXWeb(() => connectedAs('perch_dm', me.userId)) } });
     const { cookie } = await t.signUp();
     await t.pushCookies(cookie, { authToken: 'a'.repeat(40), ct0: 'c'.repeat(32) });
     expect(await connectDm(t, cookie)).toBe('/settings?x_dm_error=wrong_account');

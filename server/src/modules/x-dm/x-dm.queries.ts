@@ -1,6 +1,6 @@
 import { and, eq, gt, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import type { XRateLimit } from '../x-api/x-api.ts';
+import type { XRateLimit } from '../x-api-v2/x-api-v2.ts';
 import { createXBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
 import { xDmConnections as c, xOauthStates } from './x-dm.table.ts';
 

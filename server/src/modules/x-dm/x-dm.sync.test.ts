@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { XDmSyncResult } from '@perch/shared';
 import { startFakeX, type FakeX, type FakeXDmEvent, type FakeXMode } from '../../../../test/fake-x/index.ts';
-import { interactions as interactionsTable, unknownMentions } from '../interactions/interactions.table.ts';
+import { interactions as interactionsTable, unknownAuthors } from '../interactions/interactions.table.ts';
 import { connectDm, createDmTestApp, type TestApp } from '../../test-utils/x-dm.ts';
 import { xDmConnections } from './x-dm.table.ts';
 import { peerOf } from './x-dm.sync.ts';
@@ -61,7 +61,7 @@ async function connectedWith(history: FakeXDmEvent[]) {
 const dmRequests = () => fakeX.requests.filter((r) => r.path.startsWith('/2/dm_'));
 const storedIds = async () => [
   ...(await t.deps.db.select({ xId: interactionsTable.xId }).from(interactionsTable)),
-  ...(await t.deps.db.select({ xId: unknownMentions.xId }).from(unknownMentions)),
+  ...(await t.deps.db.select({ xId: unknownAuthors.xId }).from(unknownAuthors)),
 ].map((r) => r.xId);
 const row = async () => (await t.deps.db.select().from(xDmConnections))[0]!;
 

@@ -7,7 +7,7 @@
  * pass's newest id, so the pass after picks it up. An idle sync costs one request. Every request first takes
  * one from the user's budget (x-dm.queries reserveBudget), so Perch never sends one X would refuse.
  *
- * What happens after X refuses, by kind (x-api.errors.ts), each with its own sentence (failureSentence):
+ * What happens after X refuses, by kind (x-api-v2.errors.ts), each with its own sentence (failureSentence):
  * - rate_limited (the 15-minute budget): paused; the job queues itself for X's reset.
  * - unauthorized (401 after one refresh, or a 403 on the token or its scopes): "reconnect"; an invalid_grant
  *   on refresh marks the connection expired (x-dm.tokens.ts).
@@ -23,8 +23,8 @@ import type { Logger } from '../../lib/logger.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import { compareXIds, isAfterCursor, type InteractionsService } from '../interactions/interactions.service.ts';
 import { dailyKey, type NotificationsService } from '../notifications/notifications.service.ts';
-import type { XApi, XApiSession, XApiUser, XDmEvent, XDmPage } from '../x-api/x-api.ts';
-import { XApiError } from '../x-api/x-api.errors.ts';
+import type { XApi, XApiSession, XApiUser, XDmEvent, XDmPage } from '../x-api-v2/x-api-v2.ts';
+import { XApiError } from '../x-api-v2/x-api-v2.errors.ts';
 import { xDmProblems } from './x-dm.errors.ts';
 import type { XDmQueries } from './x-dm.queries.ts';
 import type { XDmTokens } from './x-dm.tokens.ts';

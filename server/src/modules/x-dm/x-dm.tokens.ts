@@ -9,8 +9,8 @@ import { xDmExpiredSentence } from '@perch/shared';
 import { errorSummary, type Logger } from '../../lib/logger.ts';
 import { dailyKey, type NotificationsService } from '../notifications/notifications.service.ts';
 import type { SecretVault } from '../secrets/secret-vault.ts';
-import type { XApi, XTokenSet } from '../x-api/x-api.ts';
-import { XApiError } from '../x-api/x-api.errors.ts';
+import type { XApi, XTokenSet } from '../x-api-v2/x-api-v2.ts';
+import { XApiError } from '../x-api-v2/x-api-v2.errors.ts';
 import type { XDmQueries, XDmRow } from './x-dm.queries.ts';
 
 /** Refresh when the access token has less than this left (X's live 2 h; the schedule runs every 5 minutes). */

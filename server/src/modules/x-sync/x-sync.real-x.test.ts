@@ -63,7 +63,7 @@ describe('mentions over real pages', () => {
     expect(searches().slice(1).every((r) => typeof r.variables.cursor === 'string')).toBe(true);
     // the ad was never taken for a mention, and never moved the cursor
     expect((await t.deps.interactions.listUnknownAuthors(userId)).map((a) => a.xHandle)).toEqual([]);
-    expect((await t.deps.interactions.syncState(userId))?.mentionsCursor).toBe(id(101));
+    expect((await t.deps.xSyncState.get(userId))?.mentionsCursor).toBe(id(101));
     fakeX.setPromoted(null);
   });
 
@@ -81,7 +81,7 @@ describe('mentions over real pages', () => {
       outcomes.push(outcome);
       if (outcome.ok && outcome.complete) break;
       // the cursor never moves past what is stored while a pass is under way
-      expect((await t.deps.interactions.syncState(userId))?.mentionsCursor).toBe(id(1));
+      expect((await t.deps.xSyncState.get(userId))?.mentionsCursor).toBe(id(1));
       nextWindow();
     }
     expect(outcomes[0]).toMatchObject({ ok: false, errorClass: 'rate_limited', paced: true });
@@ -89,7 +89,7 @@ describe('mentions over real pages', () => {
     const ids = await timelineIds(contact.id, 'mention_in');
     expect(ids).toHaveLength(1001);
     expect(new Set(ids).size).toBe(1001);
-    expect((await t.deps.interactions.syncState(userId))?.mentionsCursor).toBe(id(1001));
+    expect((await t.deps.xSyncState.get(userId))?.mentionsCursor).toBe(id(1001));
     // Perch paced itself: X never had to answer 429
     expect(fakeX.requests.filter((r) => r.status === 429)).toEqual([]);
     expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'connected' });
@@ -103,7 +103,7 @@ describe('mentions over real pages', () => {
     fakeX.addTweets(mentionsBy('bob', 2, 90));
     fakeX.setMode('server_error', { afterRequests: 2 });
     expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({ ok: false, errorClass: 'unavailable', imported: 40 });
-    expect((await t.deps.interactions.syncState(userId))?.mentionsCursor).toBe(id(1));
+    expect((await t.deps.xSyncState.get(userId))?.mentionsCursor).toBe(id(1));
     const resumeCursor = searches()[1]?.variables.cursor;
     fakeX.reset();
 
@@ -131,7 +131,7 @@ describe('replies on the real X', () => {
     expect(await timelineIds(contact.id, 'reply_out')).toEqual([id(11)]);
     // X's last page carries a cursor too: the empty page after it ends the pass
     expect(searches().map((r) => r.variables.rawQuery)).toEqual(['from:perch_real filter:replies', 'from:perch_real filter:replies']);
-    expect((await t.deps.interactions.syncState(userId))?.repliesCursor).toBe(id(13));
+    expect((await t.deps.xSyncState.get(userId))?.repliesCursor).toBe(id(13));
   });
 
   it('a reply to someone who is not a contact is kept for later but never shown as what they wrote', async () => {

@@ -3,7 +3,7 @@
  * it: queued, started, contacts done / total, finished (with counts), or the error as a plain sentence. It is
  * stored (x_sync_state.lastResult), so a reload of the page, or another server process, sees the same.
  */
-import type { InteractionsService } from '../interactions/interactions.service.ts';
+import type { XSyncStateQueries } from './x-sync.queries.ts';
 import { syncLabels, type SyncOutcome, type XSyncService } from './x-sync.service.ts';
 
 export interface SyncProgress {
@@ -33,11 +33,11 @@ function stopSentence(outcome: Exclude<SyncOutcome, { ok: true }>): string {
   return `X asked Perch to wait${outcome.retryAt ? ` until ${hhmm(outcome.retryAt)}` : ''}; the sync resumes by itself.`;
 }
 
-export function createXSyncRunner({ xSync, interactions, now }: { xSync: XSyncService; interactions: InteractionsService; now: () => Date }) {
-  const save = (userId: string, progress: SyncProgress) => interactions.recordRun(userId, progress as unknown as Record<string, unknown>);
+export function createXSyncRunner({ xSync, xSyncState, now }: { xSync: XSyncService; xSyncState: XSyncStateQueries; now: () => Date }) {
+  const save = (userId: string, progress: SyncProgress) => xSyncState.recordRun(userId, progress as unknown as Record<string, unknown>);
 
   async function progress(userId: string): Promise<SyncProgress | null> {
-    const state = await interactions.syncState(userId);
+    const state = await xSyncState.get(userId);
     return (state?.lastResult as unknown as SyncProgress | null | undefined) ?? null;
   }
 

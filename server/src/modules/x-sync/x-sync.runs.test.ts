@@ -48,14 +48,14 @@ describe('mention sync paging', () => {
     expect(pages[0]!.variables.cursor).toBeUndefined();
     expect(new Set(pages.slice(1).map((p) => p.variables.cursor)).size).toBe(3);
     expect((await mentionsOn(contact.id)).sort()).toEqual(Array.from({ length: 45 }, (_, i) => id(i + 1)).sort());
-    expect((await t.deps.interactions.syncState(userId))?.mentionsCursor).toBe(id(45));
+    expect((await t.deps.xSyncState.get(userId))?.mentionsCursor).toBe(id(45));
 
     fakeX.addTweets([mention(46), mention(47), mention(48)]);
     fakeX.requests.length = 0;
     expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({ ok: true, imported: 3 });
     expect(fakeX.requests.map((r) => r.operation)).toEqual(['SearchTimeline']);
     expect(await mentionsOn(contact.id)).toHaveLength(48);
-    expect((await t.deps.interactions.syncState(userId))?.mentionsCursor).toBe(id(48));
+    expect((await t.deps.xSyncState.get(userId))?.mentionsCursor).toBe(id(48));
   });
 });
 
@@ -65,7 +65,7 @@ describe('cookies expiring in the middle of a run', () => {
     const contact = await addContact('fan');
     fakeX.addTweets([mention(1), { id: id(2), by: 'perch_me', text: '@fan thanks', inReplyTo: { id: id(1), screenName: 'fan' } }]);
     expect(await t.deps.xSyncRunner.run(userId)).toMatchObject({ status: 'finished' });
-    const before = await t.deps.interactions.syncState(userId);
+    const before = await t.deps.xSyncState.get(userId);
     expect(before).toMatchObject({ mentionsCursor: id(1), repliesCursor: id(2) });
 
     fakeX.addTweets(Array.from({ length: 30 }, (_, i) => mention(100 + i)));
@@ -77,10 +77,10 @@ describe('cookies expiring in the middle of a run', () => {
     expect(run).toMatchObject({ status: 'failed', outcomes: [{ sync: 'mentions', ok: false, errorClass: 'auth' }] });
     expect(run.error).toBe('The mention sync stopped: X no longer accepts your cookies; open x.com and click Refresh in the Perch extension.');
     expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'expired' });
-    expect(await t.deps.interactions.syncState(userId)).toMatchObject({ mentionsCursor: before!.mentionsCursor, repliesCursor: before!.repliesCursor });
+    expect(await t.deps.xSyncState.get(userId)).toMatchObject({ mentionsCursor: before!.mentionsCursor, repliesCursor: before!.repliesCursor });
     // the page X did answer is stored; the cursor waits until the pass has come all the way down
     expect(await mentionsOn(contact.id)).toHaveLength(21);
-    expect((await t.deps.interactions.syncState(userId))?.mentionsPass).toMatchObject({ next: expect.any(String), pages: 1 });
+    expect((await t.deps.xSyncState.get(userId))?.mentionsPass).toMatchObject({ next: expect.any(String), pages: 1 });
 
     // the next run (the daily one, a Sync now) does not ask X with cookies it knows are dead
     fakeX.requests.length = 0;

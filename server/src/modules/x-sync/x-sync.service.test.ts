@@ -42,7 +42,7 @@ describe('mention sync', () => {
     expect(first).toMatchObject({ ok: true, imported: 2, unknown: 1 });
     expect(await timelineKinds(contact.id)).toEqual(expect.arrayContaining(['mention_in:1900000000000000001', 'mention_in:1900000000000000003']));
     expect((await t.deps.interactions.listUnknownAuthors(userId)).map((a) => a.xHandle)).toEqual(['stranger']);
-    expect((await t.deps.interactions.syncState(userId))?.mentionsCursor).toBe('1900000000000000003');
+    expect((await t.deps.xSyncState.get(userId))?.mentionsCursor).toBe('1900000000000000003');
 
     fakeX.requests.length = 0;
     expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({ ok: true, imported: 0, unknown: 0 });
@@ -62,7 +62,7 @@ describe('mention sync', () => {
     const notes = await t.deps.notifications.list(userId);
     expect(notes.filter((n) => n.kind === 'sync_failed')).toHaveLength(1);
     expect(notes[0]!.title).toMatch(/^X mention sync unavailable — /);
-    expect((await t.deps.interactions.syncState(userId))?.mentionsCursor ?? null).toBeNull();
+    expect((await t.deps.xSyncState.get(userId))?.mentionsCursor ?? null).toBeNull();
     expect(t.logLines.some((l) => l.includes('"provider":"x"') && l.includes('"errorClass":"auth"'))).toBe(true);
   });
 
@@ -103,7 +103,7 @@ describe('reply sync', () => {
     expect(await t.deps.xSync.syncReplies(userId)).toMatchObject({ ok: true, imported: 1 });
     expect(await timelineKinds(contact.id)).toContain('reply_out:1900000000000000021');
     // a search of the user's replies: "just a tweet" is not among them, so the cursor is the reply's
-    expect((await t.deps.interactions.syncState(userId))?.repliesCursor).toBe('1900000000000000021');
+    expect((await t.deps.xSyncState.get(userId))?.repliesCursor).toBe('1900000000000000021');
     expect(requestsFor(fakeX, 'SearchTimeline').map((r) => r.variables.rawQuery)).toContain('from:perch_me filter:replies');
     expect(await t.deps.xSync.syncReplies(userId)).toMatchObject({ ok: true, imported: 0 });
   });

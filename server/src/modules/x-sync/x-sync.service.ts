@@ -7,10 +7,11 @@
 import type { Logger } from '../../lib/logger.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
+import type { XSyncStateQueries } from './x-sync.queries.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
-import type { XFailure } from '../x-client/classify-failure.ts';
-import { isNewer, tweetUrl } from '../x-client/x-read.ts';
-import type { XPort, XSession, XTweet } from '../x-client/x-types.ts';
+import type { XFailure } from '../x-web/classify-failure.ts';
+import { isNewer, tweetUrl } from '../x-web/x-read.ts';
+import type { XPort, XSession, XTweet } from '../x-web/x-types.ts';
 import type { XConnectionService } from '../x-connection/x-connection.service.ts';
 import { createSyncSessions, failureSentence, type OpenedSession } from './x-sync.sessions.ts';
 
@@ -39,6 +40,7 @@ export interface XSyncDeps {
   xConnection: XConnectionService;
   contacts: ContactsService;
   interactions: InteractionsService;
+  xSyncState: XSyncStateQueries;
   notifications: NotificationsService;
   logger: Logger;
   now: () => Date;
@@ -71,7 +73,7 @@ const roundMaxAgeMs = 20 * 60 * 60 * 1000;
 const oldestFirst = (tweets: XTweet[]) => [...tweets].reverse();
 const occurredAt = (tweet: XTweet, fallback: Date) => tweet.createdAt ?? fallback;
 
-export function createXSyncService({ xPort, xConnection, contacts, interactions, notifications, logger, now }: XSyncDeps) {
+export function createXSyncService({ xPort, xConnection, contacts, interactions, xSyncState, notifications, logger, now }: XSyncDeps) {
   const log = logger.child({ provider: 'x', module: 'x-sync' });
   const sessions = createSyncSessions({ xPort, xConnection, notifications, logger, now });
 
@@ -128,7 +130,7 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
   async function syncTweets(userId: string, spec: TweetSync): Promise<SyncOutcome> {
     const opened = await open(userId, spec.sync);
     if ('sync' in opened) return opened;
-    const state = await interactions.syncState(userId);
+    const state = await xSyncState.get(userId);
     const floor = (spec.sync === 'mentions' ? state?.mentionsCursor : state?.repliesCursor) ?? null;
     const pass = (spec.sync === 'mentions' ? state?.mentionsPass : state?.repliesPass) ?? { next: null, top: null, pages: 0 };
     let imported = 0;
@@ -151,13 +153,13 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
       const firstPassDone = floor === null && pass.pages >= firstPassPages;
       if (reachedFloor || firstPassDone || tweets.length === 0 || !nextCursor) {
         // only after the rows are committed, so a crash in between re-reads (idempotently) rather than skips
-        await interactions.finishPass(userId, spec.sync, pass.top);
+        await xSyncState.finishPass(userId, spec.sync, pass.top);
         await sessions.succeeded(userId);
         log.info({ userId, sync: spec.sync, imported, unknown, pages: pass.pages }, 'x sync done');
         return { sync: spec.sync, ok: true, imported, unknown, complete: true };
       }
       pass.next = nextCursor;
-      await interactions.savePass(userId, spec.sync, pass);
+      await xSyncState.savePass(userId, spec.sync, pass);
     }
     await sessions.succeeded(userId);
     log.info({ userId, sync: spec.sync, imported, unknown, pages: pass.pages }, 'x sync pass goes on in the next run');
@@ -202,11 +204,11 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
         due = (await contacts.list(userId)).filter((c) => c.xHandle && options.contactIds!.includes(c.id));
         before.total = due.length;
       } else {
-        let round = (await interactions.syncState(userId))?.biosRoundStartedAt ?? null;
+        let round = (await xSyncState.get(userId))?.biosRoundStartedAt ?? null;
         due = round ? await contacts.dueForProfileCheck(userId, round) : [];
         if (!round || now().getTime() - round.getTime() >= roundMaxAgeMs || due.length === 0) {
           round = now();
-          await interactions.startBiosRound(userId, round);
+          await xSyncState.startBiosRound(userId, round);
           due = await contacts.dueForProfileCheck(userId, round);
         }
         before = await contacts.profileCheckProgress(userId, round);

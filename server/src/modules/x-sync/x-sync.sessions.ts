@@ -4,8 +4,8 @@
  */
 import type { Logger } from '../../lib/logger.ts';
 import { dailyKey, type NotificationsService } from '../notifications/notifications.service.ts';
-import type { XFailure } from '../x-client/classify-failure.ts';
-import type { XPort, XSession } from '../x-client/x-types.ts';
+import type { XFailure } from '../x-web/classify-failure.ts';
+import type { XPort, XSession } from '../x-web/x-types.ts';
 import type { XConnectionService } from '../x-connection/x-connection.service.ts';
 
 export interface SyncSessionsDeps {

@@ -4,7 +4,7 @@
  * runtime-query-ids.js does (same pages, same bundle pattern), extended to the feature switches each operation's
  * module lists and to the bearer token, and sent through Perch's one door to X rather than the global fetch.
  */
-import type { XOperation } from '../x-client/x-types.ts';
+import type { XOperation } from '../x-web/x-types.ts';
 
 export type DiscoveryFetch = (url: string, init: RequestInit) => Promise<Response>;
 

@@ -6,11 +6,11 @@
  */
 import type { Logger } from '../../lib/logger.ts';
 import { errorSummary } from '../../lib/logger.ts';
-import type { XWebClient, XWebClientUsed, XWebClientValues } from '../x-client/x-types.ts';
-import { builtInQueryIds, featureKey } from '../x-client/bird-client.ts';
+import type { XWebClient, XWebClientUsed, XWebClientValues } from '../x-web/x-types.ts';
+import { builtInQueryIds, featureKey } from '../x-web/bird-client.ts';
 import { discoverWebClient, type DiscoveryFetch } from './x-web-client.discovery.ts';
 import type { XWebClientQueries, XWebClientRow } from './x-web-client.queries.ts';
-import { xOperations, type XOperation } from '../x-client/x-types.ts';
+import { xOperations, type XOperation } from '../x-web/x-types.ts';
 
 export interface PinnedWebClient {
   queryIds: Partial<Record<XOperation, string>>;

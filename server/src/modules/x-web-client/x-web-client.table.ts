@@ -1,5 +1,5 @@
 import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import type { XOperation } from '../x-client/x-types.ts';
+import type { XOperation } from '../x-web/x-types.ts';
 
 /**
  * What Perch learnt about x.com's web client from its bundles: one row (`id = 'x.com'`), shared by every user

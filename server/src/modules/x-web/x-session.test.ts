@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
-import { createXClient } from './x-client.ts';
+import { createXWeb } from './x-web.ts';
 import type { XResult } from './x-types.ts';
 
 // Distinctive values, so a leak into any result is easy to spot.
@@ -18,7 +18,7 @@ const id = (n: number) => String(1_880_000_000_000_000_000n + BigInt(n));
 let fakeX: FakeX;
 const results: unknown[] = [];
 const session = (cookies = pair) =>
-  createXClient({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 500 }).forAccount(cookies);
+  createXWeb({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 500 }).forAccount(cookies);
 const keep = <T,>(result: XResult<T>) => (results.push(result), result);
 const value = <T,>(result: XResult<T>): T => {
   if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result)}`);
@@ -140,7 +140,7 @@ describe('recentTweets', () => {
 
 describe('healthCheck', () => {
   it('tells "X changed its API" apart from "cookies expired"', async () => {
-    const client = createXClient({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 500 });
+    const client = createXWeb({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 500 });
     expect(keep(await client.healthCheck(pair))).toEqual({
       ok: true, value: { userId: me.userId, handle: 'perch_me', name: 'Perch Me' },
     });

@@ -3,7 +3,7 @@
  * Authorization header) and the body; none of that leaves this file: an XApiError holds only safe words.
  */
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from 'twitter-api-v2';
-import type { XRateLimit } from './x-api.ts';
+import type { XRateLimit } from './x-api-v2.ts';
 
 export type XApiFailureKind =
   /** The token endpoint refused the code, verifier or refresh token (400/401): the grant is gone. */

@@ -7,8 +7,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { TwitterApi, type TwitterApiReadOnly } from 'twitter-api-v2';
 import { withoutNul } from '@perch/shared';
-import { refusedParameter, toRateLimit, toXApiError, XApiError } from './x-api.errors.ts';
-import { createXApiRouting } from './x-api-routing.ts';
+import { refusedParameter, toRateLimit, toXApiError, XApiError } from './x-api-v2.errors.ts';
+import { createXApiRouting } from './x-api-v2.routing.ts';
 
 /** What Perch asks for: reading DMs needs dm.read + tweet.read + users.read; offline.access gives a refresh token. */
 export const xDmScopes = ['dm.read', 'tweet.read', 'users.read', 'offline.access'] as const;

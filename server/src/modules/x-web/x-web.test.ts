@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
-import { createXClient, type XCheckResult } from './x-client.ts';
+import { createXWeb, type XCheckResult } from './x-web.ts';
 
 // Distinctive values, so a leak into any result is easy to spot.
 const account = {
@@ -15,14 +15,14 @@ const results: XCheckResult[] = [];
 const fetchedUrls: string[] = [];
 
 function verify(cookies = pair) {
-  const xClient = createXClient({
+  const xWeb = createXWeb({
     xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs,
     fetch: (input, init) => {
       fetchedUrls.push(input instanceof Request ? input.url : input.toString());
       return globalThis.fetch(input, init);
     },
   });
-  return xClient.verifyCookies(cookies).then((result) => (results.push(result), result));
+  return xWeb.verifyCookies(cookies).then((result) => (results.push(result), result));
 }
 
 beforeAll(async () => {

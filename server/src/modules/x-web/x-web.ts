@@ -16,7 +16,7 @@ export type { XAccount } from './x-types.ts';
 export type XCheckFailure = XExchangeFailure;
 export type XCheckResult = { ok: true; account: XAccount } | XCheckFailure;
 
-export interface XClientOptions {
+export interface XWebOptions {
   xOrigin: string;
   xApiOrigin: string;
   /** Per request; bird's fallbacks mean one call can make several requests. */
@@ -35,12 +35,12 @@ export const builtInWebClient: XWebClient = {
   recover: async () => false,
 };
 
-export interface XClient extends XPort {
+export interface XWeb extends XPort {
   /** Asks X whose cookies these are, then proves its GraphQL API answers for that account. */
   verifyCookies(pair: XCookiePair, account?: { userId: string }): Promise<XCheckResult>;
 }
 
-export function createXClient(options: XClientOptions): XClient {
+export function createXWeb(options: XWebOptions): XWeb {
   const { xOrigin, xApiOrigin, timeoutMs, fetch, now = () => new Date(), webClient = builtInWebClient, budgetFor } = options;
   const budget = (account?: { userId: string }) => (account && budgetFor ? budgetFor(account.userId) : null);
 

@@ -3,7 +3,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
-import { createXClient } from './x-client.ts';
+import { createXWeb } from './x-web.ts';
 
 const pair = { authToken: 'imgSECRETauth0a1b2c3', ct0: 'imgSECRETct0d4e5f6' };
 const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
@@ -17,7 +17,7 @@ const recordingFetch = ((input: string | URL | Request, init?: RequestInit) => {
   sentHeaders.push(new Headers(init?.headers));
   return fetch(input, init);
 }) as typeof globalThis.fetch;
-const session = (timeoutMs = 2_000) => createXClient({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs, fetch: recordingFetch }).forAccount(pair);
+const session = (timeoutMs = 2_000) => createXWeb({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs, fetch: recordingFetch }).forAccount(pair);
 
 beforeAll(async () => {
   fakeX = await startFakeX();

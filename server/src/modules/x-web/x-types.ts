@@ -1,6 +1,6 @@
 /**
  * Perch's own port to X: what the syncs ask and what they get back. The bird implementation is in
- * x-client.ts and x-session.ts; a replacement client implements these same types.
+ * x-web.ts and x-session.ts; a replacement client implements these same types.
  */
 import type { XCookiePair } from '@perch/shared';
 import type { XFailure } from './classify-failure.ts';

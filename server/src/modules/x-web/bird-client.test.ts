@@ -3,7 +3,7 @@ import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
 import { runtimeQueryIds } from '@steipete/bird';
 import { BirdClient } from './bird-client.ts';
 import { createXFetch } from './x-fetch.ts';
-import { builtInWebClient } from './x-client.ts';
+import { builtInWebClient } from './x-web.ts';
 
 const account = { authToken: 'bird-auth', ct0: 'bird-ct0', userId: '77', screenName: 'birdie', name: 'Birdie' };
 let fakeX: FakeX;

@@ -4,7 +4,7 @@
  */
 import { ApiResponseError } from 'twitter-api-v2';
 import { describe, expect, it } from 'vitest';
-import { toXApiError } from './x-api.errors.ts';
+import { toXApiError } from './x-api-v2.errors.ts';
 
 const inFifteenMinutes = () => Math.ceil(Date.now() / 1000) + 900;
 function answer(code: number, data: unknown, rateLimit?: { limit: number; remaining: number; reset: number }) {
