@@ -126,7 +126,7 @@ async function mentions(available: number) {
     fakeX.addTweets([mention(1)]);
     const first = await t.deps.xSync.syncMentions(userId!);
     if (!first.ok) throw new Error(`first mentions sync: ${JSON.stringify(first)}`);
-    const cursorBefore = (await t.deps.interactions.syncState(userId!))?.mentionsCursor;
+    const cursorBefore = (await t.deps.xSyncState.get(userId!))?.mentionsCursor;
     fakeX.addTweets(Array.from({ length: available }, (_, i) => mention(2 + i)));
     fakeX.requests.length = 0;
     const started = clock;
@@ -161,7 +161,7 @@ async function mentions(available: number) {
       runOutcomes: outcomes.map((o) => (o.ok ? `ok imported ${o.imported}${o.complete === false ? ' (incomplete)' : ''}` : 'errorClass' in o ? `${o.errorClass}${o.paced ? ' paced' : ''} imported ${o.imported}` : `skipped ${o.skipped}`)),
       searchTimelineRequests: searches.length,
       x429s: fakeX.requests.filter(is429).length,
-      cursor: { before: cursorBefore, after: (await t.deps.interactions.syncState(userId!))?.mentionsCursor, newest: id(1 + available) },
+      cursor: { before: cursorBefore, after: (await t.deps.xSyncState.get(userId!))?.mentionsCursor, newest: id(1 + available) },
       connection: (await t.deps.xConnection.status(userId!)).state,
     };
   });

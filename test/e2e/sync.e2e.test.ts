@@ -112,7 +112,7 @@ describe('Sync now', () => {
 
   it('cookies expiring in the middle of a run: the row says why, X cookies expired, and so does the popup', async () => {
     fakeX.addTweets(Array.from({ length: 30 }, (_, i) => ({ id: id(100 + i), by: 'ada', text: `@perch_sync note ${i}` })));
-    const cursorBefore = (await perch.deps.interactions.syncState(userId))?.mentionsCursor;
+    const cursorBefore = (await perch.deps.xSyncState.get(userId))?.mentionsCursor;
     fakeX.setMode('expired', { afterRequests: 1 }); // the first page of mentions arrives, the second is a 401
     await settings.click('#sync-x');
     await waitForSyncLine(/^Last sync just now failed\. The mention sync stopped: X no longer accepts your cookies; open x\.com and click Refresh in the Perch extension\.$/);
@@ -122,7 +122,7 @@ describe('Sync now', () => {
     await shot(settings, 'settings-sync-expired');
 
     expect(await perch.deps.xConnection.status(userId)).toMatchObject({ state: 'expired' });
-    expect((await perch.deps.interactions.syncState(userId))?.mentionsCursor).toBe(cursorBefore);
+    expect((await perch.deps.xSyncState.get(userId))?.mentionsCursor).toBe(cursorBefore);
     expect((await perch.deps.notifications.list(userId)).filter((n) => n.kind === 'sync_failed')).toHaveLength(1);
 
     const popup = await browser.openPopup();
