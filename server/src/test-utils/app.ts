@@ -33,7 +33,7 @@ export const connectedAs = (handle: string, userId = '1001'): XCheckResult => ({
 export const fakeXEnv = (url: string, timeoutMs = 2_000) => ({ PERCH_X_ORIGIN: url, PERCH_X_API_ORIGIN: url, PERCH_X_TIMEOUT_MS: String(timeoutMs) });
 
 /** With PERCH_X_ORIGIN in `env` the real X client talks to it; otherwise X is scripted (scriptedXWeb). */
-export async function createTestApp(options: { env?: Record<string, string>; overrides?: DepsOverrides } = {}) {
+export async function createTestApp(options: { env?: Record<string, string | undefined>; overrides?: DepsOverrides } = {}) {
   const logLines: string[] = [];
   const logger = createLogger({
     level: 'debug',
