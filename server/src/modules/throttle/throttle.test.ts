@@ -164,6 +164,13 @@ describe('pairing-code redemption', () => {
     expect((await redeem(t, code, '198.51.100.2')).status).toBe(201);
   });
 
+  it('lets no more than the limit through when the guesses come all at once', async () => {
+    const t = await app();
+    const statuses = (await Promise.all(Array.from({ length: 25 }, (_, i) => redeem(t, `AAAA-AA${String(i).padStart(2, 'A')}`, '203.0.113.1')))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+  });
+
   it('groups IPv6 clients per /64', async () => {
     const t = await app();
     for (let i = 0; i < 10; i++) expect((await redeem(t, 'AAAA-AAAA', `2001:db8:1:2::${i + 1}`)).status).toBe(400);
@@ -189,5 +196,15 @@ describe('pairing-code redemption', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.key).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(rows)).not.toContain('203.0.113');
+  });
+
+  it('drops windows older than a day as it counts', async () => {
+    const t = await app();
+    const { throttleHits } = await import('./throttle.table.ts');
+    await redeem(t, 'AAAA-AAAA', '203.0.113.1');
+    clock = new Date(start.getTime() + 25 * 3600_000);
+    await redeem(t, 'AAAA-AAAA', '198.51.100.2');
+    const rows = await t.deps.db.select().from(throttleHits);
+    expect(rows.map((r) => r.windowStart.toISOString())).toEqual(['2026-03-03T11:00:00.000Z']);
   });
 });
