@@ -7,6 +7,7 @@ import type { AppEnv } from './app-env.ts';
 import type { Deps } from './deps.ts';
 import { ProblemError, problemResponse, problems } from './lib/http-problem.ts';
 import { requestLog } from './lib/request-log.ts';
+import { allowedHost } from './lib/allowed-host.ts';
 import { sameOriginForSession, sessionUser } from './modules/accounts/accounts.middleware.ts';
 import { createAccountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { createOpenApiDocument } from './modules/api-docs/openapi.ts';
@@ -34,7 +35,9 @@ export function createApp(deps: Deps) {
 
   app.use(requestLog(logger));
   app.use(bodyLimit({ maxSize: maxBodyKiB * 1024, onError: () => { throw problems.bodyTooLarge(maxBodyKiB); } }));
+  // before the host check: a load balancer or container probe asks by address
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.use(allowedHost(config));
 
   // Only the pinned extension may call the API cross-origin; the web pages are same-origin.
   app.use('/api/*', cors({ origin: (origin) => (origin === extensionOrigin ? origin : null), allowHeaders: ['authorization', 'content-type'], allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], maxAge: 600 }));
@@ -42,9 +45,9 @@ export function createApp(deps: Deps) {
   app.use('/api/*', sameOriginForSession(config.publicUrl));
   app.use('/api/v1/x/*', deviceFromBearer(devices));
 
-  app.route('/api/v1/auth', createAccountsRoutes({ accounts, secureCookies: config.publicUrl.startsWith('https:') }));
+  app.route('/api/v1/auth', createAccountsRoutes({ accounts, throttle: deps.throttle, secureCookies: config.publicUrl.startsWith('https:') }));
   app.route('/api/v1/pairing-codes', createPairingCodeRoutes({ devices }));
-  app.route('/api/v1/devices', createDevicesRoutes({ devices }));
+  app.route('/api/v1/devices', createDevicesRoutes({ devices, throttle: deps.throttle }));
   app.route('/api/v1/x/unknown-authors', createUnknownAuthorsRoutes({ interactions }));
   app.route('/api/v1/x/sync', createXSyncRoutes({ requestSync: deps.requestSync, xSyncRunner: deps.xSyncRunner }));
   app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));

@@ -46,6 +46,8 @@ export const ConfigSchema = z
       .regex(/^[A-Za-z0-9%]+$/, 'PERCH_X_BEARER is the token alone, without "Bearer ".')
       .optional(),
     PERCH_ALLOW_SIGNUP: boolean,
+    // Behind a reverse proxy: the client address is the last X-Forwarded-For entry, not the proxy's socket.
+    PERCH_TRUST_PROXY: boolean,
     // An empty ANTHROPIC_API_KEY= means "no key": the local classifier then does the work.
     ANTHROPIC_API_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
     ANTHROPIC_BASE_URL: z.url().default('https://api.anthropic.com'),
@@ -62,6 +64,8 @@ export const ConfigSchema = z
     port: env.PORT,
     host: env.HOST,
     publicUrl: env.PERCH_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
+    /** Without PERCH_PUBLIC_URL Perch is reached on this machine, by any loopback name and port. */
+    loopbackHostsAllowed: !env.PERCH_PUBLIC_URL,
     dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), env.PERCH_DATA_DIR),
     databaseUrl: env.DATABASE_URL ?? null,
     secretKeys: env.PERCH_SECRET_KEYS ?? null,
@@ -70,6 +74,7 @@ export const ConfigSchema = z
     xTimeoutMs: env.PERCH_X_TIMEOUT_MS,
     xWebClient: { queryIds: env.PERCH_X_QUERY_IDS, features: env.PERCH_X_FEATURES, bearer: env.PERCH_X_BEARER ?? null },
     allowSignup: env.PERCH_ALLOW_SIGNUP,
+    trustProxy: env.PERCH_TRUST_PROXY,
     /** Claude classifies recent tweets when a key is set; null: the local rules do. */
     anthropic: env.ANTHROPIC_API_KEY ? { apiKey: env.ANTHROPIC_API_KEY, baseUrl: env.ANTHROPIC_BASE_URL, model: env.ANTHROPIC_MODEL } : null,
     xApp: { clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET },

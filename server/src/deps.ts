@@ -42,6 +42,8 @@ import { createXDmQueries } from './modules/x-dm/x-dm.queries.ts';
 import { createXDmService } from './modules/x-dm/x-dm.service.ts';
 import { createXDmSync } from './modules/x-dm/x-dm.sync.ts';
 import { createXDmTokens } from './modules/x-dm/x-dm.tokens.ts';
+import { createThrottleQueries } from './modules/throttle/throttle.queries.ts';
+import { createThrottle } from './modules/throttle/throttle.service.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -96,6 +98,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
         webClient: xWebClient,
         budgetFor: createWebBudgets({ budgetQueries: createXBudgetQueries({ db }), now }),
       });
+    const throttle = createThrottle({ throttleQueries: createThrottleQueries({ db }), trustProxy: config.trustProxy, now });
     const accounts = createAccountsService({ accountQueries: createAccountQueries({ db }), allowSignup: config.allowSignup, now });
     const devices = createDevicesService({ deviceQueries: createDeviceQueries({ db }), deviceTokens: createDeviceTokens(keyring), now });
     const xConnection = createXConnectionService({ xConnectionQueries: createXConnectionQueries({ db }), cookieVault, xWeb, logger, now });
@@ -151,6 +154,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       keyring,
       cookieVault,
       xWebClient,
+      throttle,
       accounts,
       devices,
       xConnection,

@@ -33,7 +33,7 @@ export const connectedAs = (handle: string, userId = '1001'): XCheckResult => ({
 export const fakeXEnv = (url: string, timeoutMs = 2_000) => ({ PERCH_X_ORIGIN: url, PERCH_X_API_ORIGIN: url, PERCH_X_TIMEOUT_MS: String(timeoutMs) });
 
 /** With PERCH_X_ORIGIN in `env` the real X client talks to it; otherwise X is scripted (scriptedXWeb). */
-export async function createTestApp(options: { env?: Record<string, string>; overrides?: DepsOverrides } = {}) {
+export async function createTestApp(options: { env?: Record<string, string | undefined>; overrides?: DepsOverrides } = {}) {
   const logLines: string[] = [];
   const logger = createLogger({
     level: 'debug',
@@ -50,12 +50,16 @@ export async function createTestApp(options: { env?: Record<string, string>; ove
   const app = createApp(deps);
   const responses: string[] = [];
 
-  /** app.request with the test origin; remembers every response body so tests can scan them for secrets. */
-  async function request(path: string, init: RequestInit & { json?: unknown } = {}) {
+  /**
+   * app.request with the test origin; remembers every response body so tests can scan them for secrets.
+   * `address`: the client's socket address (none by default: every such request counts as one client).
+   */
+  async function request(path: string, init: RequestInit & { json?: unknown; address?: string } = {}) {
     const headers = new Headers(init.headers);
     if (init.json !== undefined) headers.set('content-type', 'application/json');
     if (init.method && init.method !== 'GET' && !headers.has('origin')) headers.set('origin', testOrigin);
-    const res = await app.request(`${testOrigin}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    const socket = init.address ? { incoming: { socket: { remoteAddress: init.address } } } : undefined;
+    const res = await app.request(`${testOrigin}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body }, socket);
     responses.push(`${res.status} ${[...res.headers].join(';')} ${await res.clone().text()}`);
     return res;
   }

@@ -32,6 +32,10 @@ import {
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any' });
 const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const tooManyAttempts = {
+  ...problem('Too many attempts from this address (or for this account): throttle.too_many_attempts; nothing was checked'),
+  headers: { 'Retry-After': { description: 'Seconds until the next try is counted', schema: { type: 'integer', minimum: 1 } } },
+};
 const ok = (description: string, ref?: string) => (ref ? { description, content: json(ref) } : { description });
 const session = [{ session: [] }];
 const device = [{ device: [] }];
@@ -41,7 +45,12 @@ const contactId = [uuidParam('id')];
 export function createOpenApiDocument(serverUrl: string) {
   return {
     openapi: '3.1.0',
-    info: { title: 'Perch API', version: '1.0.0', description: 'Keeps an X account connected to your own CRM.' },
+    info: {
+      title: 'Perch API',
+      version: '1.0.0',
+      description:
+        'Keeps an X account connected to your own CRM. Every path answers 421 problem+json (request.wrong_host) to a request whose Host is not Perch’s own (PERCH_PUBLIC_URL; loopback names when it is unset).',
+    },
     servers: [{ url: `${serverUrl}/api/v1` }],
     components: {
       securitySchemes: {
@@ -79,15 +88,15 @@ export function createOpenApiDocument(serverUrl: string) {
     paths: {
       '/auth/state': { get: { summary: 'Who is signed in, and whether sign-up is open', responses: { 200: ok('State', 'AuthState') } } },
       '/auth/sign-up': {
-        post: { summary: 'Create an account (the owner, while none exists)', requestBody: { required: true, content: json('Credentials') }, responses: { 201: ok('Signed up; session cookie set', 'User'), 400: problem('Invalid input'), 403: problem('Sign-up closed'), 409: problem('Email taken') } },
+        post: { summary: 'Create an account (the owner, while none exists)', requestBody: { required: true, content: json('Credentials') }, responses: { 201: ok('Signed up; session cookie set', 'User'), 400: problem('Invalid input'), 403: problem('Sign-up closed (whatever the email)'), 409: problem('Email taken (only with PERCH_ALLOW_SIGNUP=true)'), 429: tooManyAttempts } },
       },
       '/auth/sign-in': {
-        post: { summary: 'Sign in', requestBody: { required: true, content: json('Credentials') }, responses: { 200: ok('Signed in; session cookie set', 'User'), 401: problem('Wrong email or password') } },
+        post: { summary: 'Sign in', requestBody: { required: true, content: json('Credentials') }, responses: { 200: ok('Signed in; session cookie set', 'User'), 401: problem('Wrong email or password'), 429: tooManyAttempts } },
       },
       '/auth/sign-out': { post: { summary: 'Sign out', security: session, responses: { 204: ok('Signed out') } } },
       '/pairing-codes': { post: { summary: 'Create a single-use pairing code (5 minutes)', security: session, responses: { 201: ok('Code', 'PairingCode'), 401: problem('Not signed in') } } },
       '/devices': {
-        post: { summary: 'Trade a pairing code for a device token', requestBody: { required: true, content: json('RedeemPairingCode') }, responses: { 201: ok('Paired', 'DeviceToken'), 400: problem('Unknown code'), 410: problem('Used or expired code') } },
+        post: { summary: 'Trade a pairing code for a device token', requestBody: { required: true, content: json('RedeemPairingCode') }, responses: { 201: ok('Paired', 'DeviceToken'), 400: problem('Unknown code'), 410: problem('Used or expired code'), 429: tooManyAttempts } },
         get: { summary: 'List paired devices', security: session, responses: { 200: ok('Devices', 'DeviceList'), 401: problem('Not signed in') } },
       },
       '/devices/{id}': {
