@@ -21,17 +21,29 @@ const testFiles = ['**/*.test.ts', '**/*.test-utils.ts', '**/test-utils/**'];
  */
 const browserAssets = {
   regex: '(^|/)(web/)?(assets|client)/(?!(connection-words|recent-tweets)\\.js$)',
-  message: 'Server code does not import the browser assets: they are served, not run, by the server.',
+  message:
+    'Server code does not import the browser assets: they are served, not run, by the server.',
 };
 const compositionRoot = (who) => ({
   regex: '^(\\.\\./)+(app|deps|index)\\.ts$',
   message: `${who} never imports the composition root (app.ts, deps.ts, index.ts); deps.ts passes it what it needs.`,
 });
-const restrictImports = (...patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
+const restrictImports = (...patterns) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns }],
+});
 
 export default defineConfig(
   {
-    ignores: ['**/node_modules/', '**/dist/', '**/.output/', '**/.output-e2e/', '**/.wxt/', '**/migrations/', 'test/artifacts/', '.perch/'],
+    ignores: [
+      '**/node_modules/',
+      '**/dist/',
+      '**/.output/',
+      '**/.output-e2e/',
+      '**/.wxt/',
+      '**/migrations/',
+      'test/artifacts/',
+      '.perch/',
+    ],
   },
   js.configs.recommended,
   tseslint.configs.recommended,
@@ -40,7 +52,15 @@ export default defineConfig(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // `_name` says "unused on purpose" (a callback's leading parameters, a destructured field left out).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrors: 'none',
+          ignoreRestSiblings: true,
+        },
+      ],
       // `let { response, used } = …` where only response is assigned again stays one statement.
       'prefer-const': ['error', { destructuring: 'all' }],
     },
@@ -82,22 +102,18 @@ export default defineConfig(
   {
     files: ['server/src/lib/**/*.ts'],
     ignores: testFiles,
-    rules: restrictImports(
-      browserAssets,
-      compositionRoot('lib/'),
-      { regex: '^\\.\\./(modules|jobs)/', message: 'lib/ is below the modules: it never imports one, nor the jobs that run them.' },
-    ),
+    rules: restrictImports(browserAssets, compositionRoot('lib/'), {
+      regex: '^\\.\\./(modules|jobs)/',
+      message: 'lib/ is below the modules: it never imports one, nor the jobs that run them.',
+    }),
   },
   {
     files: ['server/src/modules/**/*.ts'],
     ignores: [...testFiles, 'server/src/modules/web/assets/**'],
-    rules: restrictImports(
-      browserAssets,
-      compositionRoot('A module'),
-      {
-        regex: '^\\.\\./[^/]+/[^/]+\\.(queries|routes|jobs)\\.ts$',
-        message: "Another module's queries, routes and jobs are its own: use its service, types, table or errors; deps.ts, app.ts and jobs/registry.ts wire the rest.",
-      },
-    ),
+    rules: restrictImports(browserAssets, compositionRoot('A module'), {
+      regex: '^\\.\\./[^/]+/[^/]+\\.(queries|routes|jobs)\\.ts$',
+      message:
+        "Another module's queries, routes and jobs are its own: use its service, types, table or errors; deps.ts, app.ts and jobs/registry.ts wire the rest.",
+    }),
   },
 );
