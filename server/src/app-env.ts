@@ -12,6 +12,8 @@ export type AppEnv = {
     user: SessionUser | null;
     /** Set when the request carried a valid device token. */
     device: { id: string; userId: string } | null;
+    /** From hono/request-id: in every log line of the request and in its X-Request-Id answer header. */
+    requestId: string;
     log: Logger;
   };
 };

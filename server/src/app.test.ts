@@ -80,3 +80,70 @@ describe('app', () => {
     expect(doc.components.schemas.ConnectionStatus!.properties).toHaveProperty('state');
   });
 });
+
+describe('security headers', () => {
+  const pagePolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+  it('are on pages, API answers (errors too) and assets', async () => {
+    for (const path of ['/sign-in', '/healthz', '/api/v1/openapi.json', '/api/v1/nope', '/assets/style.css', '/nope']) {
+      const res = await t.request(path);
+      expect(res.headers.get('content-security-policy'), path).toBe(pagePolicy);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(res.headers.get('cross-origin-opener-policy'), path).toBe('same-origin');
+      // http://perch.test: browsers ignore HSTS over plain http, so it is not sent.
+      expect(res.headers.get('strict-transport-security'), path).toBeNull();
+    }
+    expect((await t.request('/sign-in')).headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('include HSTS, without subdomains, when Perch is served over https', async () => {
+    const https = await createTestApp({ env: { PERCH_PUBLIC_URL: 'https://perch.example' } });
+    try {
+      expect((await https.app.request('https://perch.example/healthz')).headers.get('strict-transport-security')).toBe('max-age=15552000');
+    } finally {
+      await https.close();
+    }
+  });
+
+  it('answer 304 to an asset request whose If-None-Match is its ETag, with the headers a 200 would have', async () => {
+    const first = await t.request('/assets/style.css');
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    const again = await t.request('/assets/style.css', { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(again.headers.get('cache-control')).toBe('no-cache');
+    expect(again.headers.get('x-content-type-options')).toBe('nosniff');
+    expect((await t.request('/assets/style.css', { headers: { 'if-none-match': '"stale"' } })).status).toBe(200);
+  });
+});
+
+describe('request ids', () => {
+  const requestLines = () => t.logLines.map((line) => JSON.parse(line) as { msg: string; reqId?: string; path?: string }).filter((line) => line.msg === 'request');
+
+  it('answers with a fresh X-Request-Id, which the request log line carries', async () => {
+    const res = await t.request('/healthz');
+    const id = res.headers.get('x-request-id')!;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(requestLines().at(-1)).toMatchObject({ reqId: id, path: '/healthz' });
+    expect((await t.request('/healthz')).headers.get('x-request-id')).not.toBe(id);
+  });
+
+  it("echoes the caller's X-Request-Id when it is short and safe, and puts it in problem+json answers", async () => {
+    const res = await t.request('/api/v1/nope', { headers: { 'x-request-id': 'ext-4f2a_9=' } });
+    expect(res.headers.get('x-request-id')).toBe('ext-4f2a_9=');
+    expect(await res.json()).toMatchObject({ status: 404, requestId: 'ext-4f2a_9=' });
+    expect(requestLines().at(-1)).toMatchObject({ reqId: 'ext-4f2a_9=', path: '/api/v1/nope' });
+  });
+
+  it('replaces an X-Request-Id that is too long or has other characters', async () => {
+    for (const sent of ['a'.repeat(65), 'x level=fatal', '../../etc', '<script>', 'ä']) {
+      const id = (await t.request('/healthz', { headers: { 'x-request-id': sent } })).headers.get('x-request-id')!;
+      expect(id, sent).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+});

@@ -2,12 +2,14 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
 import { extensionOrigin } from '@perch/shared';
 import type { AppEnv } from './app-env.ts';
 import type { Deps } from './deps.ts';
 import { ProblemError, problemResponse, problems } from './lib/http-problem.ts';
 import { requestLog } from './lib/request-log.ts';
 import { allowedHost } from './lib/allowed-host.ts';
+import { perchSecureHeaders } from './lib/secure-headers.ts';
 import { sameOriginForSession, sessionUser } from './modules/accounts/accounts.middleware.ts';
 import { createAccountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { createOpenApiDocument } from './modules/api-docs/openapi.ts';
@@ -33,7 +35,10 @@ export function createApp(deps: Deps) {
   const { config, accounts, devices, xConnection, contacts, interactions, notifications, logger } = deps;
   const app = new Hono<AppEnv>();
 
+  // An id the caller sent is kept only if it is at most 64 letters, digits, '_', '-' or '='; otherwise a new UUID.
+  app.use(requestId({ limitLength: 64 }));
   app.use(requestLog(logger));
+  app.use(perchSecureHeaders({ https: config.publicUrl.startsWith('https:') }));
   app.use(bodyLimit({ maxSize: maxBodyKiB * 1024, onError: () => { throw problems.bodyTooLarge(maxBodyKiB); } }));
   // before the host check: a load balancer or container probe asks by address
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

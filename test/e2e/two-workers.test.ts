@@ -60,7 +60,7 @@ async function startWorker(name: string, env: Record<string, string>): Promise<W
   try {
     await waitFor(`${name} to listen and start its jobs`, async () => child.exitCode === null && logged('jobs started'), 60_000, 50);
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n${worker.lines.join('\n')}`);
+    throw new Error(`${(error as Error).message}\n${worker.lines.join('\n')}`, { cause: error });
   }
   worker.url = logged('Perch is listening')!.url!;
   return worker;

@@ -17,8 +17,10 @@ export class ProblemError extends Error {
   }
 }
 
-export function problemResponse(c: Context, problem: Omit<Problem, 'type'>) {
-  return c.body(JSON.stringify({ type: 'about:blank', ...problem }), problem.status as ContentfulStatusCode, {
+/** The body carries the request's id (hono/request-id) when there is one, to find the answer's lines in the log. */
+export function problemResponse(c: Context, problem: Omit<Problem, 'type' | 'requestId'>) {
+  const requestId: string | undefined = c.var.requestId;
+  return c.body(JSON.stringify({ type: 'about:blank', ...problem, requestId }), problem.status as ContentfulStatusCode, {
     'content-type': 'application/problem+json',
   });
 }

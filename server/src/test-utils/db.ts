@@ -3,6 +3,7 @@
  * named by PERCH_TEST_DATABASE_URL (the `test:postgres` script), dropped again on close.
  */
 import { randomBytes } from 'node:crypto';
+import type { PGlite } from '@electric-sql/pglite';
 import { openPglite, openPostgres, type Database } from '../db/client.ts';
 
 export const testDatabaseUrl = process.env.PERCH_TEST_DATABASE_URL ?? null;
@@ -10,9 +11,8 @@ export const testDatabaseUrl = process.env.PERCH_TEST_DATABASE_URL ?? null;
 // initdb + migrations take seconds under wasm; do them once per test process and start each database from a copy.
 let pgliteTemplate: Promise<Blob> | undefined;
 async function migratedPgliteTemplate(): Promise<Blob> {
-  const { PGlite } = await import('@electric-sql/pglite');
   const first = await openPglite(null);
-  const client = (first.db as unknown as { $client: InstanceType<typeof PGlite> }).$client;
+  const client = (first.db as unknown as { $client: PGlite }).$client;
   const dump = await client.dumpDataDir('none');
   await first.close();
   return dump;

@@ -8,5 +8,7 @@ export const Problem = z.object({
   detail: z.string().optional(),
   code: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** The X-Request-Id of the answer: the server's log lines for this request carry it. */
+  requestId: z.string().optional(),
 });
 export type Problem = z.infer<typeof Problem>;

@@ -37,8 +37,8 @@ export function createContactsRoutes({ contacts, interactions }: { contacts: Con
       return c.body(new Uint8Array(avatar.bytes), 200, {
         // Only image types X serves; anything else is sent as bytes the browser will not render as a page.
         'content-type': /^image\/(jpeg|png|gif|webp)$/.test(avatar.contentType) ? avatar.contentType : 'application/octet-stream',
+        // nosniff, with the other security headers, is the app's (lib/secure-headers.ts).
         'cache-control': 'private, max-age=3600',
-        'x-content-type-options': 'nosniff',
       });
     });
 }

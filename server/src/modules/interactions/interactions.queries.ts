@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull, max, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, max, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { interactions, unknownAuthors } from './interactions.table.ts';
 

@@ -56,7 +56,7 @@ export const toInteraction = (row: InteractionRow): Interaction => ({
 const unknownNotFound = () =>
   new ProblemError(404, 'unknown_author.not_found', 'Author not found', 'Nobody with this X id mentioned you without being a contact.');
 
-export function createInteractionsService({ interactionQueries, contacts, notifications, now }: InteractionsDeps) {
+export function createInteractionsService({ interactionQueries, contacts, notifications }: InteractionsDeps) {
   async function record(userId: string, input: RecordInput) {
     const row = await interactionQueries.insert({ userId, text: null, data: null, ...input });
     return { inserted: row !== null, interaction: row ? toInteraction(row) : null };

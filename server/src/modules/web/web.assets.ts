@@ -1,7 +1,6 @@
 /**
  * The pages' static files (assets/), read on first request and kept in memory: importing this file does no I/O.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 // A Map, not an object literal: a name such as 'constructor' or '__proto__' must not find Object.prototype's members.
@@ -26,7 +25,6 @@ const assetTypes = new Map<string, string>(Object.entries({
 export interface Asset {
   body: string;
   contentType: string;
-  etag: string;
 }
 
 export function createAssetReader(dir: URL = new URL('./assets/', import.meta.url)) {
@@ -38,11 +36,7 @@ export function createAssetReader(dir: URL = new URL('./assets/', import.meta.ur
       if (!contentType) return null;
       let asset = cache.get(name);
       if (!asset) {
-        asset = readFile(new URL(name, dir), 'utf8').then((body) => ({
-          body,
-          contentType,
-          etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
-        }));
+        asset = readFile(new URL(name, dir), 'utf8').then((body) => ({ body, contentType }));
         // A failed read is not cached, so the next request tries again.
         asset.catch(() => cache.delete(name));
         cache.set(name, asset);

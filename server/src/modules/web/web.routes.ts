@@ -4,6 +4,7 @@
  * for c.var.user (set by the server's session middleware) only.
  */
 import { Hono, type Context } from 'hono';
+import { etag } from 'hono/etag';
 import { extensionId, xDmCallbackSentences, xDmExpiredSentence } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
 import { createAssetReader } from './web.assets.ts';
@@ -21,16 +22,8 @@ export interface WebUser {
 
 export type WebEnv = { Variables: { user: WebUser | null } };
 
-// Scripts and styles come only from /assets; the JSON config block is data, so no 'unsafe-inline' is needed.
-// frame-ancestors 'none' keeps Disconnect and Revoke out of other sites' frames.
-const pageHeaders = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-};
+// Security headers (the pages' Content-Security-Policy among them) are the app's, in lib/secure-headers.ts.
+const pageHeaders = { 'cache-control': 'no-store' };
 
 /** What the CRM pages read; without it (the pages' own unit tests) only sign-in, sign-up and settings exist. */
 export interface CrmPageDeps {
@@ -87,7 +80,8 @@ export function createWebRoutes(crm?: CrmPageDeps): Hono<WebEnv> {
     });
   }
 
-  app.get('/assets/:name', async (c) => {
+  // hono/etag hashes each answer and turns a matching If-None-Match into a 304.
+  app.get('/assets/:name', etag(), async (c) => {
     const asset = await assets.get(c.req.param('name'));
     if (!asset) return c.notFound();
     return sendAsset(c, asset);
@@ -96,14 +90,7 @@ export function createWebRoutes(crm?: CrmPageDeps): Hono<WebEnv> {
   return app;
 }
 
-function sendAsset(c: Context<WebEnv>, asset: { body: string; contentType: string; etag: string }) {
-  const headers = {
-    'content-type': asset.contentType,
-    // Revalidate every time: the ETag makes that a 304, and an upgraded server never serves yesterday's script.
-    'cache-control': 'no-cache',
-    etag: asset.etag,
-    'x-content-type-options': 'nosniff',
-  };
-  if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304, headers);
-  return c.body(asset.body, 200, headers);
+function sendAsset(c: Context<WebEnv>, asset: { body: string; contentType: string }) {
+  // Revalidate every time: the ETag makes that a 304, and an upgraded server never serves yesterday's script.
+  return c.body(asset.body, 200, { 'content-type': asset.contentType, 'cache-control': 'no-cache' });
 }

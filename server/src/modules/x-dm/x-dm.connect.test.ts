@@ -57,6 +57,8 @@ describe('Connect X direct messages', () => {
     const { res, next } = await returnToPerch(t, callback, [stateCookie]);
     expect(res.status).toBe(200);
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    // Its own policy, stricter than the pages' one, is kept by the app's security headers.
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'");
     expect(next).toBe('/settings?x_dm=connected');
     expect(tokenGrants()).toEqual(['authorization_code:200']);
     expect(fakeX.requests.filter((r) => r.path === '/2/users/me')).toHaveLength(1);

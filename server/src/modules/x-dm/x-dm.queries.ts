@@ -1,6 +1,7 @@
-import { and, eq, gt, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import type { XRateLimit } from '../x-api-v2/x-api-v2.ts';
+// x-budgets has no service: its queries are what it offers, and here they share x-dm's transactions.
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import { createXBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
 import { xDmConnections as c, xOauthStates } from './x-dm.table.ts';
 
@@ -8,8 +9,6 @@ export type XDmRow = typeof c.$inferSelect;
 /** The queries, plus `transaction`, which runs work with the same queries bound to one transaction. */
 export type XDmQueries = XDmRowQueries & { transaction<T>(work: (tx: XDmRowQueries) => Promise<T>): Promise<T> };
 export type XDmRowQueries = ReturnType<typeof rowQueries>;
-
-const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 
 export function createXDmQueries({ db }: { db: Db }): XDmQueries {
   // On PGlite a transaction holds the one connection: nothing else runs until it ends.

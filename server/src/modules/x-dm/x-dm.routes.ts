@@ -38,10 +38,10 @@ export function createXDmRoutes({ xDm, xDmSync, requestDmSync, secureCookies }: 
         await requestDmSync(result.userId).catch((error: Error) => c.var.log.warn({ err: errorSummary(error) }, 'could not start the first dm sync'));
       }
       // A page rather than a redirect: a navigation that started on X's site would not carry the Strict session
-      // cookie to /settings, and no-referrer keeps the code and state in this URL from going anywhere.
+      // cookie to /settings, and no-referrer (every answer's, lib/secure-headers.ts) keeps the code and state in this
+      // URL from going anywhere. Its own policy is stricter than the pages' one, and the app's headers keep it.
       return c.html(redirectPage(result.ok ? '/settings?x_dm=connected' : `/settings?x_dm_error=${result.error}`), 200, {
         'cache-control': 'no-store',
-        'referrer-policy': 'no-referrer',
         'content-security-policy': "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'",
       });
     })

@@ -146,7 +146,8 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
         const peer = spec.peerOf(tweet, opened);
         if (!peer) continue;
         const r = await importTweet(userId, tweet, spec.kind, peer);
-        if (r.inserted) r.known ? imported++ : unknown++;
+        if (r.inserted && r.known) imported++;
+        else if (r.inserted) unknown++;
       }
       pass.pages++;
       const reachedFloor = fresh.length < tweets.length;
