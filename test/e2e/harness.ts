@@ -57,7 +57,7 @@ export async function startPerch(options: { dataDir: string; port?: number; fake
     ...options.env,
   });
   const logger = pino({ level: 'debug' }, pino.destination({ dest: options.record.logFile, append: true, sync: true }));
-  const deps = await createDeps(config, { logger });
+  const deps = await createDeps(config, { logger, jobQueue: options.jobs ? 'pg-boss' : 'in-memory' });
   const app = createApp(deps);
   const fetch = async (request: Request) => {
     const response = await app.fetch(request);

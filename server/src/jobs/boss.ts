@@ -22,7 +22,9 @@ const heartbeatLost = 'job heartbeat timeout';
 export const superviseSeconds = 10;
 const takeoverSweepMs = 5_000;
 
-export function createPgBossQueue({ database, logger }: { database: Database; logger: Logger }): JobQueue & { readonly boss: Boss } {
+export type PgBossQueue = JobQueue & { readonly kind: 'pg-boss'; readonly boss: Boss };
+
+export function createPgBossQueue({ database, logger }: { database: Database; logger: Logger }): PgBossQueue {
   const connection = database.queueConnection;
   const intervals = { superviseIntervalSeconds: superviseSeconds, monitorIntervalSeconds: superviseSeconds };
   const boss =

@@ -65,13 +65,21 @@ interface MemoryJob {
   key: string | undefined;
   state: 'created' | 'active';
   retryCount: number;
+  dueAt: number;
 }
 
 /**
  * Handlers run in this process as soon as a job is due; no start() needed. Schedules are recorded but never fire
  * (a command or a test has no day to wait through).
  */
-export function createInMemoryJobQueue({ logger }: { logger: Logger }): JobQueue & { idle(): Promise<void>; schedules: Map<string, string> } {
+export type InMemoryJobQueue = JobQueue & {
+  readonly kind: 'in-memory';
+  /** Resolves when no job is running or due (tests wait for the work they caused). */
+  idle(): Promise<void>;
+  schedules: Map<string, string>;
+};
+
+export function createInMemoryJobQueue({ logger }: { logger: Logger }): InMemoryJobQueue {
   const log = logger.child({ module: 'jobs' });
   const queues = new Map<string, QueueOptions>();
   const handlers = new Map<string, JobHandler<object>>();
@@ -117,6 +125,7 @@ export function createInMemoryJobQueue({ logger }: { logger: Logger }): JobQueue
         const delay = retryDelaySeconds(options, job.retryCount);
         job.retryCount += 1;
         job.state = 'created';
+        job.dueAt = Date.now() + delay * 1000;
         later(delay * 1000, () => due(job));
       },
     );
@@ -132,14 +141,19 @@ export function createInMemoryJobQueue({ logger }: { logger: Logger }): JobQueue
     schedule: (name, cron) => void schedules.set(name, cron),
     async send(name, data, options = {}) {
       if (stopped || !admits(name, options.singletonKey)) return null;
-      const job: MemoryJob = { id: `memory-${++nextId}`, name, data, key: options.singletonKey, state: 'created', retryCount: 0 };
+      const dueAt = options.startAfter?.getTime() ?? Date.now();
+      const job: MemoryJob = { id: `memory-${++nextId}`, name, data, key: options.singletonKey, state: 'created', retryCount: 0, dueAt };
       jobs.add(job);
-      later(options.startAfter ? options.startAfter.getTime() - Date.now() : 0, () => due(job));
+      later(dueAt - Date.now(), () => due(job));
       return job.id;
     },
     async start() {},
     async idle() {
-      while (running.size > 0) await Promise.all(running);
+      for (;;) {
+        if (running.size > 0) await Promise.all(running);
+        else if (!stopped && [...jobs].some((j) => j.state === 'created' && j.dueAt <= Date.now())) await new Promise((r) => setTimeout(r, 10));
+        else return;
+      }
     },
     async stop() {
       stopped = true;

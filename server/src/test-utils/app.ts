@@ -2,7 +2,9 @@ import { Writable } from 'node:stream';
 import type { XCookiePair } from '@perch/shared';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { createDeps, type DepsOverrides } from '../deps.ts';
+import { createDeps, type Deps, type DepsOverrides } from '../deps.ts';
+import type { PgBossQueue } from '../jobs/boss.ts';
+import type { InMemoryJobQueue } from '../jobs/job-queue.ts';
 import { createLogger } from '../lib/logger.ts';
 import { generateKeyEntry, parseKeyring } from '../modules/secrets/keyring.ts';
 import type { XCheckResult } from '../modules/x-web/x-web.ts';
@@ -44,6 +46,7 @@ export async function createTestApp(options: { env?: Record<string, string>; ove
     logger,
     database: await createTestDatabase(),
     keyring: parseKeyring(generateKeyEntry()),
+    jobQueue: 'in-memory',
     ...(options.env?.PERCH_X_ORIGIN ? {} : { xWeb: scriptedXWeb(() => connectedAs('perch_user')) }),
     ...options.overrides,
   });
@@ -80,4 +83,16 @@ export async function createTestApp(options: { env?: Record<string, string>; ove
   }
 
   return { app, deps, request, signUp, pairDevice, pushCookies, logLines, responses, close: () => deps.close() };
+}
+
+/** Starts the job queue of deps built with `jobQueue: 'pg-boss'`, and hands back pg-boss for the test to look into. */
+export async function startPgBoss(deps: Deps) {
+  if (deps.jobQueue.kind !== 'pg-boss') throw new Error("build the test app with overrides: { jobQueue: 'pg-boss' }");
+  await deps.startJobs();
+  return (deps.jobQueue as PgBossQueue).boss;
+}
+
+/** Waits for the in-memory queue's running and due jobs (a fetch a page asked for, a refresh a handle edit caused). */
+export async function jobsIdle(deps: Deps) {
+  if (deps.jobQueue.kind === 'in-memory') await (deps.jobQueue as InMemoryJobQueue).idle();
 }
