@@ -35,7 +35,11 @@ export const connectedAs = (handle: string, userId = '1001'): XCheckResult => ({
 export const fakeXEnv = (url: string, timeoutMs = 2_000) => ({ PERCH_X_ORIGIN: url, PERCH_X_API_ORIGIN: url, PERCH_X_TIMEOUT_MS: String(timeoutMs) });
 
 /** With PERCH_X_ORIGIN in `env` the real X client talks to it; otherwise X is scripted (scriptedXWeb). */
-export async function createTestApp(options: { env?: Record<string, string>; overrides?: DepsOverrides } = {}) {
+/**
+ * `handleRefresh: true` lets a handle edit queue its one-contact refresh, as the server does; otherwise the edit
+ * waits for the daily poll, so a test counts only the X requests of what it is about.
+ */
+export async function createTestApp(options: { env?: Record<string, string>; overrides?: DepsOverrides; handleRefresh?: boolean } = {}) {
   const logLines: string[] = [];
   const logger = createLogger({
     level: 'debug',
@@ -47,6 +51,7 @@ export async function createTestApp(options: { env?: Record<string, string>; ove
     database: await createTestDatabase(),
     keyring: parseKeyring(generateKeyEntry()),
     jobQueue: 'in-memory',
+    ...(options.handleRefresh ? {} : { onHandleChanged: () => {} }),
     ...(options.env?.PERCH_X_ORIGIN ? {} : { xWeb: scriptedXWeb(() => connectedAs('perch_user')) }),
     ...options.overrides,
   });
