@@ -45,8 +45,9 @@ export function createPgBossQueue({ database, logger }: { database: Database; lo
       if (!options.heartbeatSeconds) continue;
       const waiting = await boss.findJobs(name, { queued: true });
       for (const job of waiting) {
-        const output = job.output as { message?: string } | null | undefined;
-        if (job.state !== 'retry' || output?.message !== heartbeatLost || job.startAfter.getTime() <= Date.now()) continue;
+        // pg-boss stores its own failures' message under `value`
+        const output = job.output as { message?: string; value?: { message?: string } } | null | undefined;
+        if (job.state !== 'retry' || (output?.value?.message ?? output?.message) !== heartbeatLost || job.startAfter.getTime() <= Date.now()) continue;
         await boss.update(name, undefined, { id: job.id, startAfter: new Date() });
         log.warn({ queue: name, jobId: job.id, retryCount: job.retryCount }, 'took over a job whose worker stopped (no heartbeat)');
       }

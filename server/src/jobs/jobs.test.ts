@@ -2,10 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from '../../../test/fake-x/index.ts';
 import { connectedAs, createTestApp, scriptedXWeb, startPgBoss } from '../test-utils/app.ts';
 import { xConnectionJobs } from '../modules/x-connection/x-connection.jobs.ts';
-import { xSyncJobs } from '../modules/x-sync/x-sync.jobs.ts';
+import { runHeartbeatSeconds, xSyncJobs } from '../modules/x-sync/x-sync.jobs.ts';
 import { connectedToFakeX } from '../modules/x-sync/x-sync.test-utils.ts';
 import { xDmJobs } from '../modules/x-dm/x-dm.jobs.ts';
-import type { Boss } from './boss.ts';
+import { createPgBossQueue, type Boss } from './boss.ts';
+import { xWorkRetries } from './job-queue.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 afterEach(() => t.close());
@@ -160,4 +161,43 @@ describe('x-sync jobs', () => {
     expect(await jobsOf(boss, xSyncJobs.run, cat.id)).toHaveLength(0);
     expect((await boss.findJobs<{ userId: string }>(xSyncJobs.run)).map((j) => j.data.userId).sort()).toEqual([ann, ben].sort());
   });
+});
+
+describe('a worker that dies mid-run (issue 9, item 9)', () => {
+  let fakeX: FakeX;
+  beforeAll(async () => {
+    fakeX = await startFakeX();
+  });
+  afterAll(() => fakeX.close());
+
+  it('has its run taken over by another worker within a minute, which finishes it', async () => {
+    const me = { authToken: 'deadauth0token0a1b2c3d4e5f60718293a4b5c6d', ct0: 'deadct0value0aaaabbbbccccddddeeeeffff', userId: '9400', screenName: 'perch_dead', name: 'Dead' };
+    let userId: string, cookie: string;
+    ({ t, userId, cookie } = await connectedToFakeX(fakeX, me, [], { jobQueue: 'pg-boss' }));
+    // The dead worker: another pg-boss on the same database claims the run and then never heartbeats or settles
+    // it, as a process SIGKILLed mid-run leaves it.
+    const dead = createPgBossQueue({ database: t.deps.database, logger: t.deps.logger });
+    dead.define(xSyncJobs.run, { policy: 'exclusive', ...xWorkRetries, heartbeatSeconds: runHeartbeatSeconds });
+    await dead.start();
+    try {
+      await dead.send(xSyncJobs.run, { userId }, { singletonKey: userId });
+      const [claimed] = await dead.boss.fetch<{ userId: string }>(xSyncJobs.run);
+      expect(claimed?.data.userId).toBe(userId);
+      const crashedAt = Date.now();
+      await t.deps.xSyncState.recordRun(userId, { status: 'running', startedAt: new Date(crashedAt).toISOString(), heartbeatAt: new Date(crashedAt).toISOString(), finishedAt: null, contactsDone: 6, contactsTotal: 23, outcomes: [], error: null });
+
+      const boss = await startPgBoss(t.deps); // the live worker
+      const res = await t.request('/api/v1/x/sync', { method: 'POST', headers: { cookie } });
+      expect(await res.json()).toMatchObject({ waitingFor: expect.stringMatching(/^Waiting for the sync started at \d\d:\d\d UTC to finish \(last progress \d+ s ago\)\.$/) });
+      expect(await jobsOf(boss, xSyncJobs.run, userId)).toHaveLength(1); // Sync now queued nothing beside it
+
+      await expect.poll(async () => (await t.deps.xSyncRunner.progress(userId))?.status, { timeout: 70_000, interval: 250 }).toBe('finished');
+      const progress = await t.deps.xSyncRunner.progress(userId);
+      expect(progress!.tookOverAt).toBeTruthy();
+      expect(Date.parse(progress!.tookOverAt!) - crashedAt).toBeLessThan(60_000);
+      expect((await boss.getJobById(xSyncJobs.run, claimed!.id))?.state).toBe('completed');
+    } finally {
+      await dead.stop();
+    }
+  }, 120_000);
 });
