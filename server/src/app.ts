@@ -54,7 +54,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/pairing-codes', createPairingCodeRoutes({ devices }));
   app.route('/api/v1/devices', createDevicesRoutes({ devices, throttle: deps.throttle }));
   app.route('/api/v1/x/unknown-authors', createUnknownAuthorsRoutes({ interactions }));
-  app.route('/api/v1/x/sync', createXSyncRoutes({ requestSync: deps.requestSync, xSyncRunner: deps.xSyncRunner }));
+  app.route('/api/v1/x/sync', createXSyncRoutes({ requestSync: deps.requestSync, xSyncRunner: deps.xSyncRunner, now: deps.now }));
   app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));
   app.route('/api/v1/x-dm', createXDmRoutes({ xDm: deps.xDm, xDmSync: deps.xDmSync, requestDmSync: deps.requestDmSync, secureCookies: config.publicUrl.startsWith('https:') }));
   app.route('/api/v1/contacts', createContactsRoutes({ contacts, interactions }));

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import type { Config } from './config.ts';
 import { openPglite, openPostgres, type Database } from './db/client.ts';
 import { lockDataDir } from './lib/data-dir-lock.ts';
-import { createBoss } from './jobs/boss.ts';
+import { createPgBossQueue } from './jobs/boss.ts';
+import { createInMemoryJobQueue, type JobQueue } from './jobs/job-queue.ts';
 import { registerJobs } from './jobs/registry.ts';
 import { createLogger, errorSummary, type Logger } from './lib/logger.ts';
 import { createAccountQueries } from './modules/accounts/accounts.queries.ts';
@@ -32,7 +33,10 @@ import { createXSyncRunner } from './modules/x-sync/x-sync.runner.ts';
 import { createXSyncService } from './modules/x-sync/x-sync.service.ts';
 import { createSyncSessions } from './modules/x-sync/x-sync.sessions.ts';
 import { createRecentTweetQueries } from './modules/recent-tweets/recent-tweets.queries.ts';
-import { createRecentTweetsService, type SendRecentTweetsJob } from './modules/recent-tweets/recent-tweets.service.ts';
+import { createRecentTweetsService } from './modules/recent-tweets/recent-tweets.service.ts';
+import { sendRecentTweetsFetch } from './modules/recent-tweets/recent-tweets.jobs.ts';
+import { requestSyncRun, sendContactRefresh } from './modules/x-sync/x-sync.jobs.ts';
+import { requestDmSync } from './modules/x-dm/x-dm.jobs.ts';
 import { createTweetClassifier, type TweetClassifier } from './modules/recent-tweets/tweet-classifier.ts';
 import { createXConnectionQueries } from './modules/x-connection/x-connection.queries.ts';
 import { createXConnectionService } from './modules/x-connection/x-connection.service.ts';
@@ -53,8 +57,13 @@ export interface DepsOverrides {
   now?: () => Date;
   /** Classifies recent tweets; default: Claude with ANTHROPIC_API_KEY, else the local rules. */
   classifier?: TweetClassifier;
-  /** Runs after a contact's handle is set or changed; the job queue hooks its one-contact refresh in here. */
+  /** Runs after a contact's handle is set or changed; default: the one-contact refresh job. */
   onHandleChanged?: (change: HandleChange) => void | Promise<void>;
+  /**
+   * Which job queue: pg-boss (the default: `pnpm start`, every process on the database sharing the work) or
+   * in-memory (commands and tests: handlers run in this process). startJobs() starts it either way.
+   */
+  jobQueue?: 'pg-boss' | 'in-memory';
 }
 
 export type Deps = Awaited<ReturnType<typeof createDeps>>;
@@ -79,6 +88,10 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     const database = overrides.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir));
     releases.unshift(() => database.close());
     const { db } = database;
+    // First, so every service below is handed the queue; nothing connects before startJobs().
+    const jobQueue = overrides.jobQueue === 'in-memory' ? createInMemoryJobQueue({ logger }) : createPgBossQueue({ database, logger });
+    // first in the list, so the queue stops (and its handlers finish) before the database it runs on closes
+    releases.unshift(() => jobQueue.stop());
 
     const cookieVault = createCookieVault(keyring);
     const xWebClient = createXWebClient({
@@ -103,9 +116,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     const devices = createDevicesService({ deviceQueries: createDeviceQueries({ db }), deviceTokens: createDeviceTokens(keyring), now });
     const xConnection = createXConnectionService({ xConnectionQueries: createXConnectionQueries({ db }), cookieVault, xWeb, logger, now });
     const notifications = createNotificationsService({ notificationQueries: createNotificationQueries({ db }), now });
-    // Set once the job queue runs; before that (commands, most tests) a handle edit waits for the daily poll.
-    let queueContactRefresh: ((change: HandleChange) => Promise<unknown>) | null = null;
-    const onHandleChanged = overrides.onHandleChanged ?? ((change: HandleChange) => queueContactRefresh?.(change));
+    const onHandleChanged = overrides.onHandleChanged ?? ((change: HandleChange) => sendContactRefresh(jobQueue, change));
     const contacts = createContactsService({
       contactQueries: createContactQueries({ db }),
       now,
@@ -122,8 +133,6 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     const xSyncState = createXSyncStateQueries({ db, now });
     const xSync = createXSyncService({ xPort: xWeb, xConnection, contacts, interactions, xSyncState, notifications, logger, now });
     const xSyncRunner = createXSyncRunner({ xSync, xSyncState, now });
-    let requestSyncRun: ((userId: string) => Promise<unknown>) | null = null;
-    let sendRecentTweets: SendRecentTweetsJob | null = null;
     const recentTweets = createRecentTweetsService({
       recentTweetQueries: createRecentTweetQueries({ db }),
       sessions: createSyncSessions({ xPort: xWeb, xConnection, notifications, logger, now }),
@@ -133,10 +142,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       classifier: overrides.classifier ?? createTweetClassifier({ anthropic: config.anthropic, logger }),
       logger,
       now,
-      queue: () => sendRecentTweets,
+      sendFetch: (job, key) => sendRecentTweetsFetch(jobQueue, job, key),
     });
-    // fetches running in the background here finish before the database closes
-    releases.unshift(() => recentTweets.idle());
 
     const vault = createSecretVault(keyring);
     const xApi = createXApi({ xOrigin: config.xOrigin, xApiOrigin: config.xApiOrigin, timeoutMs: config.xTimeoutMs, ...config.xApp });
@@ -144,11 +151,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     const xDmTokens = createXDmTokens({ xDmQueries, xApi, vault, notifications, logger, now });
     const xDm = createXDmService({ xDmQueries, xApi, vault, tokens: xDmTokens, cookieAccount: xConnection.status, publicUrl: config.publicUrl, logger, now });
     const xDmSync = createXDmSync({ xDmQueries, tokens: xDmTokens, xApi, contacts, interactions, notifications, logger, now });
-    let requestDmSyncJob: ((userId: string) => Promise<unknown>) | null = null;
+    registerJobs({ jobQueue, logger, xConnection, xSync, xSyncRunner, recentTweets, xDm, xDmSync, xDmTokens });
 
     return {
       config,
       logger,
+      now,
       database,
       db,
       keyring,
@@ -169,30 +177,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xDm,
       xDmTokens,
       xDmSync,
-      /** "Sync DMs now" and the first sync after connecting: queued when the job queue runs, else run here in the background. */
-      async requestDmSync(userId: string) {
-        await xDmSync.markQueued(userId);
-        if (requestDmSyncJob) return void (await requestDmSyncJob(userId));
-        void xDmSync.syncAll(userId).catch((error: Error) => logger.error({ userId, err: errorSummary(error) }, 'x dm sync failed'));
-      },
-      /** "Sync now": queued when the job queue runs, else run here in the background. */
-      async requestSync(userId: string) {
-        if (requestSyncRun) return void (await requestSyncRun(userId));
-        await xSyncRunner.markQueued(userId);
-        void xSyncRunner.run(userId).catch((error: Error) => logger.error({ userId, err: errorSummary(error) }, 'x sync run failed'));
-      },
-      /** Starts the job queue and its workers and schedules (the server does; commands and most tests don't). */
-      async startJobs() {
-        const boss = await createBoss({ database, logger });
-        // first in the list, so the queue stops before the database it runs on closes
-        releases.unshift(() => boss.stop({ graceful: true, timeout: 5_000 }));
-        const jobs = await registerJobs({ boss, logger, xConnection, xSync, xSyncRunner, recentTweets, xDm, xDmSync, xDmTokens });
-        queueContactRefresh = jobs.refreshContact;
-        requestSyncRun = jobs.requestRun;
-        sendRecentTweets = jobs.sendRecentTweets;
-        requestDmSyncJob = jobs.requestDmSync;
-        return boss;
-      },
+      jobQueue,
+      /** "Sync DMs now" and the first sync after connecting. */
+      requestDmSync: (userId: string) => requestDmSync({ jobQueue, xDmSync }, userId),
+      /** "Sync now". */
+      requestSync: (userId: string) => requestSyncRun({ jobQueue, xSyncRunner }, userId),
+      /** Starts the job queue's workers and schedules (the server does after it listens; tests that need them). */
+      startJobs: () => jobQueue.start(),
       async close() {
         for (const release of releases) await release();
       },

@@ -64,7 +64,7 @@ async function keysCommand(command: string) {
     const kid = appendKeyToFile(config.dataDir);
     console.log(`Added key ${kid}; it is now the newest.`);
   }
-  const deps = await createDeps({ ...config, logLevel: 'warn' });
+  const deps = await createDeps({ ...config, logLevel: 'warn' }, { jobQueue: 'in-memory' });
   try {
     const { rekeyed, total } = await deps.xConnection.rekeyAll();
     console.log(`Re-encrypted ${rekeyed} of ${total} stored cookie pairs under key ${deps.keyring.currentKid}.`);
@@ -78,7 +78,7 @@ async function keysCommand(command: string) {
 /** What Perch sends x.com now, and where each value came from; --discover asks x.com's bundles first. */
 async function queryIdsCommand(args: string[]) {
   const config = loadConfig(process.env);
-  const deps = await createDeps({ ...config, logLevel: 'warn' });
+  const deps = await createDeps({ ...config, logLevel: 'warn' }, { jobQueue: 'in-memory' });
   try {
     if (args.includes('--discover')) {
       const changed = await deps.xWebClient.recover({ bearer: '(asked for by hand)' }, { force: true });

@@ -21,7 +21,7 @@ const port = await new Promise<number>((resolve) => {
     probe.close(() => resolve(free));
   });
 });
-const deps = await createDeps(loadConfig({ PERCH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: String(port), HOST: '127.0.0.1' }));
+const deps = await createDeps(loadConfig({ PERCH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: String(port), HOST: '127.0.0.1' }), { jobQueue: 'in-memory' });
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
 await new Promise((r) => server.once('listening', r));

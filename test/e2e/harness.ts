@@ -57,7 +57,8 @@ export async function startPerch(options: { dataDir: string; port?: number; fake
     ...options.env,
   });
   const logger = pino({ level: 'debug' }, pino.destination({ dest: options.record.logFile, append: true, sync: true }));
-  const deps = await createDeps(config, { logger });
+  // without `jobs`, handlers run in this process and a handle edit waits for the daily poll, as before
+  const deps = await createDeps(config, { logger, ...(options.jobs ? {} : { jobQueue: 'in-memory', onHandleChanged: () => {} }) });
   const app = createApp(deps);
   const fetch = async (request: Request) => {
     const response = await app.fetch(request);

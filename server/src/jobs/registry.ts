@@ -1,5 +1,6 @@
 /**
- * The one list of Perch's jobs: every queue, its schedule and its worker are registered here.
+ * The one list of Perch's jobs: every queue, its schedule and its worker are declared here, on the queue
+ * deps.ts built first; the queue sets them up when it starts.
  */
 import type { Logger } from '../lib/logger.ts';
 import { registerRecentTweetsJobs } from '../modules/recent-tweets/recent-tweets.jobs.ts';
@@ -13,10 +14,10 @@ import { registerXDmJobs } from '../modules/x-dm/x-dm.jobs.ts';
 import type { XDmService } from '../modules/x-dm/x-dm.service.ts';
 import type { XDmSync } from '../modules/x-dm/x-dm.sync.ts';
 import type { XDmTokens } from '../modules/x-dm/x-dm.tokens.ts';
-import type { Boss } from './boss.ts';
+import type { JobQueue } from './job-queue.ts';
 
 export interface JobDeps {
-  boss: Boss;
+  jobQueue: JobQueue;
   logger: Logger;
   xConnection: XConnectionService;
   xSync: XSyncService;
@@ -27,8 +28,9 @@ export interface JobDeps {
   xDmTokens: XDmTokens;
 }
 
-/** Registers every queue, schedule and worker; returns how other modules hand work to the queue. */
-export async function registerJobs(deps: JobDeps) {
-  await registerXConnectionJobs(deps);
-  return { ...(await registerXSyncJobs(deps)), ...(await registerRecentTweetsJobs(deps)), ...(await registerXDmJobs(deps)) };
+export function registerJobs(deps: JobDeps) {
+  registerXConnectionJobs(deps);
+  registerXSyncJobs(deps);
+  registerRecentTweetsJobs(deps);
+  registerXDmJobs(deps);
 }

@@ -2,7 +2,9 @@ import { Writable } from 'node:stream';
 import type { XCookiePair } from '@perch/shared';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { createDeps, type DepsOverrides } from '../deps.ts';
+import { createDeps, type Deps, type DepsOverrides } from '../deps.ts';
+import type { PgBossQueue } from '../jobs/boss.ts';
+import type { InMemoryJobQueue } from '../jobs/job-queue.ts';
 import { createLogger } from '../lib/logger.ts';
 import { generateKeyEntry, parseKeyring } from '../modules/secrets/keyring.ts';
 import type { XCheckResult } from '../modules/x-web/x-web.ts';
@@ -33,7 +35,11 @@ export const connectedAs = (handle: string, userId = '1001'): XCheckResult => ({
 export const fakeXEnv = (url: string, timeoutMs = 2_000) => ({ PERCH_X_ORIGIN: url, PERCH_X_API_ORIGIN: url, PERCH_X_TIMEOUT_MS: String(timeoutMs) });
 
 /** With PERCH_X_ORIGIN in `env` the real X client talks to it; otherwise X is scripted (scriptedXWeb). */
-export async function createTestApp(options: { env?: Record<string, string | undefined>; overrides?: DepsOverrides } = {}) {
+/**
+ * `handleRefresh: true` lets a handle edit queue its one-contact refresh, as the server does; otherwise the edit
+ * waits for the daily poll, so a test counts only the X requests of what it is about.
+ */
+export async function createTestApp(options: { env?: Record<string, string | undefined>; overrides?: DepsOverrides; handleRefresh?: boolean } = {}) {
   const logLines: string[] = [];
   const logger = createLogger({
     level: 'debug',
@@ -44,6 +50,8 @@ export async function createTestApp(options: { env?: Record<string, string | und
     logger,
     database: await createTestDatabase(),
     keyring: parseKeyring(generateKeyEntry()),
+    jobQueue: 'in-memory',
+    ...(options.handleRefresh ? {} : { onHandleChanged: () => {} }),
     ...(options.env?.PERCH_X_ORIGIN ? {} : { xWeb: scriptedXWeb(() => connectedAs('perch_user')) }),
     ...options.overrides,
   });
@@ -84,4 +92,16 @@ export async function createTestApp(options: { env?: Record<string, string | und
   }
 
   return { app, deps, request, signUp, pairDevice, pushCookies, logLines, responses, close: () => deps.close() };
+}
+
+/** Starts the job queue of deps built with `jobQueue: 'pg-boss'`, and hands back pg-boss for the test to look into. */
+export async function startPgBoss(deps: Deps) {
+  if (deps.jobQueue.kind !== 'pg-boss') throw new Error("build the test app with overrides: { jobQueue: 'pg-boss' }");
+  await deps.startJobs();
+  return (deps.jobQueue as PgBossQueue).boss;
+}
+
+/** Waits for the in-memory queue's running and due jobs (a fetch a page asked for, a refresh a handle edit caused). */
+export async function jobsIdle(deps: Deps) {
+  if (deps.jobQueue.kind === 'in-memory') await (deps.jobQueue as InMemoryJobQueue).idle();
 }

@@ -1,17 +1,18 @@
-import { xWorkRetries, type Boss } from '../../jobs/boss.ts';
-import type { RecentTweetsJob, RecentTweetsService, SendRecentTweetsJob } from './recent-tweets.service.ts';
+import { xWorkRetries, type JobQueue } from '../../jobs/job-queue.ts';
+import type { RecentTweetsJob, RecentTweetsService } from './recent-tweets.service.ts';
 
 export const recentTweetsJobs = {
   /** One contact page's on-demand fetch of its X account's recent tweets. */
   fetch: 'recent-tweets.fetch',
 } as const;
 
-export async function registerRecentTweetsJobs({ boss, recentTweets }: { boss: Boss; recentTweets: RecentTweetsService }) {
+/** Hands a fetch to the queue; `key` names the X account, so one fetch per account runs at a time. */
+export const sendRecentTweetsFetch = (jobQueue: JobQueue, job: RecentTweetsJob, key: string) => jobQueue.send(recentTweetsJobs.fetch, job, { singletonKey: key });
+
+export function registerRecentTweetsJobs({ jobQueue, recentTweets }: { jobQueue: JobQueue; recentTweets: RecentTweetsService }) {
   // stately + singletonKey = the X account: one fetch queued and one running per account, across every process
-  await boss.createQueue(recentTweetsJobs.fetch, { policy: 'stately', ...xWorkRetries });
-  await boss.work<RecentTweetsJob>(recentTweetsJobs.fetch, async ([job]) => {
-    await recentTweets.fetch(job!.data);
+  jobQueue.define(recentTweetsJobs.fetch, { policy: 'stately', ...xWorkRetries });
+  jobQueue.work<RecentTweetsJob>(recentTweetsJobs.fetch, async (job) => {
+    await recentTweets.fetch(job.data);
   });
-  const sendRecentTweets: SendRecentTweetsJob = (job, key) => boss.send(recentTweetsJobs.fetch, job, { singletonKey: key });
-  return { sendRecentTweets };
 }

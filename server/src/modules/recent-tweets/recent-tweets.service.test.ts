@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RecentTweets } from '@perch/shared';
 import { startFakeClaude, type FakeClaude, type FakeClaudeRequestBody } from '../../../../test/fake-claude/index.ts';
 import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
-import { createTestApp, fakeXEnv } from '../../test-utils/app.ts';
+import { createTestApp, fakeXEnv, jobsIdle, startPgBoss } from '../../test-utils/app.ts';
 import { localClassifier } from './local-classifier.ts';
 import { recentTweetsJobs } from './recent-tweets.jobs.ts';
 import { recentTweetsTtlMs } from './recent-tweets.service.ts';
@@ -40,7 +40,7 @@ beforeAll(async () => {
 afterAll(() => Promise.all([fakeX.close(), fakeClaude.close()]));
 afterEach(() => t.close());
 
-async function setUp(options: { env?: Record<string, string>; classifier?: TweetClassifier } = {}) {
+async function setUp(options: { env?: Record<string, string>; classifier?: TweetClassifier; jobQueue?: 'pg-boss' | 'in-memory' } = {}) {
   fakeX.reset();
   fakeClaude.reset();
   clock = Date.now();
@@ -49,6 +49,7 @@ async function setUp(options: { env?: Record<string, string>; classifier?: Tweet
     overrides: {
       now: () => new Date(clock),
       ...(options.classifier ? { classifier: options.classifier } : {}),
+      ...(options.jobQueue ? { jobQueue: options.jobQueue } : {}),
     },
   });
   const signedUp = await t.signUp();
@@ -70,7 +71,7 @@ async function open(contactId: string, as = cookie) {
 /** Opens the page, lets the fetch it started finish, and opens it again. */
 async function openAndWait(contactId: string) {
   const first = await open(contactId);
-  await t.deps.recentTweets.idle();
+  await jobsIdle(t.deps);
   return { first, then: await open(contactId) };
 }
 
@@ -121,7 +122,7 @@ describe('recent tweets on demand', () => {
     fakeX.setMode('slow', { delayMs: 500 }); // X answers slowly, so the second open comes while the first fetch runs
     const [a, b] = await Promise.all([open(contact.id), open(contact.id)]);
     expect([a.status, b.status]).toEqual(['fetching', 'fetching']);
-    await t.deps.recentTweets.idle();
+    await jobsIdle(t.deps);
     fakeX.setMode('ok');
     expect(fakeX.requests.filter((r) => r.operation === 'UserTweets').length).toBeGreaterThan(0);
     const oneFetch = xOperations();
@@ -272,8 +273,8 @@ describe('recent tweets on demand', () => {
   });
 
   it('runs the fetch as a pg-boss job when the queue runs', async () => {
-    await setUp();
-    const boss = await t.deps.startJobs();
+    await setUp({ jobQueue: 'pg-boss' });
+    const boss = await startPgBoss(t.deps);
     expect((await boss.getQueues()).map((q) => q.name)).toContain(recentTweetsJobs.fetch);
     const contact = await addContact('alice');
     expect((await open(contact.id)).status).toBe('fetching');

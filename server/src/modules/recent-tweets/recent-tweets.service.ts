@@ -6,7 +6,7 @@
  */
 import { describeConnection, type DetectedEvent, type RecentTweets } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
-import { errorSummary, type Logger } from '../../lib/logger.ts';
+import type { Logger } from '../../lib/logger.ts';
 import type { ContactRow, ContactsService } from '../contacts/contacts.service.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
 import { tweetUrl } from '../x-web/x-read.ts';
@@ -32,9 +32,6 @@ export interface RecentTweetsJob {
   contactId: string;
 }
 
-/** Hands a fetch to the job queue; `key` names the X account, so one fetch per account runs at a time. */
-export type SendRecentTweetsJob = (job: RecentTweetsJob, key: string) => Promise<unknown>;
-
 export interface RecentTweetsDeps {
   recentTweetQueries: RecentTweetQueries;
   sessions: SyncSessions;
@@ -44,8 +41,8 @@ export interface RecentTweetsDeps {
   classifier: TweetClassifier;
   logger: Logger;
   now: () => Date;
-  /** The job queue's send once the queue runs; null before (commands, most tests): fetch here, in the background. */
-  queue: () => SendRecentTweetsJob | null;
+  /** Hands a fetch to the job queue; `key` names the X account, so one fetch per account runs at a time. */
+  sendFetch: (job: RecentTweetsJob, key: string) => Promise<unknown>;
 }
 
 export type RecentTweetsService = ReturnType<typeof createRecentTweetsService>;
@@ -66,12 +63,9 @@ function answer(status: RecentTweets['status'], cache: CacheRow | null, message:
   };
 }
 
-export function createRecentTweetsService({ recentTweetQueries: queries, sessions, xConnection, contacts, interactions, classifier, logger, now, queue }: RecentTweetsDeps) {
+export function createRecentTweetsService({ recentTweetQueries: queries, sessions, xConnection, contacts, interactions, classifier, logger, now, sendFetch }: RecentTweetsDeps) {
   const log = logger.child({ provider: 'x', module: 'recent-tweets' });
   const isFresh = (cache: CacheRow) => now().getTime() - cache.fetchedAt.getTime() < recentTweetsTtlMs;
-  // Fetches run here, in the background, when there is no job queue: one chain per X account, so a second
-  // request for the same account waits for the first and then finds its answer in the cache.
-  const chains = new Map<string, Promise<void>>();
 
   /** Puts the detected events on the contact's timeline; idempotent, so every answer may call it. */
   async function putEventsOnTimeline(userId: string, contactId: string, tweets: CachedTweet[]) {
@@ -167,17 +161,6 @@ export function createRecentTweetsService({ recentTweetQueries: queries, session
     return 'fresh';
   }
 
-  function fetchHere(job: RecentTweetsJob, key: string) {
-    const run = (chains.get(key) ?? Promise.resolve())
-      .then(() => fetchRecentTweets(job))
-      .then(
-        () => {},
-        (error: Error) => log.error({ userId: job.userId, contactId: job.contactId, err: errorSummary(error) }, 'recent tweets fetch failed'),
-      );
-    chains.set(key, run);
-    void run.then(() => chains.get(key) === run && chains.delete(key));
-  }
-
   return {
     fetch: fetchRecentTweets,
 
@@ -197,15 +180,8 @@ export function createRecentTweetsService({ recentTweetQueries: queries, session
 
       await queries.markRequested(userId, contactId, now());
       const job = { userId, contactId };
-      const send = queue();
-      if (send) await send(job, accountKey(contact));
-      else fetchHere(job, accountKey(contact));
+      await sendFetch(job, accountKey(contact));
       return answer('fetching', cache);
-    },
-
-    /** Resolves when the fetches running here (no job queue) are done; close() waits for it. */
-    idle: async () => {
-      while (chains.size > 0) await Promise.all(chains.values());
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Boss } from '../../jobs/boss.ts';
+import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { XConnectionService } from './x-connection.service.ts';
 
@@ -7,11 +7,11 @@ export const xConnectionJobs = {
   recheck: 'x-connection.recheck',
 } as const;
 
-export async function registerXConnectionJobs({ boss, logger, xConnection }: { boss: Boss; logger: Logger; xConnection: XConnectionService }) {
+export function registerXConnectionJobs({ jobQueue, logger, xConnection }: { jobQueue: JobQueue; logger: Logger; xConnection: XConnectionService }) {
   // exclusive: one recheck queued or running at a time, however many processes share the database.
-  await boss.createQueue(xConnectionJobs.recheck, { policy: 'exclusive', retryLimit: 2, retryDelay: 30, retryBackoff: true });
-  await boss.schedule(xConnectionJobs.recheck, '* * * * *');
-  await boss.work(xConnectionJobs.recheck, async () => {
+  jobQueue.define(xConnectionJobs.recheck, { policy: 'exclusive', retryLimit: 2, retryDelay: 30, retryBackoff: true });
+  jobQueue.schedule(xConnectionJobs.recheck, '* * * * *');
+  jobQueue.work(xConnectionJobs.recheck, async () => {
     const checked = await xConnection.recheckDue();
     if (checked > 0) logger.info({ module: 'x-connection', checked }, 'rechecked connections X had failed on');
   });

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
+import { startPgBoss } from '../../test-utils/app.ts';
 import { connectDm, createDmTestApp, type TestApp } from '../../test-utils/x-dm.ts';
 import { xDmJobs } from './x-dm.jobs.ts';
 
@@ -27,7 +28,7 @@ const rowsOf = (result: unknown) => ((result as { rows?: unknown[] }).rows ?? re
 
 describe('DM sync jobs', () => {
   it('runs Sync DMs now on the queue, and a run the budget stopped is queued again for when X’s window ends', async () => {
-    t = await createDmTestApp(fakeX);
+    t = await createDmTestApp(fakeX, { overrides: { jobQueue: 'pg-boss' } });
     const { cookie, user } = await t.signUp();
     await t.deps.startJobs();
     await connectDm(t, cookie); // the first sync goes through the queue too
@@ -50,8 +51,8 @@ describe('DM sync jobs', () => {
   });
 
   it('an app X refuses is not retried in 15 minutes: the daily run tries a capped app again, and leaves an unattached app or spent credits to Sync DMs now', async () => {
-    t = await createDmTestApp(fakeX, { env: { PERCH_ALLOW_SIGNUP: 'true' } });
-    const boss = await t.deps.startJobs();
+    t = await createDmTestApp(fakeX, { env: { PERCH_ALLOW_SIGNUP: 'true' }, overrides: { jobQueue: 'pg-boss' } });
+    const boss = await startPgBoss(t.deps);
     const accounts = [me, { userId: '6502', screenName: 'perch_jobs_b', name: 'B' }, { userId: '6503', screenName: 'perch_jobs_c', name: 'C' }];
     const users: Array<{ cookie: string; id: string }> = [];
     for (const [i, account] of accounts.entries()) {

@@ -19,9 +19,37 @@ export interface SyncProgress {
   error: string | null;
   /** When X's rate-limit gate opens and the run resumes by itself. */
   resumesAt?: string | null;
+  /** The running run's last sign of life: saved on every step and every `progressHeartbeatMs` in between. */
+  heartbeatAt?: string | null;
+  /** Set when this run took over from one whose worker died (it goes on from the passes that one saved). */
+  tookOverAt?: string | null;
 }
 
+/** How often a running run writes its heartbeat to its progress row, for "Sync now" to read. */
+export const progressHeartbeatMs = 10_000;
+/**
+ * A run silent this long is presumed dead (the queue's heartbeat is 20 s; see x-sync.jobs.ts), and another worker
+ * takes it over within `takeoverSeconds` of its last sign of life (heartbeat + pg-boss's monitor pass + the sweep).
+ */
+const staleAfterSeconds = 25;
+export const takeoverSeconds = 60;
+
 const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
+
+/**
+ * What "Sync now" waits for while a run is queued or running, as a sentence (null when nothing is in the way):
+ * a live run, by when it started and its last sign of life; a silent one, by when it will be taken over.
+ */
+export function describeWait(progress: SyncProgress | null, at: Date): string | null {
+  if (progress?.status === 'queued') return `Waiting for the sync asked for at ${hhmm(progress.queuedAt ?? at.toISOString())} to start.`;
+  if (progress?.status !== 'running') return null;
+  const started = progress.startedAt ?? at.toISOString();
+  const lastSign = Date.parse(progress.heartbeatAt ?? started);
+  const silentSeconds = Math.max(0, Math.round((at.getTime() - lastSign) / 1000));
+  if (silentSeconds <= staleAfterSeconds) return `Waiting for the sync started at ${hhmm(started)} to finish (last progress ${silentSeconds} s ago).`;
+  const by = new Date(Math.max(lastSign + takeoverSeconds * 1000, at.getTime() + 1000)).toISOString();
+  return `The sync started at ${hhmm(started)} stopped answering ${silentSeconds} s ago; a crashed sync will be taken over by ${hhmm(by)}.`;
+}
 
 /** Perch held back the rest itself: the account's budget for this window is spent. The run goes on at its end. */
 const isPaced = (o: SyncOutcome) => !o.ok && 'paced' in o && o.paced === true;
@@ -59,9 +87,30 @@ export function createXSyncRunner({ xSync, xSyncState, now }: { xSync: XSyncServ
      * Runs the three syncs in order; the first account-wide failure (auth, rate limit, outage) ends the run. A sync
      * whose budget is spent for this window does not: the others go on with theirs, and the run resumes by itself.
      */
-    async run(userId: string): Promise<SyncProgress> {
-      const current: SyncProgress = { status: 'running', startedAt: now().toISOString(), finishedAt: null, contactsDone: 0, contactsTotal: 0, outcomes: [], error: null, resumesAt: null };
+    async run(userId: string, { attempt = 0 }: { attempt?: number } = {}): Promise<SyncProgress> {
+      const previous = await progress(userId);
+      // a retry finding its run still "running" took over from a worker that died mid-run
+      const tookOver = attempt > 0 && previous?.status === 'running';
+      const startedAt = now().toISOString();
+      const current: SyncProgress = {
+        status: 'running',
+        startedAt,
+        finishedAt: null,
+        contactsDone: 0,
+        contactsTotal: 0,
+        outcomes: [],
+        error: null,
+        resumesAt: null,
+        heartbeatAt: startedAt,
+        tookOverAt: tookOver ? startedAt : null,
+      };
+      const beat = async () => {
+        current.heartbeatAt = now().toISOString();
+        await save(userId, current);
+      };
       await save(userId, current);
+      const heartbeat = setInterval(() => void beat().catch(() => {}), progressHeartbeatMs);
+      heartbeat.unref();
       try {
         for (const step of [() => xSync.syncMentions(userId), () => xSync.syncReplies(userId)]) {
           const outcome = await step();
@@ -73,7 +122,7 @@ export function createXSyncRunner({ xSync, xSyncState, now }: { xSync: XSyncServ
             await xSync.syncBios(userId, {
               onProgress: async (done, total) => {
                 Object.assign(current, { contactsDone: done, contactsTotal: total });
-                await save(userId, current);
+                await beat();
               },
             }),
           );
@@ -93,6 +142,7 @@ export function createXSyncRunner({ xSync, xSyncState, now }: { xSync: XSyncServ
         current.error = 'Perch hit an unexpected error; it is in the server log, and Perch tries again by itself.';
         throw error;
       } finally {
+        clearInterval(heartbeat);
         current.finishedAt = now().toISOString();
         await save(userId, current);
       }

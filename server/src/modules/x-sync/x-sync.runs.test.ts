@@ -29,8 +29,8 @@ afterEach(async () => {
   await fakeX.close();
 });
 
-async function setUp() {
-  ({ t, userId, cookie } = await connectedToFakeX(fakeX, me, [fan, bob, carol, newbie]));
+async function setUp(options: { handleRefresh?: boolean } = {}) {
+  ({ t, userId, cookie } = await connectedToFakeX(fakeX, me, [fan, bob, carol, newbie], options));
 }
 const addContact = async (xHandle: string) => (await t.deps.contacts.create(userId, { name: '', xHandle, notes: '' })).contact;
 const mentionsOn = async (contactId: string) => (await t.deps.interactions.timeline(userId, contactId)).filter((i) => i.kind === 'mention_in').map((i) => i.xId);
@@ -110,7 +110,7 @@ describe('cookies expiring in the middle of a run', () => {
 
 describe('a handle edit', () => {
   it('clears the old account’s id and bio and refreshes that contact alone through the job queue, silently', async () => {
-    await setUp();
+    await setUp({ handleRefresh: true });
     await t.deps.startJobs();
     const other = await addContact('bob');
     const res = await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: 'Fan', xHandle: 'fan' } });

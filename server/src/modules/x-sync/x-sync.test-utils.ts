@@ -13,11 +13,11 @@ export async function connectedToFakeX(
   fakeX: FakeX,
   me: Required<Pick<FakeXAccount, 'authToken' | 'ct0'>> & FakeXAccount,
   others: FakeXAccount[] = [],
-  { now = () => new Date(), env = {} }: { now?: () => Date; env?: Record<string, string> } = {},
+  { now = () => new Date(), env = {}, jobQueue = 'in-memory', handleRefresh = false }: { now?: () => Date; env?: Record<string, string>; jobQueue?: 'pg-boss' | 'in-memory'; handleRefresh?: boolean } = {},
 ) {
   for (const account of [me, ...others]) fakeX.addAccount(account);
   fakeX.reset();
-  const t = await createTestApp({ env: { ...fakeXEnv(fakeX.url), ...env }, overrides: { now } });
+  const t = await createTestApp({ env: { ...fakeXEnv(fakeX.url), ...env }, overrides: { now, jobQueue }, handleRefresh });
   const { cookie, user } = await t.signUp();
   await t.pushCookies(cookie, { authToken: me.authToken, ct0: me.ct0 });
   expect(await t.deps.xConnection.status(user.id)).toMatchObject({ state: 'connected', handle: me.screenName });

@@ -7,7 +7,7 @@ import { parseHTML } from 'linkedom';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RecentTweets } from '@perch/shared';
 import { startFakeX, type FakeX } from '../../../../../test/fake-x/index.ts';
-import { createTestApp, fakeXEnv } from '../../../test-utils/app.ts';
+import { createTestApp, fakeXEnv, jobsIdle } from '../../../test-utils/app.ts';
 import { eventLabel, followRecentTweets } from './recent-tweets.js';
 
 const me = { authToken: 'pgauth0token0a1b2c3d4e5f60718293a4b5c6d7e', ct0: 'pgct0value0aaaabbbbccccddddeeeeffff', userId: '7000', screenName: 'perch_me', name: 'Perch Me' };
@@ -62,7 +62,7 @@ async function showContact(xHandle: string | null) {
     // instead of a timer: what the user sees while waiting, then the fetch's own end
     wait: async () => {
       seen.push(section.querySelector('#recent-status')!.textContent!);
-      await app.deps.recentTweets.idle();
+      await jobsIdle(app.deps);
     },
   });
   const status = section.querySelector('#recent-status')!;

@@ -236,7 +236,8 @@ function syncCounts(p) {
 }
 
 /** The sync line under the row: queued, started, contacts done / total, the last result, or why it stopped. */
-function renderSync(p) {
+/** `waitingFor`: while a run is queued or running, what a new Sync now waits for (a crashed run: its takeover). */
+function renderSync(p, waitingFor = null) {
   const line = $('x-sync');
   const button = $('sync-x');
   line.hidden = !p;
@@ -263,6 +264,7 @@ function renderSync(p) {
         : `Syncing ${bios ? 'contacts' : 'mentions and replies'} (started `,
       timeElement(p.startedAt),
       ')…',
+      ...(waitingFor ? [' ', waitingFor] : []),
     );
   } else {
     const at = p.finishedAt ?? p.startedAt;
@@ -280,8 +282,8 @@ function renderSync(p) {
 async function refreshSync() {
   const mine = ++syncVersion;
   try {
-    const { progress } = await api('GET', '/api/v1/x/sync');
-    if (mine === syncVersion) renderSync(progress);
+    const { progress, waitingFor } = await api('GET', '/api/v1/x/sync');
+    if (mine === syncVersion) renderSync(progress, waitingFor);
   } catch {
     // the status poll says when the server cannot be reached
   }
@@ -292,10 +294,10 @@ async function syncNow() {
   $('sync-x').disabled = true;
   $('sync-x').textContent = 'Syncing…';
   try {
-    const { progress } = await api('POST', '/api/v1/x/sync');
+    const { progress, waitingFor } = await api('POST', '/api/v1/x/sync');
     syncVersion++;
     syncStarting = false;
-    renderSync(progress);
+    renderSync(progress, waitingFor);
   } catch (error) {
     syncStarting = false;
     say('x-message', `Perch could not start a sync. ${failure(error)}`, { tone: 'error' });
