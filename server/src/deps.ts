@@ -42,6 +42,7 @@ import { createXDmQueries } from './modules/x-dm/x-dm.queries.ts';
 import { createXDmService } from './modules/x-dm/x-dm.service.ts';
 import { createXDmSync } from './modules/x-dm/x-dm.sync.ts';
 import { createXDmTokens } from './modules/x-dm/x-dm.tokens.ts';
+import { createWebAssetLoader, type WebAssetLoader } from './modules/web/web.assets.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -53,6 +54,8 @@ export interface DepsOverrides {
   classifier?: TweetClassifier;
   /** Runs after a contact's handle is set or changed; the job queue hooks its one-contact refresh in here. */
   onHandleChanged?: (change: HandleChange) => void | Promise<void>;
+  /** The web pages' bundled scripts and styles; tests share one, so each test app does not bundle again. */
+  webAssets?: WebAssetLoader;
 }
 
 export type Deps = Awaited<ReturnType<typeof createDeps>>;
@@ -146,6 +149,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     return {
       config,
       logger,
+      /** Bundled on first load(); the server awaits that at start (index.ts), commands never do. */
+      webAssets: overrides.webAssets ?? createWebAssetLoader({ minify: config.minifyAssets }),
       database,
       db,
       keyring,

@@ -3,16 +3,14 @@
  * /assets. Sign-in and settings are clients of /api/v1 like the extension is; the CRM pages render their data here,
  * for c.var.user (set by the server's session middleware) only.
  */
-import { Hono, type Context } from 'hono';
-import { extensionId, xDmCallbackSentences, xDmExpiredSentence } from '@perch/shared';
+import { Hono } from 'hono';
 import { ProblemError } from '../../lib/http-problem.ts';
-import { createAssetReader } from './web.assets.ts';
+import type { Asset, WebAssetLoader } from './web.assets.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import { contactPage, contactsPage, notificationsPage } from './web.crm.ts';
 import { settingsPage, signInPage, signUpPage } from './web.pages.ts';
-import { buildConnectionWords } from './web.words.ts';
 
 export interface WebUser {
   id: string;
@@ -21,7 +19,7 @@ export interface WebUser {
 
 export type WebEnv = { Variables: { user: WebUser | null } };
 
-// Scripts and styles come only from /assets; the JSON config block is data, so no 'unsafe-inline' is needed.
+// Scripts and styles come only from /assets, so no 'unsafe-inline' is needed.
 // frame-ancestors 'none' keeps Disconnect and Revoke out of other sites' frames.
 const pageHeaders = {
   'content-security-policy':
@@ -39,24 +37,25 @@ export interface CrmPageDeps {
   notifications: NotificationsService;
 }
 
-export function createWebRoutes(crm?: CrmPageDeps): Hono<WebEnv> {
-  const assets = createAssetReader();
-  const pageUser = async (user: WebUser) => ({ email: user.email, unreadCount: crm ? await crm.notifications.unreadCount(user.id) : 0 });
-  let words: ReturnType<typeof buildConnectionWords> | undefined;
+// Hashed names never change content, so a browser keeps them a year without asking again.
+const immutable = 'public, max-age=31536000, immutable';
+
+export function createWebRoutes({ assets, crm }: { assets: WebAssetLoader; crm?: CrmPageDeps }): Hono<WebEnv> {
+  const asset = async () => (await assets.load()).url;
+  const pageContext = async (user: WebUser) => ({ email: user.email, unreadCount: crm ? await crm.notifications.unreadCount(user.id) : 0, asset: await asset() });
   const app = new Hono<WebEnv>();
 
   app.get('/', (c) => c.redirect(c.var.user ? '/settings' : '/sign-in'));
 
-  app.get('/sign-in', (c) => (c.var.user ? c.redirect('/settings') : c.html(signInPage(), 200, pageHeaders)));
+  app.get('/sign-in', async (c) => (c.var.user ? c.redirect('/settings') : c.html(signInPage(await asset()), 200, pageHeaders)));
 
-  app.get('/sign-up', (c) => (c.var.user ? c.redirect('/settings') : c.html(signUpPage(), 200, pageHeaders)));
+  app.get('/sign-up', async (c) => (c.var.user ? c.redirect('/settings') : c.html(signUpPage(await asset()), 200, pageHeaders)));
 
   app.get('/settings', async (c) => {
     const user = c.var.user;
     if (!user) return c.redirect('/sign-in');
-    words ??= buildConnectionWords();
     const unreadCount = crm ? await crm.notifications.unreadCount(user.id) : null;
-    return c.html(settingsPage({ email: user.email, config: { extensionId, words, xDm: { callbackErrors: xDmCallbackSentences, expiredSentence: xDmExpiredSentence } }, unreadCount }), 200, pageHeaders);
+    return c.html(settingsPage(await asset(), { email: user.email, unreadCount }), 200, pageHeaders);
   });
 
   if (crm) {
@@ -64,7 +63,7 @@ export function createWebRoutes(crm?: CrmPageDeps): Hono<WebEnv> {
       const user = c.var.user;
       if (!user) return c.redirect('/sign-in');
       const [contacts, authors] = await Promise.all([crm.contacts.list(user.id), crm.interactions.listUnknownAuthors(user.id)]);
-      return c.html(contactsPage(await pageUser(user), { contacts, authors }), 200, pageHeaders);
+      return c.html(contactsPage(await pageContext(user), { contacts, authors }), 200, pageHeaders);
     });
 
     app.get('/contacts/:id', async (c) => {
@@ -76,34 +75,24 @@ export function createWebRoutes(crm?: CrmPageDeps): Hono<WebEnv> {
       });
       if (!contact) return c.text('Not found', 404);
       const timeline = await crm.interactions.timeline(user.id, contact.id);
-      return c.html(contactPage(await pageUser(user), { contact, timeline }), 200, pageHeaders);
+      return c.html(contactPage(await pageContext(user), { contact, timeline }), 200, pageHeaders);
     });
 
     app.get('/notifications', async (c) => {
       const user = c.var.user;
       if (!user) return c.redirect('/sign-in');
       const notifications = await crm.notifications.list(user.id);
-      return c.html(notificationsPage(await pageUser(user), { notifications }), 200, pageHeaders);
+      return c.html(notificationsPage(await pageContext(user), { notifications }), 200, pageHeaders);
     });
   }
 
-  app.get('/assets/:name', async (c) => {
-    const asset = await assets.get(c.req.param('name'));
-    if (!asset) return c.notFound();
-    return sendAsset(c, asset);
+  app.get('/assets/:file', async (c) => {
+    const file: Asset | null = (await assets.load()).get(c.req.param('file'));
+    if (!file) return c.notFound();
+    const headers = { 'content-type': file.contentType, 'cache-control': immutable, etag: file.etag, 'x-content-type-options': 'nosniff' };
+    if (c.req.header('if-none-match') === file.etag) return c.body(null, 304, headers);
+    return c.body(file.body, 200, headers);
   });
 
   return app;
-}
-
-function sendAsset(c: Context<WebEnv>, asset: { body: string; contentType: string; etag: string }) {
-  const headers = {
-    'content-type': asset.contentType,
-    // Revalidate every time: the ETag makes that a 304, and an upgraded server never serves yesterday's script.
-    'cache-control': 'no-cache',
-    etag: asset.etag,
-    'x-content-type-options': 'nosniff',
-  };
-  if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304, headers);
-  return c.body(asset.body, 200, headers);
 }

@@ -26,7 +26,7 @@ export type TimeStyle = 'relative' | 'date';
 
 /** Makes `el` say `iso` in `style`; the machine-readable value and the full date (tooltip) are always set. */
 export function showTime(el: HTMLTimeElement, iso: string, style: TimeStyle = 'relative', now = Date.now()): HTMLTimeElement {
-  el.dateTime = iso;
+  el.setAttribute('datetime', iso); // an attribute, not .dateTime: linkedom (the server's page tests) has no such property
   el.title = formatDate(iso);
   el.textContent = style === 'relative' ? formatRelative(iso, now) : formatDate(iso);
   return el;
@@ -39,5 +39,5 @@ export function timeElement(iso: string, style: TimeStyle = 'relative', doc: Doc
 
 /** Rewrites every server-rendered <time datetime> under `root` as a full date in this browser's locale and zone. */
 export function localiseTimes(root: ParentNode = document): void {
-  for (const el of root.querySelectorAll<HTMLTimeElement>('time[datetime]')) showTime(el, el.dateTime, 'date');
+  for (const el of root.querySelectorAll<HTMLTimeElement>('time[datetime]')) showTime(el, el.getAttribute('datetime')!, 'date');
 }
