@@ -6,7 +6,7 @@ import { notificationsPage } from '../web.crm.ts';
 import { start } from './notifications.ts';
 
 const note = (id: string, readAt: string | null) =>
-  ({ id, kind: 'note', title: `Note ${id}`, body: null, contactId: null, createdAt: '2026-01-01T10:00:00.000Z', readAt }) as Notification;
+  ({ id, kind: 'note', title: `Note ${id}`, body: '', contactId: null, createdAt: '2026-01-01T10:00:00.000Z', readAt }) as Notification;
 
 beforeEach(async () => {
   fakeLocation('/notifications');
