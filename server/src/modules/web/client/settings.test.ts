@@ -4,7 +4,7 @@
  * popup says (describeConnection()), and its buttons call the API and show the answer.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { connectionStates, describeConnection, type ConnectionState, type ConnectionStatus, type Device } from '@perch/shared';
+import { connectionStates, describeConnection, xDmCallbackSentences, type ConnectionState, type ConnectionStatus, type Device } from '@perch/shared';
 import { answer, fakeApi, fakeLocation, showPage, testAssetUrl } from '../../../test-utils/page-dom.ts';
 import { settingsPage } from '../web.pages.ts';
 import { chipLabel, connectHelpReason, renderXRow, start } from './settings.ts';
@@ -149,5 +149,34 @@ describe('connect help', () => {
   it('keeps Chrome’s words, and the extension’s reason for refusing', () => {
     expect(connectHelpReason({ ok: false, missing: true, chromeError: 'Receiving end does not exist' })).toMatch(/Chrome said: Receiving end does not exist\.$/);
     expect(connectHelpReason({ ok: false, error: 'The code has expired' })).toBe('The extension answered but could not pair: The code has expired.');
+  });
+});
+
+describe('the X direct messages row', () => {
+  const connectedDm = {
+    ...noDm, configured: true, missing: [], state: 'connected', handle: 'perch_me', xUserId: '7', connectedAt: '2026-01-01T10:00:00.000Z',
+    accessExpiresAt: new Date(Date.now() + 3600_000).toISOString(), refreshIssuedAt: '2026-01-01T10:00:00.000Z', refreshLastUsedAt: null,
+  };
+
+  it('shows a connected account and starts a sync', async () => {
+    const api = settingsApi(status('connected', { handle: 'perch_me' }));
+    api.routes['GET /api/v1/x-dm/status'] = () => connectedDm;
+    api.routes['POST /api/v1/x-dm/sync'] = () => ({ ...connectedDm, lastSync: { status: 'queued' } });
+    start();
+    await vi.waitFor(() => expect(text('x-dm-state-title')).toBe('Connected as @perch_me'));
+    expect(text('x-dm-chip')).toBe('Working');
+    expect(document.getElementById('x-dm-details')!.hidden).toBe(false);
+    expect(text('x-dm-refresh')).toMatch(/^issued .*; not used yet\. X drops one left unused for about 6 months\.$/);
+    button('sync-x-dm').click();
+    await vi.waitFor(() => expect(text('x-dm-message')).toBe('Syncing your direct messages; the result shows under Last DM sync.'));
+    expect(text('x-dm-last-sync')).toBe('Queued…');
+  });
+
+  it('says what went wrong when X sent the user back with an error, then drops it from the address', async () => {
+    fakeLocation('/settings', '?x_dm_error=authorization_denied');
+    settingsApi(status('not_connected'));
+    start();
+    expect(text('x-dm-message')).toBe(xDmCallbackSentences.authorization_denied);
+    expect(history.replaceState).toHaveBeenCalledWith(null, '', '/settings');
   });
 });
