@@ -15,12 +15,11 @@ import tseslint from 'typescript-eslint';
 const testFiles = ['**/*.test.ts', '**/*.test-utils.ts', '**/test-utils/**'];
 
 /**
- * The pages' browser code is served by the server, never run by it. Two assets are the exception: the connection
- * words and the tweet labels are the same functions in the page's script and in the server's rendering of the page,
- * so it reads the same before and after the script runs.
+ * The pages' browser code (web/client, bundled by web.assets.ts) is served by the server, never run by it. Words
+ * that both the page's script and the server's rendering of the page use live in @perch/shared.
  */
 const browserAssets = {
-  regex: '(^|/)(web/)?(assets|client)/(?!(connection-words|recent-tweets)\\.js$)',
+  regex: '(^|/)(web/)?(assets|client)/',
   message:
     'Server code does not import the browser assets: they are served, not run, by the server.',
 };
@@ -71,7 +70,7 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['server/src/modules/web/assets/**/*.js', 'extension/**/*.ts'],
+    files: ['server/src/modules/web/client/**/*.ts', 'extension/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {
@@ -96,7 +95,7 @@ export default defineConfig(
   // Each file gets one list (a later block's options replace an earlier one's), so each list says everything.
   {
     files: ['server/src/**/*.ts'],
-    ignores: [...testFiles, 'server/src/modules/web/assets/**'],
+    ignores: [...testFiles, 'server/src/modules/web/client/**'],
     rules: restrictImports(browserAssets),
   },
   {
@@ -109,7 +108,7 @@ export default defineConfig(
   },
   {
     files: ['server/src/modules/**/*.ts'],
-    ignores: [...testFiles, 'server/src/modules/web/assets/**'],
+    ignores: [...testFiles, 'server/src/modules/web/client/**'],
     rules: restrictImports(browserAssets, compositionRoot('A module'), {
       regex: '^\\.\\./[^/]+/[^/]+\\.(queries|routes|jobs)\\.ts$',
       message:

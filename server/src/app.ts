@@ -61,7 +61,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/contacts', createRecentTweetsRoutes({ recentTweets: deps.recentTweets }));
   app.route('/api/v1/notifications', createNotificationsRoutes({ notifications }));
   app.get('/api/v1/openapi.json', (c) => c.json(createOpenApiDocument(config.publicUrl)));
-  app.route('/', createWebRoutes({ contacts, interactions, notifications }) as unknown as Hono<AppEnv>);
+  app.route('/', createWebRoutes({ assets: deps.webAssets, crm: { contacts, interactions, notifications } }) as unknown as Hono<AppEnv>);
 
   app.notFound((c) =>
     c.req.path.startsWith('/api/')

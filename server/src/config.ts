@@ -59,6 +59,7 @@ export const ConfigSchema = z
     // pnpm runs scripts inside server/; INIT_CWD is where the user typed `pnpm start`, so ./.perch means what they expect.
     INIT_CWD: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    NODE_ENV: z.string().optional(),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -79,6 +80,8 @@ export const ConfigSchema = z
     anthropic: env.ANTHROPIC_API_KEY ? { apiKey: env.ANTHROPIC_API_KEY, baseUrl: env.ANTHROPIC_BASE_URL, model: env.ANTHROPIC_MODEL } : null,
     xApp: { clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET },
     logLevel: env.LOG_LEVEL,
+    /** NODE_ENV=production: the pages' scripts and stylesheet are minified (source maps still say where a line came from). */
+    minifyAssets: env.NODE_ENV === 'production',
   }));
 
 export type Config = z.output<typeof ConfigSchema>;

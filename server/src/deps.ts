@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import { openPglite, openPostgres, type Database } from './db/client.ts';
 import { lockDataDir } from './lib/data-dir-lock.ts';
 import { createPgBossQueue } from './jobs/boss.ts';
-import { createInMemoryJobQueue, type JobQueue } from './jobs/job-queue.ts';
+import { createInMemoryJobQueue } from './jobs/job-queue.ts';
 import { registerJobs } from './jobs/registry.ts';
 import { createLogger, errorSummary, type Logger } from './lib/logger.ts';
 import { createAccountQueries } from './modules/accounts/accounts.queries.ts';
@@ -48,6 +48,7 @@ import { createXDmSync } from './modules/x-dm/x-dm.sync.ts';
 import { createXDmTokens } from './modules/x-dm/x-dm.tokens.ts';
 import { createThrottleQueries } from './modules/throttle/throttle.queries.ts';
 import { createThrottle } from './modules/throttle/throttle.service.ts';
+import { createWebAssetLoader, type WebAssetLoader } from './modules/web/web.assets.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -64,6 +65,8 @@ export interface DepsOverrides {
    * in-memory (commands and tests: handlers run in this process). startJobs() starts it either way.
    */
   jobQueue?: 'pg-boss' | 'in-memory';
+  /** The web pages' bundled scripts and styles; tests share one, so each test app does not bundle again. */
+  webAssets?: WebAssetLoader;
 }
 
 export type Deps = Awaited<ReturnType<typeof createDeps>>;
@@ -157,6 +160,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       config,
       logger,
       now,
+      /** Bundled on first load(); the server awaits that at start (index.ts), commands never do. */
+      webAssets: overrides.webAssets ?? createWebAssetLoader({ minify: config.minifyAssets }),
       database,
       db,
       keyring,

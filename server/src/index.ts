@@ -14,10 +14,15 @@ async function serveCommand() {
   const started = performance.now();
   const config = loadConfig(process.env);
   const deps = await createDeps(config);
+  // The pages' scripts are bundled here, in memory, before the first visitor asks (a broken client fails the start).
+  const { buildMs: bundleMs } = await deps.webAssets.load().catch(async (error: Error) => {
+    await deps.close();
+    throw error;
+  });
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     deps.logger.info(
-      { url: `http://${config.host}:${info.port}`, database: deps.database.kind, startMs: Math.round(performance.now() - started) },
+      { url: `http://${config.host}:${info.port}`, database: deps.database.kind, bundleMs, startMs: Math.round(performance.now() - started) },
       `Perch is listening on http://${config.host}:${info.port}`,
     );
     // The queue comes up after the pages: nothing a visitor does waits for it.

@@ -1,19 +1,12 @@
 /**
- * The X connection state: the one model the server, the settings page and the extension popup share.
+ * The X connection state: the one model the server, the settings page and the extension popup share. Its words are
+ * in connection-words.ts, which has no zod, so the settings page's script can bundle them small.
  *
  * @example
- * describeConnection({ state: 'expired', checkedAt: null }).title // 'X cookies expired'
+ * ConnectionStatus.parse({ state: 'expired' }).handle // null
  */
 import { z } from 'zod';
-
-export const connectionStates = [
-  'not_connected',
-  'connected',
-  'expired',
-  'signed_out',
-  'x_unavailable',
-  'rate_limited',
-] as const;
+import { connectionStates } from './connection-words.ts';
 
 export const ConnectionState = z.enum(connectionStates);
 export type ConnectionState = z.infer<typeof ConnectionState>;
@@ -36,73 +29,3 @@ export const ConnectionStatus = z.object({
   detail: z.string().nullable().default(null),
 });
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
-
-export interface ConnectionDescription {
-  title: string;
-  sentence: string;
-  action: ConnectionAction;
-  actionLabel: string | null;
-  /** True when the toolbar badge should ask for the user's attention. */
-  needsUser: boolean;
-  tone: 'ok' | 'warn' | 'error' | 'idle';
-}
-
-/** One place for the words: the popup, the settings row and the docs all say the same thing. */
-export function describeConnection(status: Pick<ConnectionStatus, 'state' | 'handle' | 'retryAt' | 'detail'>): ConnectionDescription {
-  switch (status.state) {
-    case 'not_connected':
-      return {
-        title: 'Not connected',
-        sentence: 'Perch has no X cookies yet. Click Connect X on the settings page, or pair the extension by hand.',
-        action: 'connect',
-        actionLabel: 'Connect X',
-        needsUser: true,
-        tone: 'idle',
-      };
-    case 'connected':
-      return {
-        title: status.handle ? `Connected as @${status.handle}` : 'Connected',
-        sentence: 'Perch holds your current X cookies and keeps them up to date.',
-        action: 'none',
-        actionLabel: null,
-        needsUser: false,
-        tone: 'ok',
-      };
-    case 'expired':
-      return {
-        title: 'X cookies expired',
-        sentence: 'X no longer accepts the cookies Perch holds. Open x.com so the browser gets fresh ones, then click Refresh.',
-        action: 'refresh',
-        actionLabel: 'Refresh',
-        needsUser: true,
-        tone: 'error',
-      };
-    case 'signed_out':
-      return {
-        title: 'Signed out of X',
-        sentence: 'This browser is signed out of x.com. Sign in to X and Perch will pick up the new cookies by itself.',
-        action: 'sign_in_to_x',
-        actionLabel: 'Sign in to X',
-        needsUser: true,
-        tone: 'warn',
-      };
-    case 'x_unavailable':
-      return {
-        title: 'X is unavailable',
-        sentence: `Perch could not reach X${status.detail ? ` (${status.detail})` : ''}. Your cookies are fine; Perch will try again by itself.`,
-        action: 'wait',
-        actionLabel: null,
-        needsUser: false,
-        tone: 'warn',
-      };
-    case 'rate_limited':
-      return {
-        title: 'Paused by X rate limit',
-        sentence: `X asked Perch to slow down${status.retryAt ? ` until ${new Date(status.retryAt).toISOString().slice(11, 16)} UTC` : ''}. Nothing is lost; Perch resumes by itself.`,
-        action: 'wait',
-        actionLabel: null,
-        needsUser: false,
-        tone: 'warn',
-      };
-  }
-}

@@ -1,4 +1,6 @@
 export * from './connection-state.ts';
+export * from './connection-words.ts';
+export * from './event-words.ts';
 export * from './messages.ts';
 export * from './extension-identity.ts';
 export * from './api/problem.ts';
@@ -11,3 +13,4 @@ export * from './api/interactions.ts';
 export * from './api/notifications.ts';
 export * from './api/recent-tweets.ts';
 export * from './api/x-dm.ts';
+export * from './api/x-dm-words.ts';

@@ -8,9 +8,13 @@ import type { InMemoryJobQueue } from '../jobs/job-queue.ts';
 import { createLogger } from '../lib/logger.ts';
 import { generateKeyEntry, parseKeyring } from '../modules/secrets/keyring.ts';
 import type { XCheckResult } from '../modules/x-web/x-web.ts';
+import { createWebAssetLoader } from '../modules/web/web.assets.ts';
 import { createTestDatabase } from './db.ts';
 
 export const testOrigin = 'http://perch.test';
+
+/** One bundle of the pages' scripts per test worker: bundled when a test first asks for a page or an asset. */
+export const testWebAssets = createWebAssetLoader();
 
 /** An X stand-in for unit tests of the server's own rules; the real bird code is tested against test/fake-x. */
 export function scriptedXWeb(answer: (pair: XCookiePair) => XCheckResult) {
@@ -52,6 +56,7 @@ export async function createTestApp(options: { env?: Record<string, string | und
     keyring: parseKeyring(generateKeyEntry()),
     jobQueue: 'in-memory',
     ...(options.handleRefresh ? {} : { onHandleChanged: () => {} }),
+    webAssets: testWebAssets,
     ...(options.env?.PERCH_X_ORIGIN ? {} : { xWeb: scriptedXWeb(() => connectedAs('perch_user')) }),
     ...options.overrides,
   });

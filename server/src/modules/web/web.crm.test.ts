@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Contact } from '@perch/shared';
-import { createTestApp } from '../../test-utils/app.ts';
+import { createTestApp, testWebAssets } from '../../test-utils/app.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 afterEach(() => t.close());
@@ -39,7 +39,7 @@ describe('CRM pages', () => {
     const { res, text } = await page('/contacts');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(text).toContain('<script type="module" src="/assets/contacts.js"></script>');
+    expect(text).toMatch(/<script type="module" src="\/assets\/contacts-[A-Z0-9]{8}\.js"><\/script>/);
     expect(text).toContain('id="add-contact-form"');
     expect(text).toMatch(/<input id="contact-handle" name="xHandle"/);
     expect(text).toContain(`href="/contacts/${ada.id}"`);
@@ -114,7 +114,7 @@ describe('CRM pages', () => {
 
     const { res, text } = await page('/notifications');
     expect(res.status).toBe(200);
-    expect(text).toContain('<script type="module" src="/assets/notifications.js"></script>');
+    expect(text).toMatch(/<script type="module" src="\/assets\/notifications-[A-Z0-9]{8}\.js"><\/script>/);
     expect(text).toContain('id="mark-all-read"');
     expect(text).toContain(`X mention sync unavailable — ${escaped}`);
     expect(text).not.toContain(evil);
@@ -133,8 +133,9 @@ describe('CRM pages', () => {
 
   it('serves the pages’ scripts', async () => {
     await setUp();
-    for (const name of ['header.js', 'contacts.js', 'contact.js', 'notifications.js']) {
-      const res = await t.request(`/assets/${name}`);
+    const assets = await testWebAssets.load();
+    for (const name of ['contacts.js', 'contact.js', 'notifications.js']) {
+      const res = await t.request(assets.url(name));
       expect(res.status, name).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     }

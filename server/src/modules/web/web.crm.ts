@@ -5,15 +5,10 @@
  */
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import type { Contact, Interaction, InteractionKind, Notification, UnknownAuthor } from '@perch/shared';
-import { eventLabel } from './assets/recent-tweets.js';
-import { layout, topbar } from './web.pages.ts';
+import { eventLabel, type Contact, type Interaction, type InteractionKind, type Notification, type UnknownAuthor } from '@perch/shared';
+import { layout, topbar, type AssetUrl } from './web.pages.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
-export interface PageUser {
-  email: string;
-  unreadCount: number;
-}
 
 const kindWords: Record<InteractionKind, { icon: string; label: string }> = {
   mention_in: { icon: '↘', label: 'Mentioned you' },
@@ -23,7 +18,7 @@ const kindWords: Record<InteractionKind, { icon: string; label: string }> = {
   event: { icon: '★', label: 'Event' },
 };
 
-/** Server-side fallback text; header.js rewrites every <time> in the reader's own locale and zone. */
+/** Server-side fallback text; client/time.ts (localiseTimes) rewrites every <time> in the reader's own locale and zone. */
 const time = (iso: string) => html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
 
 /** Only links to X itself are shown; anything else in `data.url` is ignored. */
@@ -39,14 +34,21 @@ function avatar(contact: Pick<Contact, 'name' | 'avatarPath'>, size: 'small' | '
   return html`<span class="avatar avatar-${size}" aria-hidden="true">${[...contact.name.trim()][0]?.toUpperCase() ?? '?'}</span>`;
 }
 
-function page(user: PageUser, current: 'contacts' | 'notifications', title: string, script: string, body: Html): Html {
-  return layout(title, script, html`${topbar({ email: user.email, current, unreadCount: user.unreadCount })}
+/** What every CRM page needs: who is signed in (their email and unread count) and the lookup of hashed asset names. */
+export interface PageContext {
+  email: string;
+  unreadCount: number;
+  asset: AssetUrl;
+}
+
+function page(user: PageContext, current: 'contacts' | 'notifications', title: string, script: string, body: Html): Html {
+  return layout(user.asset, title, script, html`${topbar({ email: user.email, current, unreadCount: user.unreadCount })}
 <main class="page">
 ${body}
 </main>`);
 }
 
-export function contactsPage(user: PageUser, { contacts, authors }: { contacts: Contact[]; authors: UnknownAuthor[] }): Html {
+export function contactsPage(user: PageContext, { contacts, authors }: { contacts: Contact[]; authors: UnknownAuthor[] }): Html {
   return page(user, 'contacts', 'Contacts', 'contacts.js', html`<h1>Contacts</h1>
 <p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
 <section class="card" aria-labelledby="add-heading">
@@ -121,7 +123,7 @@ function dmThreads(contact: Contact, dms: Interaction[]): Html {
   )}`;
 }
 
-export function contactPage(user: PageUser, { contact, timeline: all }: { contact: Contact; timeline: Interaction[] }): Html {
+export function contactPage(user: PageContext, { contact, timeline: all }: { contact: Contact; timeline: Interaction[] }): Html {
   const dms = all.filter((i) => i.kind === 'dm');
   const timeline = all.filter((i) => i.kind !== 'dm');
   return page(user, 'contacts', contact.name, 'contact.js', html`<p class="back"><a href="/contacts">← Contacts</a></p>
@@ -175,7 +177,7 @@ export function contactPage(user: PageUser, { contact, timeline: all }: { contac
 </section>`);
 }
 
-export function notificationsPage(user: PageUser, { notifications }: { notifications: Notification[] }): Html {
+export function notificationsPage(user: PageContext, { notifications }: { notifications: Notification[] }): Html {
   return page(user, 'notifications', 'Notifications', 'notifications.js', html`<div class="page-head">
   <h1>Notifications</h1>
   <button id="mark-all-read" type="button"${user.unreadCount === 0 ? raw(' disabled') : ''}>Mark all read</button>

@@ -1,39 +1,25 @@
 /**
- * The server-rendered pages. `html` escapes every interpolation; the only raw() is the JSON config, made safe by
- * scriptJson(). The pages hold no secrets and no live data: their scripts fetch /api/v1 like any other client.
+ * The server-rendered pages. `html` escapes every interpolation. The pages hold no secrets and no live data: their
+ * scripts (client/*.ts, bundled by web.assets.ts) fetch /api/v1 like any other client.
  */
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import type { ConnectionWords } from './assets/connection-words.js';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-/** What settings.js reads from <script type="application/json" id="perch-config">. */
-export interface SettingsConfig {
-  extensionId: string;
-  words: ConnectionWords;
-  /** The X direct messages row: one sentence per callback error (shared/src/api/x-dm.ts). */
-  xDm: { callbackErrors: Record<string, string>; expiredSentence: string };
-}
+/** The path of a page asset by its source name ('settings.js', 'style.css'): its content-hashed name (WebAssets.url). */
+export type AssetUrl = (name: string) => string;
 
-/** JSON that is safe inside a <script> element: no `<`, `>` or `&` can end it or open a comment. */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029\uE000-\uF8FF]/g,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-export function layout(title: string, script: string, body: Html): Html {
+export function layout(asset: AssetUrl, title: string, script: string, body: Html): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Perch</title>
-<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/style.css">
-<script type="module" src="/assets/${script}"></script>
+<link rel="icon" href="${asset('favicon.svg')}" type="image/svg+xml">
+<link rel="stylesheet" href="${asset('style.css')}">
+<script type="module" src="${asset(script)}"></script>
 </head>
 <body>
 ${body}
@@ -43,20 +29,20 @@ ${body}
 `;
 }
 
-/** A page that moves on to `to` by itself (a navigation of Perch's own, unlike a redirect from another site's). */
+/** A page that moves on to `to` by itself (a navigation of Perch's own, unlike a redirect from another site's); unstyled, it is gone at once. */
 export function redirectPage(to: string): Html {
   return html`<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${to}"><title>Back to Perch</title>
-<link rel="stylesheet" href="/assets/style.css"></head>
+<head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${to}"><title>Back to Perch</title></head>
 <body><p class="noscript"><a href="${to}">Back to Perch</a></p></body>
 </html>
 `;
 }
 
-function authPage(mode: 'sign-in' | 'sign-up'): Html {
+function authPage(asset: AssetUrl, mode: 'sign-in' | 'sign-up'): Html {
   const signUp = mode === 'sign-up';
   return layout(
+    asset,
     signUp ? 'Create the owner account' : 'Sign in',
     'auth.js',
     html`<main class="auth">
@@ -85,8 +71,8 @@ function authPage(mode: 'sign-in' | 'sign-up'): Html {
   );
 }
 
-export const signInPage = (): Html => authPage('sign-in');
-export const signUpPage = (): Html => authPage('sign-up');
+export const signInPage = (asset: AssetUrl): Html => authPage(asset, 'sign-in');
+export const signUpPage = (asset: AssetUrl): Html => authPage(asset, 'sign-up');
 
 export type NavPage = 'contacts' | 'notifications' | 'settings';
 
@@ -107,7 +93,7 @@ export function topbar({ email, current, unreadCount }: { email: string; current
 </header>`;
 }
 
-/** Settings → Connected accounts, second row: X direct messages over X's API (assets/x-dm.js fills it in). */
+/** Settings → Connected accounts, second row: X direct messages over X's API (client/x-dm.ts fills it in). */
 function xDmRow(): Html {
   return html`<div id="x-dm-row" class="account-row" role="group" data-state="" aria-labelledby="x-dm-name">
       <div class="account-main">
@@ -147,12 +133,12 @@ function xDmRow(): Html {
     </div>`;
 }
 
-export function settingsPage({ email, config, unreadCount = null }: { email: string; config: SettingsConfig; unreadCount?: number | null }): Html {
+export function settingsPage(asset: AssetUrl, { email, unreadCount = null }: { email: string; unreadCount?: number | null }): Html {
   return layout(
+    asset,
     'Settings',
     'settings.js',
-    html`<script type="application/json" id="perch-config">${raw(scriptJson(config))}</script>
-${topbar({ email, current: 'settings', unreadCount })}
+    html`${topbar({ email, current: 'settings', unreadCount })}
 <main class="settings">
   <h1>Settings</h1>
   <p id="page-message" class="message" role="status" hidden></p>

@@ -3,17 +3,15 @@
  * /assets. Sign-in and settings are clients of /api/v1 like the extension is; the CRM pages render their data here,
  * for c.var.user (set by the server's session middleware) only.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { etag } from 'hono/etag';
-import { extensionId, xDmCallbackSentences, xDmExpiredSentence } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
-import { createAssetReader } from './web.assets.ts';
+import type { Asset, WebAssetLoader } from './web.assets.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import { contactPage, contactsPage, notificationsPage } from './web.crm.ts';
 import { settingsPage, signInPage, signUpPage } from './web.pages.ts';
-import { buildConnectionWords } from './web.words.ts';
 
 export interface WebUser {
   id: string;
@@ -32,24 +30,25 @@ export interface CrmPageDeps {
   notifications: NotificationsService;
 }
 
-export function createWebRoutes(crm?: CrmPageDeps): Hono<WebEnv> {
-  const assets = createAssetReader();
-  const pageUser = async (user: WebUser) => ({ email: user.email, unreadCount: crm ? await crm.notifications.unreadCount(user.id) : 0 });
-  let words: ReturnType<typeof buildConnectionWords> | undefined;
+// Hashed names never change content, so a browser keeps them a year without asking again.
+const immutable = 'public, max-age=31536000, immutable';
+
+export function createWebRoutes({ assets, crm }: { assets: WebAssetLoader; crm?: CrmPageDeps }): Hono<WebEnv> {
+  const asset = async () => (await assets.load()).url;
+  const pageContext = async (user: WebUser) => ({ email: user.email, unreadCount: crm ? await crm.notifications.unreadCount(user.id) : 0, asset: await asset() });
   const app = new Hono<WebEnv>();
 
   app.get('/', (c) => c.redirect(c.var.user ? '/settings' : '/sign-in'));
 
-  app.get('/sign-in', (c) => (c.var.user ? c.redirect('/settings') : c.html(signInPage(), 200, pageHeaders)));
+  app.get('/sign-in', async (c) => (c.var.user ? c.redirect('/settings') : c.html(signInPage(await asset()), 200, pageHeaders)));
 
-  app.get('/sign-up', (c) => (c.var.user ? c.redirect('/settings') : c.html(signUpPage(), 200, pageHeaders)));
+  app.get('/sign-up', async (c) => (c.var.user ? c.redirect('/settings') : c.html(signUpPage(await asset()), 200, pageHeaders)));
 
   app.get('/settings', async (c) => {
     const user = c.var.user;
     if (!user) return c.redirect('/sign-in');
-    words ??= buildConnectionWords();
     const unreadCount = crm ? await crm.notifications.unreadCount(user.id) : null;
-    return c.html(settingsPage({ email: user.email, config: { extensionId, words, xDm: { callbackErrors: xDmCallbackSentences, expiredSentence: xDmExpiredSentence } }, unreadCount }), 200, pageHeaders);
+    return c.html(settingsPage(await asset(), { email: user.email, unreadCount }), 200, pageHeaders);
   });
 
   if (crm) {
@@ -57,7 +56,7 @@ export function createWebRoutes(crm?: CrmPageDeps): Hono<WebEnv> {
       const user = c.var.user;
       if (!user) return c.redirect('/sign-in');
       const [contacts, authors] = await Promise.all([crm.contacts.list(user.id), crm.interactions.listUnknownAuthors(user.id)]);
-      return c.html(contactsPage(await pageUser(user), { contacts, authors }), 200, pageHeaders);
+      return c.html(contactsPage(await pageContext(user), { contacts, authors }), 200, pageHeaders);
     });
 
     app.get('/contacts/:id', async (c) => {
@@ -69,28 +68,24 @@ export function createWebRoutes(crm?: CrmPageDeps): Hono<WebEnv> {
       });
       if (!contact) return c.text('Not found', 404);
       const timeline = await crm.interactions.timeline(user.id, contact.id);
-      return c.html(contactPage(await pageUser(user), { contact, timeline }), 200, pageHeaders);
+      return c.html(contactPage(await pageContext(user), { contact, timeline }), 200, pageHeaders);
     });
 
     app.get('/notifications', async (c) => {
       const user = c.var.user;
       if (!user) return c.redirect('/sign-in');
       const notifications = await crm.notifications.list(user.id);
-      return c.html(notificationsPage(await pageUser(user), { notifications }), 200, pageHeaders);
+      return c.html(notificationsPage(await pageContext(user), { notifications }), 200, pageHeaders);
     });
   }
 
-  // hono/etag hashes each answer and turns a matching If-None-Match into a 304.
-  app.get('/assets/:name', etag(), async (c) => {
-    const asset = await assets.get(c.req.param('name'));
-    if (!asset) return c.notFound();
-    return sendAsset(c, asset);
+  // hono/etag keeps the asset's own ETag (its content hash) and answers a matching If-None-Match with a 304.
+  app.get('/assets/:file', etag(), async (c) => {
+    const file: Asset | null = (await assets.load()).get(c.req.param('file'));
+    if (!file) return c.notFound();
+    const headers = { 'content-type': file.contentType, 'cache-control': immutable, etag: file.etag };
+    return c.body(file.body, 200, headers);
   });
 
   return app;
-}
-
-function sendAsset(c: Context<WebEnv>, asset: { body: string; contentType: string }) {
-  // Revalidate every time: the ETag makes that a 304, and an upgraded server never serves yesterday's script.
-  return c.body(asset.body, 200, { 'content-type': asset.contentType, 'cache-control': 'no-cache' });
 }

@@ -1,30 +1,26 @@
 /**
- * The Devices table: GET /api/v1/devices, one row per device (data-device-id), Revoke for active ones.
+ * The Devices table on /settings: GET /api/v1/devices, one row per device (data-device-id), Revoke for active ones.
  */
-import { api } from './api.js';
-import { $, busy, failure, formatDate, say } from './ui.js';
+import type { Device } from '@perch/shared';
+import { api } from './api.ts';
+import { formatDate, timeElement } from './time.ts';
+import { $, busy, closestTo, failure, say } from './ui.ts';
 
-function cell(text, className) {
+function cell(text: string, className?: string) {
   const td = document.createElement('td');
   td.textContent = text;
   if (className) td.className = className;
   return td;
 }
 
-function timeCell(iso, fallback) {
+function timeCell(iso: string | null, fallback: string) {
   const td = document.createElement('td');
-  if (!iso) {
-    td.textContent = fallback;
-    return td;
-  }
-  const time = document.createElement('time');
-  time.dateTime = iso;
-  time.textContent = formatDate(iso);
-  td.append(time);
+  if (iso) td.append(timeElement(iso, 'date'));
+  else td.textContent = fallback;
   return td;
 }
 
-function deviceRow(device) {
+function deviceRow(device: Device) {
   const tr = document.createElement('tr');
   const revoked = Boolean(device.revokedAt);
   tr.dataset.deviceId = device.id;
@@ -33,7 +29,7 @@ function deviceRow(device) {
   chip.className = 'chip';
   chip.dataset.tone = revoked ? 'idle' : 'ok';
   chip.textContent = revoked ? 'revoked' : 'active';
-  if (revoked) chip.title = `Revoked ${formatDate(device.revokedAt)}`;
+  if (device.revokedAt) chip.title = `Revoked ${formatDate(device.revokedAt)}`;
   const statusCell = document.createElement('td');
   statusCell.append(chip);
   const actionCell = document.createElement('td');
@@ -47,22 +43,16 @@ function deviceRow(device) {
     button.setAttribute('aria-label', `Revoke ${device.name}`);
     actionCell.append(button);
   }
-  tr.append(
-    cell(device.name, 'device-name'),
-    timeCell(device.createdAt, ''),
-    timeCell(device.lastUsedAt, 'never'),
-    statusCell,
-    actionCell,
-  );
+  tr.append(cell(device.name, 'device-name'), timeCell(device.createdAt, ''), timeCell(device.lastUsedAt, 'never'), statusCell, actionCell);
   return tr;
 }
 
 /** Wires the table; `onChange(devices)` runs whenever the list differs from the one on screen. */
-export function createDevicesTable({ onChange = () => {} } = {}) {
-  let shownKey = null;
+export function createDevicesTable({ onChange = () => {} }: { onChange?: (devices: Device[]) => void } = {}) {
+  let shownKey: string | null = null;
   let version = 0; // a slow, older answer never overwrites a newer one
 
-  function render(devices) {
+  function render(devices: Device[]) {
     const key = JSON.stringify(devices);
     if (key === shownKey) return; // re-rendering an unchanged table would steal focus from its buttons
     shownKey = key;
@@ -75,7 +65,7 @@ export function createDevicesTable({ onChange = () => {} } = {}) {
   async function refresh() {
     const mine = ++version;
     try {
-      const { devices } = await api('GET', '/api/v1/devices');
+      const { devices } = await api<{ devices: Device[] }>('GET', '/api/v1/devices');
       if (mine !== version) return;
       render(devices);
       if ($('devices-message').dataset.source === 'poll') say('devices-message', '');
@@ -85,11 +75,11 @@ export function createDevicesTable({ onChange = () => {} } = {}) {
     }
   }
 
-  async function revoke(button) {
+  async function revoke(button: HTMLButtonElement) {
     const name = button.closest('tr')?.querySelector('.device-name')?.textContent ?? 'the device';
     await busy(button, 'Revoking…', async () => {
       try {
-        await api('DELETE', `/api/v1/devices/${encodeURIComponent(button.dataset.deviceId)}`);
+        await api('DELETE', `/api/v1/devices/${encodeURIComponent(button.dataset.deviceId ?? '')}`);
         say('devices-message', `Revoked “${name}”. It can no longer send cookies to Perch.`);
       } catch (error) {
         say('devices-message', `Perch could not revoke “${name}”. ${failure(error)}`, { tone: 'error' });
@@ -99,7 +89,7 @@ export function createDevicesTable({ onChange = () => {} } = {}) {
   }
 
   $('devices-body').addEventListener('click', (event) => {
-    const button = event.target.closest('button.revoke-device');
+    const button = closestTo<HTMLButtonElement>(event, 'button.revoke-device');
     if (button) void revoke(button);
   });
 

@@ -1,17 +1,13 @@
 /**
- * What every CRM page shares: Sign out, the unread badge (#unread-count), dates in the reader's own locale,
- * and a form helper. Browser module, imported by settings.js, contacts.js, contact.js and notifications.js.
+ * What every signed-in page shares: Sign out, the unread badge (#unread-count), dates in the reader's own locale,
+ * and a form helper.
  */
-import { ApiError, api } from './api.js';
-import { $, busy, failure, formatDate, say } from './ui.js';
+import { ApiError, api } from './api.ts';
+import { localiseTimes } from './time.ts';
+import { $, $button, busy, failure, say } from './ui.ts';
 
-/** Rewrites every server-rendered <time datetime> in this browser's locale and time zone. */
-export function localiseTimes(root = document) {
-  for (const el of root.querySelectorAll('time[datetime]')) el.textContent = formatDate(el.dateTime);
-}
-
-export function setUnreadCount(count) {
-  const badge = $('unread-count');
+export function setUnreadCount(count: number): void {
+  const badge = document.getElementById('unread-count');
   if (!badge) return;
   badge.textContent = String(count);
   badge.setAttribute('aria-label', `${count} unread`);
@@ -19,19 +15,19 @@ export function setUnreadCount(count) {
 }
 
 /** Shows a form's error (or hides it when `text` is empty). */
-export function formError(text) {
+export function formError(text: string): void {
   const el = $('form-error');
-  el.textContent = text ?? '';
+  el.textContent = text;
   el.hidden = !text;
 }
 
 /** Submits `form` as JSON through `send(values)`; shows the failure under the form. */
-export function onSubmit(form, busyLabel, send) {
+export function onSubmit(form: HTMLFormElement, busyLabel: string, send: (values: Record<string, string>) => Promise<void>): void {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     formError('');
     const values = Object.fromEntries([...new FormData(form)].map(([k, v]) => [k, String(v)]));
-    const button = form.querySelector('button[type="submit"]');
+    const button = form.querySelector<HTMLButtonElement>('button[type="submit"]')!;
     await busy(button, busyLabel, async () => {
       try {
         await send(values);
@@ -43,7 +39,7 @@ export function onSubmit(form, busyLabel, send) {
 }
 
 async function signOut() {
-  await busy($('sign-out'), 'Signing out…', async () => {
+  await busy($button('sign-out'), 'Signing out…', async () => {
     try {
       await api('POST', '/api/v1/auth/sign-out');
       location.assign('/sign-in');
@@ -54,5 +50,8 @@ async function signOut() {
   });
 }
 
-$('sign-out').addEventListener('click', () => void signOut());
-localiseTimes();
+/** Wires Sign out and localises the server's dates; every signed-in page's start() calls it first. */
+export function startHeader(): void {
+  $('sign-out').addEventListener('click', () => void signOut());
+  localiseTimes();
+}

@@ -1,14 +1,14 @@
 /**
  * The contact page's recent tweets, as a browser shows them: the server renders /contacts/:id, linkedom parses it
- * into a DOM, and the page's own script (recent-tweets.js, what contact.js runs) polls the real API until the
+ * into a DOM, and the page's own code (recent-tweets.ts, what contact.ts runs) polls the real API until the
  * fetch through the real bird code against test/fake-x is done.
  */
 import { parseHTML } from 'linkedom';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RecentTweets } from '@perch/shared';
+import { eventLabel, type RecentTweets } from '@perch/shared';
 import { startFakeX, type FakeX } from '../../../../../test/fake-x/index.ts';
 import { createTestApp, fakeXEnv, jobsIdle } from '../../../test-utils/app.ts';
-import { eventLabel, followRecentTweets } from './recent-tweets.js';
+import { followRecentTweets } from './recent-tweets.ts';
 
 const me = { authToken: 'pgauth0token0a1b2c3d4e5f60718293a4b5c6d7e', ct0: 'pgct0value0aaaabbbbccccddddeeeeffff', userId: '7000', screenName: 'perch_me', name: 'Perch Me' };
 const alice = { userId: '7001', screenName: 'alice', name: 'Alice' };
@@ -51,7 +51,7 @@ async function showContact(xHandle: string | null) {
   const { contact } = await app.deps.contacts.create(userId, { name: xHandle ?? 'Nobody', xHandle, notes: '' });
   const res = await app.request(`/contacts/${contact.id}`, { headers: { cookie } });
   const html = await res.text();
-  expect(html).toContain('<script type="module" src="/assets/contact.js"></script>');
+  expect(html).toMatch(/<script type="module" src="\/assets\/contact-[A-Z0-9]{8}\.js"><\/script>/);
   const { document } = parseHTML(html);
   const section = document.getElementById('recent-tweets')!;
   const seen: string[] = [section.querySelector('#recent-status')!.textContent!];

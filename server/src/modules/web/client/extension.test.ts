@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canMessageExtensions, sendToExtension, type ExtensionRuntime } from './extension.js';
+import { canMessageExtensions, sendToExtension, type ExtensionRuntime } from './extension.ts';
 
 const pair = { type: 'perch.pair', serverUrl: 'http://127.0.0.1:8787', code: 'ABCD-2345' } as const;
 
