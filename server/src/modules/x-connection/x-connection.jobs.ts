@@ -18,8 +18,8 @@ export async function registerXConnectionJobs({ boss, logger, xConnection }: { b
     if (checked > 0) logger.info({ module: 'x-connection', checked }, 'rechecked connections X had failed on');
   });
 
-  // Its own queue, so a recheck already queued by the schedule cannot swallow it.
-  await boss.createQueue(xConnectionJobs.verifyInterrupted, { policy: 'exclusive', retryLimit: 2, retryDelay: 30, retryBackoff: true });
+  // Its own queue, not exclusive: a job queued by a recheck or left active by a killed process cannot swallow it.
+  await boss.createQueue(xConnectionJobs.verifyInterrupted, { retryLimit: 2, retryDelay: 30, retryBackoff: true });
   await boss.work(xConnectionJobs.verifyInterrupted, async () => {
     const checked = await xConnection.verifyInterrupted();
     if (checked > 0) logger.info({ module: 'x-connection', checked }, 'verified x cookies a stopped process had stored');
