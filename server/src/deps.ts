@@ -14,7 +14,10 @@ import { createDeviceQueries } from './modules/devices/devices.queries.ts';
 import { createDevicesService } from './modules/devices/devices.service.ts';
 import { createCookieVault } from './modules/secrets/cookie-vault.ts';
 import { createDeviceTokens } from './modules/secrets/device-tokens.ts';
-import { loadKeyring, type Keyring } from './modules/secrets/keyring.ts';
+import { keyFilePath, loadKeyring, type Keyring } from './modules/secrets/keyring.ts';
+import { createKeyringChecks } from './modules/secrets/keyring-checks.ts';
+import { xConnections } from './modules/x-connection/x-connection.table.ts';
+import { xDmConnections, xOauthStates } from './modules/x-dm/x-dm.table.ts';
 import { createContactQueries } from './modules/contacts/contacts.queries.ts';
 import { createContactsService, type HandleChange } from './modules/contacts/contacts.service.ts';
 import { createInteractionQueries } from './modules/interactions/interactions.queries.ts';
@@ -67,16 +70,29 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
   if (embedded) releases.push(lockDataDir(config.dataDir));
 
   try {
-    let keyring = overrides.keyring;
-    if (!keyring) {
-      const loaded = loadKeyring({ secretKeys: config.secretKeys, dataDir: config.dataDir });
-      keyring = loaded.keyring;
-      if (loaded.created) logger.info({ file: loaded.source }, 'generated a new secret key file (mode 0600); back it up with the database');
-    }
-
     const database = overrides.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir));
     releases.unshift(() => database.close());
     const { db } = database;
+
+    // The keys are checked against the database before anything is sealed, signed or opened with them.
+    const keyringChecks = createKeyringChecks({
+      db,
+      sealedColumns: [
+        { table: xConnections, column: xConnections.cookiesJwe },
+        { table: xDmConnections, column: xDmConnections.tokensJwe },
+        { table: xOauthStates, column: xOauthStates.verifierJwe },
+      ],
+    });
+    const keyFile = keyFilePath(config.dataDir);
+    let keyring = overrides.keyring;
+    let keySource = 'the configured keyring';
+    if (!keyring) {
+      const loaded = await loadKeyring({ secretKeys: config.secretKeys, dataDir: config.dataDir, kidsInUse: keyringChecks.kidsInUse });
+      keyring = loaded.keyring;
+      keySource = loaded.source;
+      if (loaded.created) logger.info({ file: keyFile }, 'generated a new secret key file (mode 0600); back it up with the database');
+    }
+    await keyringChecks.ensure(keyring, { source: keySource, file: keyFile });
 
     const cookieVault = createCookieVault(keyring);
     const xWebClient = createXWebClient({
@@ -149,6 +165,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       database,
       db,
       keyring,
+      keyringChecks,
       cookieVault,
       xWebClient,
       accounts,

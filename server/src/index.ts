@@ -77,6 +77,8 @@ async function keysCommand(command: string) {
     console.log(`Re-encrypted ${rekeyed} of ${total} stored cookie pairs under key ${deps.keyring.currentKid}.`);
     const tokens = await deps.xDmTokens.rekeyAll();
     console.log(`Re-encrypted ${tokens.rekeyed} of ${tokens.total} stored X API token pairs under key ${deps.keyring.currentKid}.`);
+    const retired = await deps.keyringChecks.retireUnused(deps.keyring);
+    if (retired.length > 0) console.log(`Nothing is sealed with key ${retired.join(', ')} any more; it can be removed.`);
   } finally {
     await deps.close();
   }
