@@ -18,6 +18,7 @@ const paired = (state: ConnectionState | null, serverReachable = true): Extensio
 describe('badgeFor', () => {
   it.each([
     ['connected', ''],
+    ['verifying', ''],
     ['x_unavailable', ''],
     ['rate_limited', ''],
     ['expired', '!'],

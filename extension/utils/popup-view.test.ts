@@ -29,6 +29,10 @@ describe('presentView', () => {
     expect(presentView(withState('connected'))).toMatchObject({ title: 'Connected as @jack', action: null, tone: 'ok' });
   });
 
+  it('verifying: the plain sentence while X has not answered, nothing to click', () => {
+    expect(presentView(withState('verifying'))).toMatchObject({ sentence: 'Checking your X cookies with X…', action: null, tone: 'idle' });
+  });
+
   it('expired: a Refresh button', () => {
     expect(presentView(withState('expired'))).toMatchObject({ title: 'X cookies expired', action: { label: 'Refresh', kind: 'refresh' } });
   });

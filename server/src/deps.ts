@@ -8,6 +8,7 @@ import { lockDataDir } from './lib/data-dir-lock.ts';
 import { createPgBossQueue } from './jobs/boss.ts';
 import { createInMemoryJobQueue } from './jobs/job-queue.ts';
 import { registerJobs } from './jobs/registry.ts';
+import { sendVerifyInterrupted } from './modules/x-connection/x-connection.jobs.ts';
 import { createLogger, errorSummary, type Logger } from './lib/logger.ts';
 import { createAccountQueries } from './modules/accounts/accounts.queries.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
@@ -15,7 +16,10 @@ import { createDeviceQueries } from './modules/devices/devices.queries.ts';
 import { createDevicesService } from './modules/devices/devices.service.ts';
 import { createCookieVault } from './modules/secrets/cookie-vault.ts';
 import { createDeviceTokens } from './modules/secrets/device-tokens.ts';
-import { loadKeyring, type Keyring } from './modules/secrets/keyring.ts';
+import { keyFilePath, loadKeyring, type Keyring } from './modules/secrets/keyring.ts';
+import { createKeyringChecks } from './modules/secrets/keyring-checks.ts';
+import { xConnections } from './modules/x-connection/x-connection.table.ts';
+import { xDmConnections, xOauthStates } from './modules/x-dm/x-dm.table.ts';
 import { createContactQueries } from './modules/contacts/contacts.queries.ts';
 import { createContactsService, type HandleChange } from './modules/contacts/contacts.service.ts';
 import { createInteractionQueries } from './modules/interactions/interactions.queries.ts';
@@ -81,13 +85,6 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
   if (embedded) releases.push(lockDataDir(config.dataDir));
 
   try {
-    let keyring = overrides.keyring;
-    if (!keyring) {
-      const loaded = loadKeyring({ secretKeys: config.secretKeys, dataDir: config.dataDir });
-      keyring = loaded.keyring;
-      if (loaded.created) logger.info({ file: loaded.source }, 'generated a new secret key file (mode 0600); back it up with the database');
-    }
-
     const database = overrides.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir));
     releases.unshift(() => database.close());
     const { db } = database;
@@ -95,6 +92,26 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     const jobQueue = overrides.jobQueue === 'in-memory' ? createInMemoryJobQueue({ logger }) : createPgBossQueue({ database, logger });
     // first in the list, so the queue stops (and its handlers finish) before the database it runs on closes
     releases.unshift(() => jobQueue.stop());
+
+    // The keys are checked against the database before anything is sealed, signed or opened with them.
+    const keyringChecks = createKeyringChecks({
+      db,
+      sealedColumns: [
+        { table: xConnections, column: xConnections.cookiesJwe },
+        { table: xDmConnections, column: xDmConnections.tokensJwe },
+        { table: xOauthStates, column: xOauthStates.verifierJwe },
+      ],
+    });
+    const keyFile = keyFilePath(config.dataDir);
+    let keyring = overrides.keyring;
+    let keySource = 'the configured keyring';
+    if (!keyring) {
+      const loaded = await loadKeyring({ secretKeys: config.secretKeys, dataDir: config.dataDir, kidsInUse: keyringChecks.kidsInUse });
+      keyring = loaded.keyring;
+      keySource = loaded.source;
+      if (loaded.created) logger.info({ file: keyFile }, 'generated a new secret key file (mode 0600); back it up with the database');
+    }
+    await keyringChecks.ensure(keyring, { source: keySource, file: keyFile });
 
     const cookieVault = createCookieVault(keyring);
     const xWebClient = createXWebClient({
@@ -165,6 +182,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       database,
       db,
       keyring,
+      keyringChecks,
       cookieVault,
       xWebClient,
       throttle,
@@ -188,7 +206,10 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       /** "Sync now". */
       requestSync: (userId: string) => requestSyncRun({ jobQueue, xSyncRunner }, userId),
       /** Starts the job queue's workers and schedules (the server does after it listens; tests that need them). */
-      startJobs: () => jobQueue.start(),
+      async startJobs() {
+        await jobQueue.start();
+        await sendVerifyInterrupted(jobQueue);
+      },
       async close() {
         for (const release of releases) await release();
       },

@@ -1,6 +1,7 @@
 /**
  * `pnpm start` (serve), `pnpm perch keys:new | keys:rotate | keys:rekey`, `pnpm perch x:query-ids [--discover]`.
  */
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -8,7 +9,11 @@ import { createDeps } from './deps.ts';
 import { DataDirLockedError } from './lib/data-dir-lock.ts';
 import { appendKeyToFile, generateKeyEntry, KeyringError } from './modules/secrets/keyring.ts';
 import { errorSummary } from './lib/logger.ts';
+import { trackRequests } from './lib/graceful-stop.ts';
 import { formatWebClientReport } from './modules/x-web-client/x-web-client.report.ts';
+
+// How long a stop waits for requests being answered (a cookie push waits for X) before it cuts them off.
+const stopTimeoutMs = 10_000;
 
 async function serveCommand() {
   const started = performance.now();
@@ -41,12 +46,14 @@ async function serveCommand() {
     process.exit(1);
   });
 
+  const requests = trackRequests(server as Server);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    deps.logger.info({ signal }, 'stopping');
-    server.close();
+    deps.logger.info({ signal, inFlight: requests.inFlight }, 'stopping');
+    const answered = await requests.stop(stopTimeoutMs);
+    if (!answered) deps.logger.warn({ timeoutMs: stopTimeoutMs }, 'requests still unanswered at the stop deadline were cut off');
     await deps.close();
     process.exit(0);
   };
@@ -75,6 +82,8 @@ async function keysCommand(command: string) {
     console.log(`Re-encrypted ${rekeyed} of ${total} stored cookie pairs under key ${deps.keyring.currentKid}.`);
     const tokens = await deps.xDmTokens.rekeyAll();
     console.log(`Re-encrypted ${tokens.rekeyed} of ${tokens.total} stored X API token pairs under key ${deps.keyring.currentKid}.`);
+    const retired = await deps.keyringChecks.retireUnused(deps.keyring);
+    if (retired.length > 0) console.log(`Nothing is sealed with key ${retired.join(', ')} any more; it can be removed.`);
   } finally {
     await deps.close();
   }

@@ -6,8 +6,14 @@ describe('describeConnection', () => {
     for (const state of connectionStates) {
       const d = describeConnection({ state, handle: 'perch_user', retryAt: null, detail: null });
       expect(d.title.length).toBeGreaterThan(3);
-      expect(d.sentence).toMatch(/\.$/);
+      expect(d.sentence).toMatch(/[.…]$/);
     }
+  });
+
+  it('says in plain words that X has not answered yet about a stored pair', () => {
+    const d = describeConnection({ state: 'verifying', handle: 'jack', retryAt: null, detail: null });
+    expect(d).toMatchObject({ sentence: 'Checking your X cookies with X…', action: 'wait', needsUser: false });
+    expect(`${d.title} ${d.sentence}`).not.toMatch(/connected|expired|sign in/i);
   });
 
   it('names the handle when connected', () => {

@@ -9,6 +9,8 @@ import type { ConnectionAction, ConnectionStatus } from './connection-state.ts';
 
 export const connectionStates = [
   'not_connected',
+  // A pair is stored and X has not answered about it yet.
+  'verifying',
   'connected',
   'expired',
   'signed_out',
@@ -36,6 +38,15 @@ export function describeConnection(status: Pick<ConnectionStatus, 'state' | 'han
         action: 'connect',
         actionLabel: 'Connect X',
         needsUser: true,
+        tone: 'idle',
+      };
+    case 'verifying':
+      return {
+        title: 'Checking with X',
+        sentence: 'Checking your X cookies with X…',
+        action: 'wait',
+        actionLabel: null,
+        needsUser: false,
         tone: 'idle',
       };
     case 'connected':

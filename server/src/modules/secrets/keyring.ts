@@ -65,19 +65,34 @@ export function keyFilePath(dataDir: string): string {
   return path.join(dataDir, 'secret-keys');
 }
 
-/** The configured keys, or the key file, created with mode 0600 on first start. */
-export function loadKeyring(options: { secretKeys: string | null; dataDir: string }): { keyring: Keyring; source: string; created: boolean } {
+/**
+ * The configured keys, or the key file, created with mode 0600 on first start. Never created for a database that
+ * already holds secrets (`kidsInUse`): those were sealed with keys that exist elsewhere, and a new key would only
+ * start a Perch that cannot open them.
+ */
+export async function loadKeyring(options: {
+  secretKeys: string | null;
+  dataDir: string;
+  kidsInUse: () => Promise<string[]>;
+}): Promise<{ keyring: Keyring; source: string; created: boolean }> {
   if (options.secretKeys) return { keyring: parseKeyring(options.secretKeys), source: 'PERCH_SECRET_KEYS', created: false };
   const file = keyFilePath(options.dataDir);
   let created = false;
   if (!fs.existsSync(file)) {
+    const inUse = await options.kidsInUse();
+    if (inUse.length > 0) {
+      throw new KeyringError(
+        `PERCH_SECRET_KEYS is not set and there is no key file at ${file}, but the database already holds secrets sealed with secret key ${inUse.join(', ')}. ` +
+          `Perch will not make a new key for it: set PERCH_SECRET_KEYS to the keys this database was sealed with (as another Perch on it has them), or restore the key file at ${file} from your backup.`,
+      );
+    }
     fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, `${generateKeyEntry()}\n`, { flag: 'wx', mode: 0o600 });
     created = true;
   }
   const mode = fs.statSync(file).mode & 0o777;
   if (mode & 0o077) throw new KeyringError(`${file} is readable by other users (mode ${mode.toString(8)}); run chmod 600 on it.`);
-  return { keyring: parseKeyring(fs.readFileSync(file, 'utf8')), source: file, created };
+  return { keyring: parseKeyring(fs.readFileSync(file, 'utf8')), source: `the key file at ${file}`, created };
 }
 
 /** Appends a new newest key to the key file (the keys:rotate command). */

@@ -14,6 +14,7 @@ export const secretKinds = {
   'x-cookies': 'Stored X cookies',
   'x-api-tokens': 'Stored X API tokens',
   'pkce-verifier': 'A stored X sign-in verifier',
+  'keyring-check': 'A secret key check value',
 } as const;
 export type SecretKind = keyof typeof secretKinds;
 
@@ -21,7 +22,8 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export interface SecretVault {
-  seal(kind: SecretKind, value: Record<string, string>): Promise<string>;
+  /** Sealed under the newest key, or under `kid` (the keyring's check values). */
+  seal(kind: SecretKind, value: Record<string, string>, kid?: string): Promise<string>;
   /** The sealed object; every field is checked to be a string, and `fields` to be present. */
   open<F extends string>(kind: SecretKind, jwe: string, fields: readonly F[]): Promise<Record<F, string>>;
   kidOf(jwe: string): string | undefined;
@@ -39,8 +41,7 @@ export function createSecretVault(keyring: Keyring): SecretVault {
   };
 
   return {
-    async seal(kind, value) {
-      const kid = keyring.currentKid;
+    async seal(kind, value, kid = keyring.currentKid) {
       return new CompactEncrypt(encoder.encode(JSON.stringify(value)))
         .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid, cty: `perch.${kind}` })
         .encrypt(keyring.get(kid)!.vaultKey);

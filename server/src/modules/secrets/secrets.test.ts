@@ -64,16 +64,25 @@ describe('keyring', () => {
     expect(() => parseKeyring(`${entry},${entry}`)).toThrow(/used twice/);
   });
 
-  it('creates the key file with mode 0600 on first start and reuses it', () => {
+  it('creates the key file with mode 0600 on first start and reuses it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-keys-'));
-    const first = loadKeyring({ secretKeys: null, dataDir: dir });
+    const kidsInUse = async () => [];
+    const first = await loadKeyring({ secretKeys: null, dataDir: dir, kidsInUse });
     expect(first.created).toBe(true);
     expect(fs.statSync(path.join(dir, 'secret-keys')).mode & 0o777).toBe(0o600);
-    const second = loadKeyring({ secretKeys: null, dataDir: dir });
+    const second = await loadKeyring({ secretKeys: null, dataDir: dir, kidsInUse });
     expect(second.created).toBe(false);
     expect(second.keyring.currentKid).toBe(first.keyring.currentKid);
     fs.chmodSync(path.join(dir, 'secret-keys'), 0o644);
-    expect(() => loadKeyring({ secretKeys: null, dataDir: dir })).toThrow(KeyringError);
+    await expect(loadKeyring({ secretKeys: null, dataDir: dir, kidsInUse })).rejects.toThrow(KeyringError);
+  });
+
+  it('never creates a key file for a database that already holds secrets', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-keys-'));
+    await expect(loadKeyring({ secretKeys: null, dataDir: dir, kidsInUse: async () => ['k20260101-abcdef'] })).rejects.toThrow(
+      /no key file at .*secret-keys.*sealed with secret key k20260101-abcdef.*set PERCH_SECRET_KEYS/,
+    );
+    expect(fs.existsSync(path.join(dir, 'secret-keys'))).toBe(false);
   });
 });
 

@@ -34,7 +34,10 @@ export function createXConnectionQueries({ db }: { db: Db }) {
       const [row] = await db.update(xConnections).set(set).where(eq(xConnections.userId, userId)).returning();
       return row ?? null;
     },
-    /** Connections whose stored pair should be asked about again: X was down, or its rate limit has passed. */
+    /**
+     * Connections whose stored pair should be asked about again: X was down, its rate limit has passed, or a
+     * verification was left unfinished long ago.
+     */
     dueForRecheck(now: Date, unavailableBefore: Date) {
       return db
         .select()
@@ -43,12 +46,14 @@ export function createXConnectionQueries({ db }: { db: Db }) {
           and(
             isNotNull(xConnections.cookiesJwe),
             or(
+              and(eq(xConnections.state, 'verifying'), lte(xConnections.updatedAt, unavailableBefore)),
               and(eq(xConnections.state, 'x_unavailable'), or(isNull(xConnections.checkedAt), lte(xConnections.checkedAt, unavailableBefore))),
               and(eq(xConnections.state, 'rate_limited'), or(isNull(xConnections.retryAt), lte(xConnections.retryAt, now))),
             ),
           ),
         );
     },
+    verifying: () => db.select().from(xConnections).where(and(eq(xConnections.state, 'verifying'), isNotNull(xConnections.cookiesJwe))),
     withStoredCookies: () => db.select().from(xConnections).where(isNotNull(xConnections.cookiesJwe)),
     async replaceSealed(userId: string, oldJwe: string, newJwe: string, fingerprint: string) {
       const [row] = await db

@@ -104,6 +104,51 @@ describe('X cookie connection', () => {
     expect(await t.deps.xConnection.status((await t.deps.db.select().from(xConnections))[0]!.userId)).toMatchObject({ state: 'connected' });
   });
 
+  it('a pushed pair is verifying until X answers, even when the last pair was connected', async () => {
+    let release: (result: XCheckResult) => void = () => {};
+    let answer: XCheckResult | null = connectedAs('perch_user', '4242');
+    const xWeb = {
+      ...scriptedXWeb(() => answer!),
+      verifyCookies: (p: typeof pair) => (answer ? Promise.resolve(answer) : new Promise<XCheckResult>((resolve) => (release = resolve))),
+    };
+    t = await createTestApp({ overrides: { xWeb } });
+    const { cookie } = await t.signUp();
+    const { deviceToken } = await t.pairDevice(cookie);
+    const device = { authorization: `Bearer ${deviceToken}` };
+    expect(await (await t.request('/api/v1/x/cookies', { method: 'PUT', headers: device, json: pair })).json()).toMatchObject({ state: 'connected' });
+
+    answer = null; // X is slow to answer about the rotated pair
+    const rotated = { ...pair, ct0: 'ba5eba11ba5eba11ba5eba11ba5eba11' };
+    const pushing = t.request('/api/v1/x/cookies', { method: 'PUT', headers: device, json: rotated });
+    const statusNow = async () => (await (await t.request('/api/v1/x/status', { headers: { cookie } })).json()) as { state: string; handle: string };
+    for (let i = 0; i < 100 && (await statusNow()).state !== 'verifying'; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(await statusNow()).toMatchObject({ state: 'verifying', handle: 'perch_user' });
+    release({ ok: false, kind: 'auth', status: 401, code: 32 });
+    expect(await (await pushing).json()).toMatchObject({ state: 'expired' });
+    expect(await statusNow()).toMatchObject({ state: 'expired' });
+  });
+
+  it('asks X again at start about a pair left verifying by a stopped process, and about one left long ago', async () => {
+    let clock = new Date('2026-11-24T10:00:00Z');
+    const xWeb = scriptedXWeb(() => connectedAs('perch_user', '4242'));
+    t = await createTestApp({ overrides: { xWeb, now: () => clock } });
+    const { user } = await t.signUp();
+    // what a process killed between storing the pair and X's answer leaves behind
+    const stored = { userId: user.id, state: 'verifying' as const, cookiesJwe: await t.deps.cookieVault.seal(pair), cookiesFingerprint: t.deps.cookieVault.fingerprint(pair), cookiesUpdatedAt: clock, updatedAt: clock };
+    await t.deps.db.insert(xConnections).values(stored);
+    expect(await t.deps.xConnection.recheckDue()).toBe(0); // another process may still be asking X
+    expect(await t.deps.xConnection.verifyInterrupted()).toBe(1);
+    expect(await t.deps.xConnection.status(user.id)).toMatchObject({ state: 'connected', handle: 'perch_user' });
+    expect(xWeb.calls).toEqual([pair]);
+    expect(await t.deps.xConnection.verifyInterrupted()).toBe(0);
+
+    // left verifying while this process ran (the verification threw): the periodic recheck picks it up later
+    await t.deps.db.update(xConnections).set({ state: 'verifying', updatedAt: clock });
+    clock = new Date(clock.getTime() + 6 * 60_000);
+    expect(await t.deps.xConnection.recheckDue()).toBe(1);
+    expect(await t.deps.xConnection.status(user.id)).toMatchObject({ state: 'connected' });
+  });
+
   it('refuses cookies without a device token, and bad cookie values with a clear problem', async () => {
     const { cookie, device } = await setUp();
     const bySession = await t.request('/api/v1/x/cookies', { method: 'PUT', headers: { cookie }, json: pair });

@@ -1,6 +1,6 @@
 /**
- * The X cookie connection: store a pushed pair (encrypted), verify a changed one with X once, and keep the
- * state every client reads. Only an authentication answer from X makes `expired`.
+ * The X cookie connection: store a pushed pair (encrypted) as `verifying`, verify a changed one with X once, and
+ * keep the state every client reads. Only an answer from X makes `connected`; only an authentication answer `expired`.
  */
 import { EventEmitter } from 'node:events';
 import type { ConnectionStatus, XCookiePair } from '@perch/shared';
@@ -80,6 +80,24 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb
     return emitState(row ?? (await xConnectionQueries.find(userId)), userId);
   }
 
+  async function check(userId: string): Promise<ConnectionStatus> {
+    const existing = await xConnectionQueries.find(userId);
+    if (!existing?.cookiesJwe || !existing.cookiesFingerprint) return toStatus(existing);
+    if (existing.state === 'rate_limited' && existing.retryAt && existing.retryAt > now()) return toStatus(existing);
+    return verify(userId, await cookieVault.open(existing.cookiesJwe), existing.cookiesFingerprint);
+  }
+
+  async function checkEach(rows: XConnectionRow[]): Promise<number> {
+    for (const row of rows) {
+      try {
+        await check(row.userId);
+      } catch (error) {
+        log.error({ userId: row.userId, err: (error as Error).message }, 'x recheck failed');
+      }
+    }
+    return rows.length;
+  }
+
   return {
     events,
 
@@ -94,9 +112,12 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb
 
       const fingerprint = unchanged ? existing.cookiesFingerprint! : cookieVault.fingerprint(pair);
       if (!unchanged) {
-        await xConnectionQueries.upsert({
+        // X's rate limit is per account: a new pair does not lift it, so it waits for the recheck.
+        const gated = existing?.state === 'rate_limited' && existing.retryAt != null && existing.retryAt > now();
+        const stored = await xConnectionQueries.upsert({
           userId,
-          state: existing?.state ?? 'not_connected', // until X has answered about the new pair
+          // Until X answers about the new pair; a crash before then leaves it `verifying`, checked again at start.
+          state: gated ? 'rate_limited' : 'verifying',
           handle: existing?.handle ?? null,
           xUserId: existing?.xUserId ?? null,
           cookiesJwe: await cookieVault.seal(pair),
@@ -104,12 +125,10 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb
           cookiesUpdatedAt: now(),
           updatedAt: now(),
         });
+        emitState(stored, userId);
         events.emit('stored', { userId, fingerprint });
         log.info({ userId }, 'x cookies stored');
-        // X's rate limit is per account: a new pair does not lift it, so wait for the recheck.
-        if (existing?.state === 'rate_limited' && existing.retryAt && existing.retryAt > now()) {
-          return toStatus(await xConnectionQueries.find(userId));
-        }
+        if (gated) return toStatus(stored);
       }
       return verify(userId, pair, fingerprint);
     },
@@ -153,12 +172,7 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb
     },
 
     /** Check now: re-verify the stored pair (the settings page's button and the background recheck). */
-    async check(userId: string): Promise<ConnectionStatus> {
-      const existing = await xConnectionQueries.find(userId);
-      if (!existing?.cookiesJwe || !existing.cookiesFingerprint) return toStatus(existing);
-      if (existing.state === 'rate_limited' && existing.retryAt && existing.retryAt > now()) return toStatus(existing);
-      return verify(userId, await cookieVault.open(existing.cookiesJwe), existing.cookiesFingerprint);
-    },
+    check,
 
     /**
      * The stored pair and account, for the syncs. Null when there is nothing to use: no cookies, expired or
@@ -192,18 +206,20 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb
       emitState(update, userId);
     },
 
-    /** Re-asks X about connections that failed for X's reasons; returns how many were checked. */
+    /**
+     * Re-asks X about connections that failed for X's reasons, and about pairs left `verifying` for longer than a
+     * verification takes (the process that stored them stopped); returns how many were checked.
+     */
     async recheckDue(): Promise<number> {
       const due = await xConnectionQueries.dueForRecheck(now(), new Date(now().getTime() - unavailableRecheckMs));
-      for (const row of due) {
-        try {
-          await this.check(row.userId);
-        } catch (error) {
-          log.error({ userId: row.userId, err: (error as Error).message }, 'x recheck failed');
-        }
-      }
-      return due.length;
+      return checkEach(due);
     },
+
+    /** At start: every pair still `verifying` was stored by a process that stopped before X answered. */
+    async verifyInterrupted(): Promise<number> {
+      return checkEach(await xConnectionQueries.verifying());
+    },
+
 
     /** Re-encrypts every stored pair under the newest key (the keys:rotate / keys:rekey commands). */
     async rekeyAll(): Promise<{ rekeyed: number; total: number }> {
