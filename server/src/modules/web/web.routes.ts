@@ -4,8 +4,10 @@
  * for c.var.user (set by the server's session middleware) only.
  */
 import { Hono, type Context } from 'hono';
-import { extensionId, xDmCallbackSentences, xDmExpiredSentence } from '@perch/shared';
+import { z } from 'zod';
+import { ContactsQuery, PageQuery, extensionId, xDmCallbackSentences, xDmExpiredSentence } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
+import { validQuery } from '../../lib/validation.ts';
 import { createAssetReader } from './web.assets.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
@@ -20,6 +22,10 @@ export interface WebUser {
 }
 
 export type WebEnv = { Variables: { user: WebUser | null } };
+
+/** /contacts pages two lists: contacts (`q`, `cursor`) and unknown authors (`authorsCursor`), each on its own. */
+const ContactsPageQuery = ContactsQuery.extend({ authorsCursor: PageQuery.shape.cursor });
+const pageSize = { limit: 50 };
 
 // Scripts and styles come only from /assets; the JSON config block is data, so no 'unsafe-inline' is needed.
 // frame-ancestors 'none' keeps Disconnect and Revoke out of other sites' frames.
@@ -60,14 +66,18 @@ export function createWebRoutes(crm?: CrmPageDeps): Hono<WebEnv> {
   });
 
   if (crm) {
-    app.get('/contacts', async (c) => {
+    app.get('/contacts', validQuery(ContactsPageQuery), async (c) => {
       const user = c.var.user;
       if (!user) return c.redirect('/sign-in');
-      const [contacts, authors] = await Promise.all([crm.contacts.list(user.id), crm.interactions.listUnknownAuthors(user.id)]);
-      return c.html(contactsPage(await pageUser(user), { contacts, authors }), 200, pageHeaders);
+      const { q, cursor, authorsCursor } = c.req.valid('query');
+      const [contacts, authors] = await Promise.all([
+        crm.contacts.page(user.id, { ...pageSize, q: q || undefined, cursor }),
+        crm.interactions.unknownAuthorsPage(user.id, { ...pageSize, cursor: authorsCursor }),
+      ]);
+      return c.html(contactsPage(await pageUser(user), { contacts, authors, q: q ?? '', cursor, authorsCursor }), 200, pageHeaders);
     });
 
-    app.get('/contacts/:id', async (c) => {
+    app.get('/contacts/:id', validQuery(z.object({ cursor: PageQuery.shape.cursor })), async (c) => {
       const user = c.var.user;
       if (!user) return c.redirect('/sign-in');
       const contact = await crm.contacts.get(user.id, c.req.param('id')).catch((error: unknown) => {
@@ -75,15 +85,17 @@ export function createWebRoutes(crm?: CrmPageDeps): Hono<WebEnv> {
         throw error;
       });
       if (!contact) return c.text('Not found', 404);
-      const timeline = await crm.interactions.timeline(user.id, contact.id);
-      return c.html(contactPage(await pageUser(user), { contact, timeline }), 200, pageHeaders);
+      const { cursor } = c.req.valid('query');
+      const timeline = await crm.interactions.timelinePage(user.id, contact.id, { ...pageSize, cursor });
+      return c.html(contactPage(await pageUser(user), { contact, timeline: timeline.interactions, nextCursor: timeline.nextCursor, cursor }), 200, pageHeaders);
     });
 
-    app.get('/notifications', async (c) => {
+    app.get('/notifications', validQuery(z.object({ cursor: PageQuery.shape.cursor })), async (c) => {
       const user = c.var.user;
       if (!user) return c.redirect('/sign-in');
-      const notifications = await crm.notifications.list(user.id);
-      return c.html(notificationsPage(await pageUser(user), { notifications }), 200, pageHeaders);
+      const { cursor } = c.req.valid('query');
+      const { notifications, nextCursor } = await crm.notifications.page(user.id, { ...pageSize, cursor });
+      return c.html(notificationsPage(await pageUser(user), { notifications, nextCursor, cursor }), 200, pageHeaders);
     });
   }
 
