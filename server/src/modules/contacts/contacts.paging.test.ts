@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ContactList, Problem } from '@perch/shared';
-import { encodeCursor } from '../../lib/keyset.ts';
 import { createTestApp } from '../../test-utils/app.ts';
 import { contacts } from './contacts.table.ts';
 
@@ -75,7 +74,7 @@ describe('GET /api/v1/contacts pages', () => {
     const cursors = [
       'not a cursor!',
       'bm90IGpzb24', // base64url of "not json"
-      encodeCursor(['x', 'not-a-uuid']),
+      Buffer.from(JSON.stringify(['x', 'not-a-uuid'])).toString('base64url'),
       Buffer.from(JSON.stringify([1, 2, 3])).toString('base64url'),
       Buffer.from(JSON.stringify({ a: 1 })).toString('base64url'),
     ];
