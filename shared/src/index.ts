@@ -5,6 +5,7 @@ export * from './messages.ts';
 export * from './extension-identity.ts';
 export * from './api/problem.ts';
 export * from './api/text.ts';
+export * from './api/page.ts';
 export * from './api/auth.ts';
 export * from './api/devices.ts';
 export * from './api/x-cookies.ts';

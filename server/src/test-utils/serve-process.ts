@@ -17,6 +17,8 @@ export interface ServeProcess {
   exited: Promise<number | string>;
   /** The first log line whose msg starts with `msg`, once it is there (or the process ended: null). */
   logged(msg: string, timeoutMs?: number): Promise<{ msg: string; url?: string } | null>;
+  /** SIGKILL, if it still runs, and its end. */
+  kill(): Promise<void>;
 }
 
 export function startServeProcess(env: Record<string, string>, args: string[] = []): ServeProcess {
@@ -53,6 +55,10 @@ export function startServeProcess(env: Record<string, string>, args: string[] = 
     lines,
     stderr: () => stderr,
     exited,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
     async logged(msg, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paged } from './page.ts';
 import { text } from './text.ts';
 
 const handlePattern = /^[A-Za-z0-9_]{1,15}$/;
@@ -51,5 +52,5 @@ export const Contact = z.object({
 });
 export type Contact = z.infer<typeof Contact>;
 
-export const ContactList = z.object({ contacts: z.array(Contact) });
+export const ContactList = paged({ contacts: z.array(Contact) });
 export type ContactList = z.infer<typeof ContactList>;

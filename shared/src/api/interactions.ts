@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paged } from './page.ts';
 
 /** What a timeline entry is: a mention of the user, the user's reply, a DM, a bio change or a detected event. */
 export const interactionKinds = ['mention_in', 'reply_out', 'dm', 'bio_change', 'event'] as const;
@@ -23,7 +24,8 @@ export const Interaction = z.object({
 });
 export type Interaction = z.infer<typeof Interaction>;
 
-export const Timeline = z.object({ contactId: z.string(), interactions: z.array(Interaction) });
+/** Newest first; a page of them (see PageQuery). */
+export const Timeline = paged({ contactId: z.string(), interactions: z.array(Interaction) });
 export type Timeline = z.infer<typeof Timeline>;
 
 /** Someone who mentioned or replied to the user and is not a contact yet, with their latest item. */
@@ -38,5 +40,6 @@ export const UnknownAuthor = z.object({
 });
 export type UnknownAuthor = z.infer<typeof UnknownAuthor>;
 
-export const UnknownAuthorList = z.object({ authors: z.array(UnknownAuthor) });
+/** The author with the latest item first; a page of them. */
+export const UnknownAuthorList = paged({ authors: z.array(UnknownAuthor) });
 export type UnknownAuthorList = z.infer<typeof UnknownAuthorList>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PageQuery, paged } from './page.ts';
 
 export const Notification = z.object({
   id: z.string(),
@@ -12,7 +13,12 @@ export const Notification = z.object({
 });
 export type Notification = z.infer<typeof Notification>;
 
-export const NotificationList = z.object({ notifications: z.array(Notification), unreadCount: z.number().int() });
+/** Newest first; a page of them. */
+export const NotificationList = paged({ notifications: z.array(Notification), unreadCount: z.number().int() });
+
+/** `?unread=true`: only unread ones. */
+export const NotificationsQuery = PageQuery.extend({ unread: z.enum(['true', 'false']).optional() });
+export type NotificationsQuery = z.output<typeof NotificationsQuery>;
 export type NotificationList = z.infer<typeof NotificationList>;
 
 export const UnreadCount = z.object({ unreadCount: z.number().int() });

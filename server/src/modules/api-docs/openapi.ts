@@ -26,6 +26,8 @@ import {
   XDmContactSync,
   XDmDisconnected,
   XDmStatus,
+  defaultPageLimit,
+  maxPageLimit,
   xDmCallbackErrors,
 } from '@perch/shared';
 
@@ -41,6 +43,12 @@ const session = [{ session: [] }];
 const device = [{ device: [] }];
 const uuidParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
 const contactId = [uuidParam('id')];
+/** `?limit=&cursor=` of every paged list (PageQuery); the answer's nextCursor is the next page's cursor. */
+const pageParams = [
+  { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: maxPageLimit, default: defaultPageLimit } },
+  { name: 'cursor', in: 'query', required: false, description: 'The nextCursor of the previous page, unchanged', schema: { type: 'string' } },
+];
+const paged400 = problem('A bad limit or cursor (the problem names it)');
 
 export function createOpenApiDocument(serverUrl: string) {
   return {
@@ -108,7 +116,7 @@ export function createOpenApiDocument(serverUrl: string) {
       },
       '/x/status': { get: { summary: 'The X connection state', security: [...device, ...session], responses: { 200: ok('Connection status', 'ConnectionStatus'), 401: problem('Not authenticated') } } },
       '/contacts': {
-        get: { summary: 'List your contacts', security: session, responses: { 200: ok('Contacts', 'ContactList'), 401: problem('Not signed in') } },
+        get: { summary: 'A page of your contacts by name (?q=: whose name or handle contains it, any case)', security: session, parameters: [...pageParams, { name: 'q', in: 'query', required: false, schema: { type: 'string', maxLength: 200 } }], responses: { 200: ok('Contacts', 'ContactList'), 400: paged400, 401: problem('Not signed in') } },
         post: { summary: 'Add a contact (a name or an X handle, or both)', security: session, requestBody: { required: true, content: json('CreateContact') }, responses: { 201: ok('Created', 'Contact'), 400: problem('Invalid input'), 409: problem('Another contact has this handle') } },
       },
       '/contacts/{id}': {
@@ -116,7 +124,7 @@ export function createOpenApiDocument(serverUrl: string) {
         patch: { summary: 'Edit a contact; a new handle clears the old account’s X id, bio and avatar and fetches the new one', security: session, parameters: contactId, requestBody: { required: true, content: json('UpdateContact') }, responses: { 200: ok('Contact', 'Contact'), 400: problem('Invalid input'), 404: problem('No such contact'), 409: problem('Another contact has this handle') } },
         delete: { summary: 'Delete a contact and its timeline', security: session, parameters: contactId, responses: { 204: ok('Deleted'), 404: problem('No such contact') } },
       },
-      '/contacts/{id}/timeline': { get: { summary: 'The contact’s interactions, newest first', security: session, parameters: contactId, responses: { 200: ok('Timeline', 'Timeline'), 404: problem('No such contact') } } },
+      '/contacts/{id}/timeline': { get: { summary: 'A page of the contact’s interactions, newest first', security: session, parameters: [...contactId, ...pageParams], responses: { 200: ok('Timeline', 'Timeline'), 400: paged400, 404: problem('No such contact') } } },
       '/contacts/{id}/avatar': { get: { summary: 'Perch’s copy of the contact’s X avatar', security: session, parameters: contactId, responses: { 200: { description: 'The image', content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } }, 404: problem('No avatar stored, or no such contact') } } },
       '/contacts/{id}/recent-tweets': {
         get: {
@@ -127,12 +135,12 @@ export function createOpenApiDocument(serverUrl: string) {
         },
       },
       '/notifications': {
-        get: { summary: 'Your notifications, newest first (?unread=true: only unread ones)', security: session, parameters: [{ name: 'unread', in: 'query', required: false, schema: { type: 'boolean' } }], responses: { 200: ok('Notifications', 'NotificationList'), 401: problem('Not signed in') } },
+        get: { summary: 'A page of your notifications, newest first (?unread=true: only unread ones)', security: session, parameters: [...pageParams, { name: 'unread', in: 'query', required: false, schema: { type: 'boolean' } }], responses: { 200: ok('Notifications', 'NotificationList'), 400: paged400, 401: problem('Not signed in') } },
       },
       '/notifications/unread-count': { get: { summary: 'How many notifications are unread', security: session, responses: { 200: ok('Count', 'UnreadCount') } } },
       '/notifications/{id}/read': { post: { summary: 'Mark one notification read', security: session, parameters: [uuidParam('id')], responses: { 200: ok('Unread count after', 'UnreadCount'), 404: problem('No such notification') } } },
       '/notifications/read-all': { post: { summary: 'Mark every notification read', security: session, responses: { 200: ok('Unread count after', 'UnreadCount') } } },
-      '/x/unknown-authors': { get: { summary: 'People who mentioned or replied to you and are not contacts', security: session, responses: { 200: ok('Authors', 'UnknownAuthorList') } } },
+      '/x/unknown-authors': { get: { summary: 'A page of the people who mentioned or replied to you and are not contacts, the latest first', security: session, parameters: pageParams, responses: { 200: ok('Authors', 'UnknownAuthorList'), 400: paged400 } } },
       '/x/unknown-authors/{xUserId}/add-contact': {
         post: { summary: 'Make this author a contact (or find the existing one) and move their mentions onto its timeline', security: session, parameters: [{ name: 'xUserId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } }], responses: { 201: ok('Contact created', 'AddedContact'), 200: ok('Existing contact', 'AddedContact'), 404: problem('No such author') } },
       },

@@ -1,11 +1,26 @@
-import { and, asc, count, eq, gte, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, gte, ilike, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { keyset } from '../../lib/keyset.ts';
 import { contactAvatars, contacts } from './contacts.table.ts';
 
 export type ContactRow = typeof contacts.$inferSelect;
 export type ContactQueries = ReturnType<typeof createContactQueries>;
 
 const sameHandle = (handle: string) => sql`lower(${contacts.xHandle}) = lower(${handle})`;
+const sortName = sql<string>`lower(${contacts.name})`;
+
+/** By name ignoring case, then id; the key is PostgreSQL's own lower(name), which JavaScript's may differ from. */
+const byName = keyset<ContactRow & { sortName: string }>({
+  columns: [sortName, contacts.id],
+  types: ['text', 'uuid'],
+  direction: 'asc',
+  cursor: z.tuple([z.string().max(1000), z.guid()]),
+  keysOf: (row) => [row.sortName, row.id],
+});
+
+/** `q` as a LIKE pattern matching itself anywhere: %, _ and the escape character \ are literal. */
+export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export function createContactQueries({ db }: { db: Db }) {
   return {
@@ -13,7 +28,20 @@ export function createContactQueries({ db }: { db: Db }) {
       const [row] = await db.insert(contacts).values(values).returning();
       return row!;
     },
-    list: (userId: string) => db.select().from(contacts).where(eq(contacts.userId, userId)).orderBy(asc(sql`lower(${contacts.name})`), asc(contacts.id)),
+    /** One page by name; `q` keeps those whose name or handle contains it, any case. */
+    async page(userId: string, { limit, cursor, q }: { limit: number; cursor?: string; q?: string }) {
+      const search = q ? or(ilike(contacts.name, containsPattern(q)), ilike(contacts.xHandle, containsPattern(q.replace(/^@/, '')))) : undefined;
+      const rows = await db
+        .select({ ...getTableColumns(contacts), sortName })
+        .from(contacts)
+        .where(and(eq(contacts.userId, userId), search, byName.after(cursor)))
+        .orderBy(...byName.orderBy)
+        .limit(limit + 1);
+      return byName.page(rows, limit);
+    },
+    /** These of the user's contacts (ids not theirs are left out). */
+    withIds: (userId: string, ids: string[]) =>
+      ids.length === 0 ? Promise.resolve([]) : db.select().from(contacts).where(and(eq(contacts.userId, userId), inArray(contacts.id, ids))),
     /** Contacts with a handle not checked on X since `before` (all of them when null), the longest unchecked first. */
     dueForProfileCheck: (userId: string, before: Date | null) =>
       db
@@ -63,8 +91,15 @@ export function createContactQueries({ db }: { db: Db }) {
       const [row] = await db.select().from(contacts).where(eq(contacts.id, id));
       return row ?? null;
     },
-    withAvatar: async (userId: string) =>
-      new Set((await db.select({ contactId: contactAvatars.contactId }).from(contactAvatars).where(eq(contactAvatars.userId, userId))).map((r) => r.contactId)),
+    /** Which of these contacts have an avatar stored (only a page's worth are asked about). */
+    withAvatar: async (userId: string, contactIds: string[]) =>
+      contactIds.length === 0
+        ? new Set<string>()
+        : new Set(
+            (await db.select({ contactId: contactAvatars.contactId }).from(contactAvatars).where(and(eq(contactAvatars.userId, userId), inArray(contactAvatars.contactId, contactIds)))).map(
+              (r) => r.contactId,
+            ),
+          ),
     async upsertAvatar(values: typeof contactAvatars.$inferInsert) {
       const { contactId, ...rest } = values;
       await db.insert(contactAvatars).values(values).onConflictDoUpdate({ target: contactAvatars.contactId, set: rest });

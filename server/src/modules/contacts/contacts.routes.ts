@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { CreateContact, UpdateContact } from '@perch/shared';
+import { ContactsQuery, CreateContact, PageQuery, UpdateContact } from '@perch/shared';
 import type { AppEnv } from '../../app-env.ts';
 import { ProblemError } from '../../lib/http-problem.ts';
-import { validJson } from '../../lib/validation.ts';
+import { validJson, validQuery } from '../../lib/validation.ts';
 import { requireUser } from '../accounts/accounts.middleware.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
 import type { ContactsService } from './contacts.service.ts';
@@ -10,7 +10,7 @@ import type { ContactsService } from './contacts.service.ts';
 export function createContactsRoutes({ contacts, interactions }: { contacts: ContactsService; interactions: InteractionsService }) {
   return new Hono<AppEnv>()
     .use(requireUser)
-    .get('/', async (c) => c.json({ contacts: await contacts.list(c.var.user!.id) }))
+    .get('/', validQuery(ContactsQuery), async (c) => c.json(await contacts.page(c.var.user!.id, c.req.valid('query'))))
     .post('/', validJson(CreateContact), async (c) => {
       const { contact } = await contacts.create(c.var.user!.id, c.req.valid('json'));
       c.var.log.info({ contactId: contact.id }, 'contact created');
@@ -26,9 +26,9 @@ export function createContactsRoutes({ contacts, interactions }: { contacts: Con
       await contacts.delete(c.var.user!.id, c.req.param('id'));
       return c.body(null, 204);
     })
-    .get('/:id/timeline', async (c) => {
+    .get('/:id/timeline', validQuery(PageQuery), async (c) => {
       const contactId = c.req.param('id');
-      return c.json({ contactId, interactions: await interactions.timeline(c.var.user!.id, contactId) });
+      return c.json({ contactId, ...(await interactions.timelinePage(c.var.user!.id, contactId, c.req.valid('query'))) });
     })
     .get('/:id/avatar', async (c) => {
       const avatar = await contacts.getAvatar(c.var.user!.id, c.req.param('id'));

@@ -1,4 +1,4 @@
-import type { Contact, CreateContact, UpdateContact } from '@perch/shared';
+import { maxPageLimit, type Contact, type ContactList, type ContactsQuery, type CreateContact, type UpdateContact } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
 import { isUuid } from '../../lib/ids.ts';
 import type { ContactQueries, ContactRow } from './contacts.queries.ts';
@@ -63,6 +63,12 @@ export function createContactsService({ contactQueries, now, onHandleChanged = (
   async function withAvatarFlag(row: ContactRow) {
     return toContact(row, (await contactQueries.findAvatar(row.userId, row.id)) !== null);
   }
+  /** One page of the user's contacts by name (`q`: whose name or handle contains it), as GET /contacts answers. */
+  async function page(userId: string, query: Omit<ContactsQuery, 'q'> & { q?: string }): Promise<ContactList> {
+    const { rows, nextCursor } = await contactQueries.page(userId, query);
+    const avatars = await contactQueries.withAvatar(userId, rows.map((r) => r.id));
+    return { contacts: rows.map(({ sortName: _, ...row }) => toContact(row, avatars.has(row.id))), nextCursor };
+  }
   async function getRow(userId: string, id: string) {
     const row = isUuid(id) ? await contactQueries.find(userId, id) : null;
     if (!row) throw notFound();
@@ -73,10 +79,12 @@ export function createContactsService({ contactQueries, now, onHandleChanged = (
     getRow,
     get: async (userId: string, id: string) => withAvatarFlag(await getRow(userId, id)),
 
-    async list(userId: string) {
-      const [rows, avatars] = await Promise.all([contactQueries.list(userId), contactQueries.withAvatar(userId)]);
-      return rows.map((row) => toContact(row, avatars.has(row.id)));
-    },
+    page,
+    /** The first page's contacts (at most 200): for tests, and callers that know the user has few. */
+    list: async (userId: string) => (await page(userId, { limit: maxPageLimit })).contacts,
+
+    /** These of the user's contacts, with a handle or not. */
+    withIds: (userId: string, ids: string[]) => contactQueries.withIds(userId, ids),
 
     /** `input` is CreateContact's output; a contact without a name is named after its handle until X says better. */
     async create(userId: string, input: { name: string; xHandle?: string | null; notes: string; xUserId?: string | null }) {

@@ -31,7 +31,8 @@ export const contacts = pgTable(
   (t) => [
     uniqueIndex('contacts_user_handle_unique').on(t.userId, sql`lower(${t.xHandle})`),
     uniqueIndex('contacts_user_x_user_id_unique').on(t.userId, t.xUserId),
-    index().on(t.userId, t.name),
+    // GET /contacts pages by lower(name), id (lib/keyset.ts): one index range scan per page.
+    index('contacts_user_lower_name_id_index').on(t.userId, sql`lower(${t.name})`, t.id),
   ],
 );
 

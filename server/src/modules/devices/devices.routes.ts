@@ -22,6 +22,8 @@ export function createDevicesRoutes({ devices, throttle }: { devices: DevicesSer
       c.var.log.info({ deviceId: result.device.id }, 'device paired');
       return c.json(result, 201);
     })
+    // Unpaged, unlike contacts and timelines (issue 9): a device exists only because its user typed a pairing code
+    // into one browser, so a user has a handful, not thousands.
     .get('/', requireUser, async (c) => c.json({ devices: await devices.listDevices(c.var.user!.id) }))
     .delete('/:id', requireUser, async (c) => {
       await devices.revokeDevice(c.var.user!.id, c.req.param('id'));

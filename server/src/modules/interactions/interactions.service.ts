@@ -1,4 +1,4 @@
-import type { Interaction, InteractionDirection, InteractionKind, UnknownAuthor } from '@perch/shared';
+import { maxPageLimit, type Interaction, type InteractionDirection, type InteractionKind, type PageQuery, type UnknownAuthorList } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
 import { sha256 } from '../../lib/ids.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
@@ -62,14 +62,36 @@ export function createInteractionsService({ interactionQueries, contacts, notifi
     return { inserted: row !== null, interaction: row ? toInteraction(row) : null };
   }
 
+  /** One page of a contact's timeline, newest first; 404 unless the contact is this user's. */
+  async function timelinePage(userId: string, contactId: string, page: PageQuery) {
+    await contacts.getRow(userId, contactId);
+    const { rows, nextCursor } = await interactionQueries.timeline(userId, contactId, page);
+    return { interactions: rows.map(toInteraction), nextCursor };
+  }
+
+  /** One page of the people who mentioned or messaged the user and are not contacts, the latest first. */
+  async function unknownAuthorsPage(userId: string, page: PageQuery): Promise<UnknownAuthorList> {
+    const { rows, nextCursor } = await interactionQueries.latestUnknownItems(userId, page);
+    const counts = await interactionQueries.unknownAuthorCounts(userId, rows.map((r) => r.xUserId));
+    const countBy = new Map(counts.map((c) => [c.xUserId, c.itemCount]));
+    const authors = rows.map((item) => ({
+      xUserId: item.xUserId,
+      xHandle: item.xHandle,
+      name: item.name,
+      itemCount: countBy.get(item.xUserId) ?? 1,
+      lastOccurredAt: item.occurredAt.toISOString(),
+      lastText: item.text,
+    }));
+    return { authors, nextCursor };
+  }
+
   return {
     /** Idempotent: the same user + kind + X id is stored once; `inserted` says whether this call stored it. */
     record,
 
-    async timeline(userId: string, contactId: string) {
-      await contacts.getRow(userId, contactId); // 404 unless the contact is this user's
-      return (await interactionQueries.timeline(userId, contactId)).map(toInteraction);
-    },
+    timelinePage,
+    /** The first page of a timeline (at most 200): for tests, and callers that know it is short. */
+    timeline: async (userId: string, contactId: string) => (await timelinePage(userId, contactId, { limit: maxPageLimit })).interactions,
 
     /**
      * Puts a bio change (from contacts.updateProfileFromX) on the contact's timeline and tells the user, once:
@@ -103,20 +125,9 @@ export function createInteractionsService({ interactionQueries, contacts, notifi
       return { inserted: row !== null };
     },
 
-    async listUnknownAuthors(userId: string): Promise<UnknownAuthor[]> {
-      const [counts, latest] = await Promise.all([interactionQueries.unknownAuthorCounts(userId), interactionQueries.latestUnknownItems(userId)]);
-      const countBy = new Map(counts.map((c) => [c.xUserId, c.itemCount]));
-      return latest
-        .map((item) => ({
-          xUserId: item.xUserId,
-          xHandle: item.xHandle,
-          name: item.name,
-          itemCount: countBy.get(item.xUserId) ?? 1,
-          lastOccurredAt: item.occurredAt.toISOString(),
-          lastText: item.text,
-        }))
-        .sort((a, b) => b.lastOccurredAt.localeCompare(a.lastOccurredAt));
-    },
+    unknownAuthorsPage,
+    /** The first page of unknown authors (at most 200): for tests. */
+    listUnknownAuthors: async (userId: string) => (await unknownAuthorsPage(userId, { limit: maxPageLimit })).authors,
 
     /**
      * "Add as contact": makes the author a contact (or finds the one that already has their X id or handle) and

@@ -22,7 +22,8 @@ export const interactions = pgTable(
     data: jsonb().$type<Record<string, unknown>>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique().on(t.userId, t.kind, t.xId), index().on(t.contactId, t.occurredAt)],
+  // The timeline pages by occurredAt, id newest first (lib/keyset.ts): a backward scan of this index.
+  (t) => [unique().on(t.userId, t.kind, t.xId), index().on(t.contactId, t.occurredAt, t.id)],
 );
 
 /** Mentions, replies and DMs from accounts that are not contacts yet; "Add as contact" moves them onto a timeline. */
@@ -43,5 +44,7 @@ export const unknownAuthors = pgTable(
     data: jsonb().$type<Record<string, unknown>>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique().on(t.userId, t.kind, t.xId), index().on(t.userId, t.xUserId)],
+  // Unknown authors page by their latest item, newest first: the first index is read backwards for the page, the
+  // second answers "has this author anything newer?" per item.
+  (t) => [unique().on(t.userId, t.kind, t.xId), index().on(t.userId, t.occurredAt, t.id), index().on(t.userId, t.xUserId, t.occurredAt, t.id)],
 );

@@ -1,9 +1,20 @@
-import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import { and, count, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { isoInstant, keyset } from '../../lib/keyset.ts';
 import { notifications } from './notifications.table.ts';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type NotificationQueries = ReturnType<typeof createNotificationQueries>;
+
+// createdAt is set from a JavaScript Date (milliseconds) by notify(), so toISOString() is the stored value exactly.
+const newestFirst = keyset<NotificationRow>({
+  columns: [notifications.createdAt, notifications.id],
+  types: ['timestamptz', 'uuid'],
+  direction: 'desc',
+  cursor: z.tuple([isoInstant, z.guid()]),
+  keysOf: (row) => [row.createdAt.toISOString(), row.id],
+});
 
 export function createNotificationQueries({ db }: { db: Db }) {
   return {
@@ -12,13 +23,15 @@ export function createNotificationQueries({ db }: { db: Db }) {
       const [row] = await db.insert(notifications).values(values).onConflictDoNothing().returning();
       return row ?? null;
     },
-    list(userId: string, { unreadOnly, limit }: { unreadOnly: boolean; limit: number }) {
-      return db
+    /** One page, newest first. */
+    async page(userId: string, { unreadOnly, limit, cursor }: { unreadOnly: boolean; limit: number; cursor?: string }) {
+      const rows = await db
         .select()
         .from(notifications)
-        .where(and(eq(notifications.userId, userId), unreadOnly ? isNull(notifications.readAt) : undefined))
-        .orderBy(desc(notifications.createdAt), desc(notifications.id))
-        .limit(limit);
+        .where(and(eq(notifications.userId, userId), unreadOnly ? isNull(notifications.readAt) : undefined, newestFirst.after(cursor)))
+        .orderBy(...newestFirst.orderBy)
+        .limit(limit + 1);
+      return newestFirst.page(rows, limit);
     },
     async unreadCount(userId: string) {
       const [row] = await db.select({ n: count() }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));

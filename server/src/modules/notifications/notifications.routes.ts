@@ -1,18 +1,18 @@
 import { Hono } from 'hono';
+import { NotificationsQuery } from '@perch/shared';
 import type { AppEnv } from '../../app-env.ts';
+import { validQuery } from '../../lib/validation.ts';
 import { requireUser } from '../accounts/accounts.middleware.ts';
 import type { NotificationsService } from './notifications.service.ts';
 
 export function createNotificationsRoutes({ notifications }: { notifications: NotificationsService }) {
   return new Hono<AppEnv>()
     .use(requireUser)
-    .get('/', async (c) => {
+    .get('/', validQuery(NotificationsQuery), async (c) => {
       const userId = c.var.user!.id;
-      const [list, unreadCount] = await Promise.all([
-        notifications.list(userId, { unreadOnly: c.req.query('unread') === 'true' }),
-        notifications.unreadCount(userId),
-      ]);
-      return c.json({ notifications: list, unreadCount });
+      const { unread, ...page } = c.req.valid('query');
+      const [list, unreadCount] = await Promise.all([notifications.page(userId, { ...page, unreadOnly: unread === 'true' }), notifications.unreadCount(userId)]);
+      return c.json({ ...list, unreadCount });
     })
     .get('/unread-count', async (c) => c.json({ unreadCount: await notifications.unreadCount(c.var.user!.id) }))
     .post('/read-all', async (c) => {

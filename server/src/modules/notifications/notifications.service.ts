@@ -1,4 +1,4 @@
-import type { Notification } from '@perch/shared';
+import { maxPageLimit, type Notification, type PageQuery } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
 import { isUuid } from '../../lib/ids.ts';
 import type { NotificationQueries, NotificationRow } from './notifications.queries.ts';
@@ -13,9 +13,6 @@ export interface NotifyInput {
   /** At most one notification per user and key, e.g. `sync_failed:x_unavailable:2026-11-24`. */
   dedupeKey?: string | null;
 }
-
-// The list page shows the latest ones; older notifications stay in the database.
-const listLimit = 200;
 
 export const toNotification = (row: NotificationRow): Notification => ({
   id: row.id,
@@ -46,8 +43,14 @@ export function createNotificationsService({ notificationQueries, now }: { notif
       return { created: row !== null, notification: row ? toNotification(row) : null };
     },
 
+    /** One page, newest first (`unreadOnly`: only unread ones). */
+    async page(userId: string, { unreadOnly = false, ...page }: PageQuery & { unreadOnly?: boolean }) {
+      const { rows, nextCursor } = await notificationQueries.page(userId, { unreadOnly, ...page });
+      return { notifications: rows.map(toNotification), nextCursor };
+    },
+    /** The first page (at most 200): for tests. */
     list: async (userId: string, { unreadOnly = false } = {}) =>
-      (await notificationQueries.list(userId, { unreadOnly, limit: listLimit })).map(toNotification),
+      (await notificationQueries.page(userId, { unreadOnly, limit: maxPageLimit })).rows.map(toNotification),
 
     unreadCount: (userId: string) => notificationQueries.unreadCount(userId),
 

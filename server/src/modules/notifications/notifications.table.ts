@@ -20,5 +20,6 @@ export const notifications = pgTable(
     readAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique().on(t.userId, t.dedupeKey), index().on(t.userId, t.createdAt)],
+  // Pages newest first by createdAt, id (lib/keyset.ts): a backward scan of the index.
+  (t) => [unique().on(t.userId, t.dedupeKey), index().on(t.userId, t.createdAt, t.id)],
 );

@@ -13,7 +13,7 @@ const dirs: string[] = [];
 const started: ServeProcess[] = [];
 afterAll(async () => {
   // a Perch that started when it should have refused is not left running
-  for (const { child, exited } of started) if (child.exitCode === null && child.signalCode === null) (child.kill('SIGKILL'), await exited);
+  for (const perch of started) await perch.kill();
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -41,6 +41,21 @@ export interface PageContext {
   asset: AssetUrl;
 }
 
+/** A link to `path` with these query parameters, the empty ones left out. */
+function pageHref(path: string, params: Record<string, string | null | undefined>): string {
+  const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1]))).toString();
+  return query ? `${path}?${query}` : path;
+}
+
+/**
+ * Links between pages of a list, plain links so they work without scripts: `next` (the older or further rows) while
+ * there are more, `first` back to the start once the reader has left it.
+ */
+function pager(label: string, links: { first?: string | null; next?: string | null; firstText: string; nextText: string }): Html | string {
+  if (!links.first && !links.next) return '';
+  return html`<nav class="pager" aria-label="${label}">${links.first ? html`<a href="${links.first}" rel="first">${links.firstText}</a>` : ''}${links.next ? html`<a href="${links.next}" rel="next">${links.nextText}</a>` : ''}</nav>`;
+}
+
 function page(user: PageContext, current: 'contacts' | 'notifications', title: string, script: string, body: Html): Html {
   return layout(user.asset, title, script, html`${topbar({ email: user.email, current, unreadCount: user.unreadCount })}
 <main class="page">
@@ -48,7 +63,32 @@ ${body}
 </main>`);
 }
 
-export function contactsPage(user: PageContext, { contacts, authors }: { contacts: Contact[]; authors: UnknownAuthor[] }): Html {
+export interface ContactsPageData {
+  contacts: { contacts: Contact[]; nextCursor: string | null };
+  authors: { authors: UnknownAuthor[]; nextCursor: string | null };
+  /** The search, '' for none; kept by every link between pages. */
+  q?: string;
+  /** Where this page of contacts and of unknown authors began (absent: the first page). */
+  cursor?: string;
+  authorsCursor?: string;
+}
+
+export function contactsPage(user: PageContext, data: ContactsPageData): Html {
+  const { q = '', cursor, authorsCursor } = data;
+  const { contacts } = data.contacts;
+  const { authors } = data.authors;
+  const contactsPager = pager('Pages of contacts', {
+    first: cursor ? pageHref('/contacts', { q, authorsCursor }) : null,
+    next: data.contacts.nextCursor ? pageHref('/contacts', { q, cursor: data.contacts.nextCursor, authorsCursor }) : null,
+    firstText: 'First',
+    nextText: 'Next',
+  });
+  const authorsPager = pager('Pages of unknown authors', {
+    first: authorsCursor ? `${pageHref('/contacts', { q, cursor })}#unknown-authors` : null,
+    next: data.authors.nextCursor ? `${pageHref('/contacts', { q, cursor, authorsCursor: data.authors.nextCursor })}#unknown-authors` : null,
+    firstText: 'Latest',
+    nextText: 'Older',
+  });
   return page(user, 'contacts', 'Contacts', 'contacts.js', html`<h1>Contacts</h1>
 <p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
 <section class="card" aria-labelledby="add-heading">
@@ -66,12 +106,20 @@ export function contactsPage(user: PageContext, { contacts, authors }: { contact
   </form>
 </section>
 <section class="card" aria-labelledby="contacts-heading">
-  <h2 id="contacts-heading">Your contacts <span class="count">${contacts.length}</span></h2>
+  <h2 id="contacts-heading">Your contacts</h2>
+  <form id="contact-search" class="search" method="get" action="/contacts" role="search">
+    <label for="contact-q">Search by name or handle</label>
+    <input id="contact-q" name="q" type="search" maxlength="200" value="${q}" autocomplete="off">
+    <button type="submit">Search</button>${q ? html` <a href="/contacts">Show all</a>` : ''}
+  </form>
   ${contacts.length === 0
-    ? html`<p class="empty">No contacts yet. Add one above, or from the people who mentioned you.</p>`
+    ? q
+      ? html`<p class="empty">No contact’s name or handle contains “${q}”.</p>`
+      : html`<p class="empty">No contacts yet. Add one above, or from the people who mentioned you.</p>`
     : html`<ul id="contact-list" class="contact-list">${contacts.map(
         (c) => html`<li data-contact-id="${c.id}"><a class="contact-link" href="/contacts/${c.id}">${avatar(c)}<span class="contact-text"><span class="contact-name">${c.name}</span>${c.xHandle ? html` <span class="handle">@${c.xHandle}</span>` : ''}${c.bio ? html`<span class="contact-bio">${c.bio}</span>` : ''}</span></a></li>`,
       )}</ul>`}
+  ${contactsPager}
 </section>
 <section id="unknown-authors" class="card" aria-labelledby="unknown-heading">
   <h2 id="unknown-heading">Unknown authors</h2>
@@ -86,6 +134,7 @@ export function contactsPage(user: PageContext, { contacts, authors }: { contact
       <button type="button" class="add-author small" data-x-user-id="${a.xUserId}" aria-label="Add ${a.name} as contact">Add as contact</button>
     </li>`,
       )}</ul>`}
+  ${authorsPager}
 </section>`);
 }
 
@@ -123,7 +172,20 @@ function dmThreads(contact: Contact, dms: Interaction[]): Html {
   )}`;
 }
 
-export function contactPage(user: PageContext, { contact, timeline: all }: { contact: Contact; timeline: Interaction[] }): Html {
+/**
+ * `timeline` is one page of it, newest first, DMs included (they are shown apart, as threads); `nextCursor` leads to
+ * the older page, `cursor` says where this one began.
+ */
+export function contactPage(
+  user: PageContext,
+  { contact, timeline: all, nextCursor = null, cursor }: { contact: Contact; timeline: Interaction[]; nextCursor?: string | null; cursor?: string },
+): Html {
+  const timelinePager = pager('Pages of the timeline', {
+    first: cursor ? `/contacts/${contact.id}` : null,
+    next: nextCursor ? pageHref(`/contacts/${contact.id}`, { cursor: nextCursor }) : null,
+    firstText: 'Newest',
+    nextText: 'Older',
+  });
   const dms = all.filter((i) => i.kind === 'dm');
   const timeline = all.filter((i) => i.kind !== 'dm');
   return page(user, 'contacts', contact.name, 'contact.js', html`<p class="back"><a href="/contacts">← Contacts</a></p>
@@ -174,10 +236,20 @@ export function contactPage(user: PageContext, { contact, timeline: all }: { con
   ${timeline.length === 0
     ? html`<p class="empty">Nothing yet. Mentions, your replies, bio changes and events appear here as Perch syncs with X.</p>`
     : html`<ol id="timeline" class="timeline">${timeline.map(timelineItem)}</ol>`}
+  ${timelinePager}
 </section>`);
 }
 
-export function notificationsPage(user: PageContext, { notifications }: { notifications: Notification[] }): Html {
+export function notificationsPage(
+  user: PageContext,
+  { notifications, nextCursor = null, cursor }: { notifications: Notification[]; nextCursor?: string | null; cursor?: string },
+): Html {
+  const notificationsPager = pager('Pages of notifications', {
+    first: cursor ? '/notifications' : null,
+    next: nextCursor ? pageHref('/notifications', { cursor: nextCursor }) : null,
+    firstText: 'Newest',
+    nextText: 'Older',
+  });
   return page(user, 'notifications', 'Notifications', 'notifications.js', html`<div class="page-head">
   <h1>Notifications</h1>
   <button id="mark-all-read" type="button"${user.unreadCount === 0 ? raw(' disabled') : ''}>Mark all read</button>
@@ -196,5 +268,6 @@ export function notificationsPage(user: PageContext, { notifications }: { notifi
     ${n.readAt ? '' : html`<button type="button" class="mark-read small" data-id="${n.id}">Mark read</button>`}
   </li>`,
       )}</ul>`}
+  ${notificationsPager}
 </section>`);
 }

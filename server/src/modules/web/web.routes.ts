@@ -5,7 +5,10 @@
  */
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
+import { z } from 'zod';
+import { ContactsQuery, PageQuery } from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
+import { validQuery } from '../../lib/validation.ts';
 import type { Asset, WebAssetLoader } from './web.assets.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
@@ -19,6 +22,10 @@ export interface WebUser {
 }
 
 export type WebEnv = { Variables: { user: WebUser | null } };
+
+/** /contacts pages two lists: contacts (`q`, `cursor`) and unknown authors (`authorsCursor`), each on its own. */
+const ContactsPageQuery = ContactsQuery.extend({ authorsCursor: PageQuery.shape.cursor });
+const pageSize = { limit: 50 };
 
 // Security headers (the pages' Content-Security-Policy among them) are the app's, in lib/secure-headers.ts.
 const pageHeaders = { 'cache-control': 'no-store' };
@@ -52,14 +59,18 @@ export function createWebRoutes({ assets, crm }: { assets: WebAssetLoader; crm?:
   });
 
   if (crm) {
-    app.get('/contacts', async (c) => {
+    app.get('/contacts', validQuery(ContactsPageQuery), async (c) => {
       const user = c.var.user;
       if (!user) return c.redirect('/sign-in');
-      const [contacts, authors] = await Promise.all([crm.contacts.list(user.id), crm.interactions.listUnknownAuthors(user.id)]);
-      return c.html(contactsPage(await pageContext(user), { contacts, authors }), 200, pageHeaders);
+      const { q, cursor, authorsCursor } = c.req.valid('query');
+      const [contacts, authors] = await Promise.all([
+        crm.contacts.page(user.id, { ...pageSize, q: q || undefined, cursor }),
+        crm.interactions.unknownAuthorsPage(user.id, { ...pageSize, cursor: authorsCursor }),
+      ]);
+      return c.html(contactsPage(await pageContext(user), { contacts, authors, q: q ?? '', cursor, authorsCursor }), 200, pageHeaders);
     });
 
-    app.get('/contacts/:id', async (c) => {
+    app.get('/contacts/:id', validQuery(z.object({ cursor: PageQuery.shape.cursor })), async (c) => {
       const user = c.var.user;
       if (!user) return c.redirect('/sign-in');
       const contact = await crm.contacts.get(user.id, c.req.param('id')).catch((error: unknown) => {
@@ -67,15 +78,17 @@ export function createWebRoutes({ assets, crm }: { assets: WebAssetLoader; crm?:
         throw error;
       });
       if (!contact) return c.text('Not found', 404);
-      const timeline = await crm.interactions.timeline(user.id, contact.id);
-      return c.html(contactPage(await pageContext(user), { contact, timeline }), 200, pageHeaders);
+      const { cursor } = c.req.valid('query');
+      const timeline = await crm.interactions.timelinePage(user.id, contact.id, { ...pageSize, cursor });
+      return c.html(contactPage(await pageContext(user), { contact, timeline: timeline.interactions, nextCursor: timeline.nextCursor, cursor }), 200, pageHeaders);
     });
 
-    app.get('/notifications', async (c) => {
+    app.get('/notifications', validQuery(z.object({ cursor: PageQuery.shape.cursor })), async (c) => {
       const user = c.var.user;
       if (!user) return c.redirect('/sign-in');
-      const notifications = await crm.notifications.list(user.id);
-      return c.html(notificationsPage(await pageContext(user), { notifications }), 200, pageHeaders);
+      const { cursor } = c.req.valid('query');
+      const { notifications, nextCursor } = await crm.notifications.page(user.id, { ...pageSize, cursor });
+      return c.html(notificationsPage(await pageContext(user), { notifications, nextCursor, cursor }), 200, pageHeaders);
     });
   }
 

@@ -52,7 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { child, exited } of started) if (child.exitCode === null && child.signalCode === null) (child.kill('SIGKILL'), await exited);
+  for (const perch of started) await perch.kill();
   await fakeX?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });

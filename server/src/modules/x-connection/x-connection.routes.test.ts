@@ -109,7 +109,7 @@ describe('X cookie connection', () => {
     let answer: XCheckResult | null = connectedAs('perch_user', '4242');
     const xWeb = {
       ...scriptedXWeb(() => answer!),
-      verifyCookies: (p: typeof pair) => (answer ? Promise.resolve(answer) : new Promise<XCheckResult>((resolve) => (release = resolve))),
+      verifyCookies: () => (answer ? Promise.resolve(answer) : new Promise<XCheckResult>((resolve) => (release = resolve))),
     };
     t = await createTestApp({ overrides: { xWeb } });
     const { cookie } = await t.signUp();

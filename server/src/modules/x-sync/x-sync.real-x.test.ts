@@ -39,8 +39,15 @@ const addContact = (name: string, xHandle: string) => t.deps.contacts.create(use
 const searches = () => fakeX.requests.filter((r) => r.operation === 'SearchTimeline');
 const mentionsBy = (by: string, from: number, count: number, text = (n: number) => `@perch_real note ${n}`): FakeXTweet[] =>
   Array.from({ length: count }, (_, i) => ({ id: id(from + i), by, text: text(from + i) }));
-const timelineIds = async (contactId: string, kind: string) =>
-  (await t.deps.interactions.timeline(userId, contactId)).filter((i) => i.kind === kind).map((i) => i.xId);
+/** The whole timeline, every page of it. */
+async function timelineIds(contactId: string, kind: string) {
+  const ids: string[] = [];
+  for (let cursor: string | undefined, page; !page || cursor; cursor = page.nextCursor ?? undefined) {
+    page = await t.deps.interactions.timelinePage(userId, contactId, { limit: 200, cursor });
+    ids.push(...page.interactions.filter((i) => i.kind === kind).map((i) => i.xId));
+  }
+  return ids;
+}
 /** Waits out X's 15-minute window, on both clocks. */
 const nextWindow = () => (clock += 15 * 60_000 + 1_000);
 

@@ -202,7 +202,7 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
       // how far the round had got before this run: each contact this run checks is one more (a count, not a query per contact)
       let before = { checked: 0, total: 0 };
       if (options.contactIds) {
-        due = (await contacts.list(userId)).filter((c) => c.xHandle && options.contactIds!.includes(c.id));
+        due = (await contacts.withIds(userId, options.contactIds)).filter((c) => c.xHandle);
         before.total = due.length;
       } else {
         let round = (await xSyncState.get(userId))?.biosRoundStartedAt ?? null;

@@ -11,7 +11,7 @@ const author: UnknownAuthor = { xUserId: '42', xHandle: 'ada', name: 'Ada', item
 let location: ReturnType<typeof fakeLocation>;
 beforeEach(async () => {
   location = fakeLocation('/contacts');
-  await showPage(contactsPage(user, { contacts: [], authors: [author] }));
+  await showPage(contactsPage(user, { contacts: { contacts: [], nextCursor: null }, authors: { authors: [author], nextCursor: null } }));
 });
 afterEach(() => vi.unstubAllGlobals());
 
