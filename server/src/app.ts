@@ -9,7 +9,8 @@ import { ProblemError, problemResponse, problems } from './lib/http-problem.ts';
 import { requestLog } from './lib/request-log.ts';
 import { sameOriginForSession, sessionUser } from './modules/accounts/accounts.middleware.ts';
 import { createAccountsRoutes } from './modules/accounts/accounts.routes.ts';
-import { createOpenApiDocument } from './modules/api-docs/openapi.ts';
+import { describeRoute } from './modules/api-docs/describe.ts';
+import { createOpenApiDocument, type OpenApiDocument } from './modules/api-docs/openapi.ts';
 import { deviceFromBearer } from './modules/devices/devices.middleware.ts';
 import { createContactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { createUnknownAuthorsRoutes } from './modules/interactions/interactions.routes.ts';
@@ -52,7 +53,10 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/contacts', createContactsRoutes({ contacts, interactions }));
   app.route('/api/v1/contacts', createRecentTweetsRoutes({ recentTweets: deps.recentTweets }));
   app.route('/api/v1/notifications', createNotificationsRoutes({ notifications }));
-  app.get('/api/v1/openapi.json', (c) => c.json(createOpenApiDocument(config.publicUrl)));
+  // Generated on first request, when every route is registered.
+  let apiDocument: Promise<OpenApiDocument> | undefined;
+  app.get('/api/v1/openapi.json', describeRoute({ summary: 'This document (OpenAPI 3.1)', responses: { 200: { description: 'The document', content: { 'application/json': { schema: { type: 'object' } } } } } }));
+  app.get('/api/v1/openapi.json', async (c) => c.json(await (apiDocument ??= createOpenApiDocument(app, config.publicUrl))));
   app.route('/', createWebRoutes({ contacts, interactions, notifications }) as unknown as Hono<AppEnv>);
 
   app.notFound((c) =>

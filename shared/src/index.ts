@@ -11,3 +11,4 @@ export * from './api/interactions.ts';
 export * from './api/notifications.ts';
 export * from './api/recent-tweets.ts';
 export * from './api/x-dm.ts';
+export * from './api/x-sync.ts';
