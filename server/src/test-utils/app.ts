@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { XCookiePair } from '@perch/shared';
 import { createApp } from '../app.ts';
+import { createDocumentedCheck } from './api-docs.ts';
 import { loadConfig } from '../config.ts';
 import { createDeps, type DepsOverrides } from '../deps.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -79,5 +80,8 @@ export async function createTestApp(options: { env?: Record<string, string>; ove
     return request('/api/v1/x/cookies', { method: 'PUT', headers: { authorization: `Bearer ${deviceToken}` }, json: pair });
   }
 
-  return { app, deps, request, signUp, pairDevice, pushCookies, logLines, responses, close: () => deps.close() };
+  /** Checks an answer against the served document (test-utils/api-docs.ts). */
+  const expectDocumented = createDocumentedCheck(async () => (await app.request(`${testOrigin}/api/v1/openapi.json`)).json());
+
+  return { app, deps, request, signUp, pairDevice, pushCookies, expectDocumented, logLines, responses, close: () => deps.close() };
 }

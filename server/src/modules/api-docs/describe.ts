@@ -74,9 +74,10 @@ export const empty = (description: string) => ({ description });
 /** The same problem as a plain reference, for the generator's defaults (which it does not resolve). */
 export const problemRef = (description: string) => ({ description, content: { [problemMediaType]: { schema: { $ref: '#/components/schemas/Problem' } } } });
 
-export const bySession = [{ session: [] }];
-export const byDevice = [{ device: [] }];
-export const byDeviceOrSession = [{ device: [] }, { session: [] }];
+type Security = Array<Record<string, string[]>>;
+export const bySession: Security = [{ session: [] }];
+export const byDevice: Security = [{ device: [] }];
+export const byDeviceOrSession: Security = [{ device: [] }, { session: [] }];
 
 const inputJsonSchema = (schema: z.ZodType) => {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

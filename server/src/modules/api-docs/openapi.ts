@@ -12,7 +12,8 @@ import { problemRef } from './describe.ts';
 /** The document's paths are relative to its server URL, `${publicUrl}/api/v1`. */
 export const apiBasePath = '/api/v1';
 
-const bodyMethods = { 413: problemRef('Request body too large (more than 64 KiB)'), 403: problemRef('A session request from another origin (only Perch’s pages may use the session cookie)') };
+const crossOrigin = { 403: problemRef('A change with the session cookie from another origin (only Perch’s pages may make one)') };
+const bodyMethods = { ...crossOrigin, 413: problemRef('Request body too large (more than 64 KiB)') };
 const everyAnswer = { 500: problemRef('Unexpected error (it is in the server log)') };
 
 const { $schema: _, ...problemSchema } = z.toJSONSchema(Problem, { io: 'output' }) as { $schema?: string; type: 'object' };
@@ -37,7 +38,7 @@ export async function createOpenApiDocument(app: Pick<Hono, 'routes'>, publicUrl
     excludeStaticFile: false,
     defaultOptions: {
       GET: { responses: { ...everyAnswer } },
-      DELETE: { responses: { ...everyAnswer } },
+      DELETE: { responses: { ...crossOrigin, ...everyAnswer } },
       POST: { responses: { ...bodyMethods, ...everyAnswer } },
       PUT: { responses: { ...bodyMethods, ...everyAnswer } },
       PATCH: { responses: { ...bodyMethods, ...everyAnswer } },
