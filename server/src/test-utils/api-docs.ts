@@ -29,7 +29,7 @@ export function createDocumentedCheck(loadDocument: () => Promise<OpenApiDocumen
    * @returns the parsed JSON body (undefined for other bodies), for the test's own assertions.
    * @example const { user } = await t.expectDocumented(res, 'POST /api/v1/auth/sign-up', 201);
    */
-  return async function expectDocumented<T = any>(res: Response, operation: string, status: number): Promise<T> {
+  return async function expectDocumented<T = unknown>(res: Response, operation: string, status: number): Promise<T> {
     const { doc, ajv } = await (ready ??= load());
     const [method = '', fullPath = ''] = operation.split(' ');
     const path = fullPath.replace(/:(\w+)/g, '{$1}').slice(apiBasePath.length);
