@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
-type Operation = { summary?: string; responses?: Record<string, { description?: string }> };
+type Operation = { summary?: string; security?: Array<Record<string, string[]>>; responses?: Record<string, { description?: string }> };
 const operations = () =>
   Object.entries(doc.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) =>
     Object.entries(item)
@@ -81,6 +81,16 @@ describe('API document', () => {
     await expect(t.expectDocumented(answer(201, { user }), 'POST /api/v1/auth/sign-in', 201)).rejects.toThrow(/does not document a 201/);
     await expect(t.expectDocumented(answer(401, { title: 'x', status: 401 }), 'POST /api/v1/auth/sign-in', 401)).rejects.toThrow(/answered application\/json/);
     await expect(t.expectDocumented(answer(200, {}), 'GET /api/v1/nowhere', 200)).rejects.toThrow(/not in the API document/);
+  });
+
+  it('every route that needs a session answers 401 problem+json, as documented, without one', async () => {
+    const needSession = operations().filter(({ op }) => op.security?.some((s) => 'session' in s));
+    expect(needSession.length).toBeGreaterThan(25);
+    for (const { name } of needSession) {
+      const [method, path] = name.split(' ') as [string, string];
+      const res = await t.request(path.replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000'), { method, ...(['POST', 'PUT', 'PATCH'].includes(method) ? { json: {} } : {}) });
+      await t.expectDocumented(res, name, 401);
+    }
   });
 
   it('serves itself as documented', async () => {
