@@ -1,7 +1,9 @@
 /**
  * What route files describe their routes with (hono-openapi's describeRoute, fed the shared zod schemas). The
  * document in openapi.ts is generated from these descriptions, so a route and its documentation sit side by side
- * and a changed shared schema changes the document with it.
+ * and a changed shared schema changes the document with it. A description is its own registration just above the
+ * route (same method and path): Hono runs it first and it only calls next(), so route lines and handler bodies stay
+ * as they are. validJson and validQuery document the body and query they validate by themselves.
  *
  * @example
  * .post('/sign-in', describeRoute({ summary: 'Sign in', responses: { 200: json('Signed in', SignedIn), 401: problem('Wrong email or password') } }))
