@@ -12,7 +12,8 @@ import { allowedHost } from './lib/allowed-host.ts';
 import { perchSecureHeaders } from './lib/secure-headers.ts';
 import { sameOriginForSession, sessionUser } from './modules/accounts/accounts.middleware.ts';
 import { createAccountsRoutes } from './modules/accounts/accounts.routes.ts';
-import { createOpenApiDocument } from './modules/api-docs/openapi.ts';
+import { describeRoute } from './lib/api-docs.ts';
+import { createOpenApiDocument, type OpenApiDocument } from './modules/api-docs/openapi.ts';
 import { deviceFromBearer } from './modules/devices/devices.middleware.ts';
 import { createContactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { createUnknownAuthorsRoutes } from './modules/interactions/interactions.routes.ts';
@@ -60,7 +61,10 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/contacts', createContactsRoutes({ contacts, interactions }));
   app.route('/api/v1/contacts', createRecentTweetsRoutes({ recentTweets: deps.recentTweets }));
   app.route('/api/v1/notifications', createNotificationsRoutes({ notifications }));
-  app.get('/api/v1/openapi.json', (c) => c.json(createOpenApiDocument(config.publicUrl)));
+  // Generated on first request, when every route is registered.
+  let apiDocument: Promise<OpenApiDocument> | undefined;
+  app.get('/api/v1/openapi.json', describeRoute({ summary: 'This document (OpenAPI 3.1)', responses: { 200: { description: 'The document', content: { 'application/json': { schema: { type: 'object' } } } } } }));
+  app.get('/api/v1/openapi.json', async (c) => c.json(await (apiDocument ??= createOpenApiDocument(app, config.publicUrl))));
   app.route('/', createWebRoutes({ assets: deps.webAssets, crm: { contacts, interactions, notifications } }) as unknown as Hono<AppEnv>);
 
   app.notFound((c) =>

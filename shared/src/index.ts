@@ -15,3 +15,4 @@ export * from './api/notifications.ts';
 export * from './api/recent-tweets.ts';
 export * from './api/x-dm.ts';
 export * from './api/x-dm-words.ts';
+export * from './api/x-sync.ts';

@@ -1,21 +1,16 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ZodType } from 'zod';
+import { documentsInput } from './api-docs.ts';
 import { ProblemError } from './http-problem.ts';
 
-/** A 400 problem naming each bad field (`whole` stands for the value itself), in plain words. */
-function invalid(issues: { path: PropertyKey[]; message: string }[], whole: string): ProblemError {
-  const errors = issues.map((i) => ({ path: i.path.map(String).join('.') || whole, message: i.message }));
-  return new ProblemError(400, 'request.invalid', 'The request is not valid', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
-}
+const invalid = (result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } }, whole: string) => {
+  if (result.success) return;
+  const errors = result.error!.issues.map((i) => ({ path: i.path.map(String).join('.') || whole, message: i.message }));
+  throw new ProblemError(400, 'request.invalid', 'The request is not valid', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+};
 
-/** zod-validated JSON body; a bad body is a 400 problem naming each field, in plain words. */
-export const validJson = <T extends ZodType>(schema: T) =>
-  zValidator('json', schema, (result) => {
-    if (!result.success) throw invalid(result.error.issues, '(body)');
-  });
+/** zod-validated JSON body; a bad body is a 400 problem naming each field, in plain words. Documented as the route's request body. */
+export const validJson = <T extends ZodType>(schema: T) => documentsInput('json', schema, zValidator('json', schema, (result) => invalid(result, '(body)')));
 
-/** zod-validated query string (`?limit=&cursor=` and the like); a bad parameter is a 400 problem naming it. */
-export const validQuery = <T extends ZodType>(schema: T) =>
-  zValidator('query', schema, (result) => {
-    if (!result.success) throw invalid(result.error.issues, '(query)');
-  });
+/** zod-validated query parameters, 400 like validJson; documented as the route's query parameters. */
+export const validQuery = <T extends ZodType>(schema: T) => documentsInput('query', schema, zValidator('query', schema, (result) => invalid(result, '(query)')));

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { XCookiePair } from '@perch/shared';
 import { createApp } from '../app.ts';
+import { createDocumentedCheck } from './api-docs.ts';
 import { loadConfig } from '../config.ts';
 import { createDeps, type Deps, type DepsOverrides } from '../deps.ts';
 import type { PgBossQueue } from '../jobs/boss.ts';
@@ -96,7 +97,10 @@ export async function createTestApp(options: { env?: Record<string, string | und
     return request('/api/v1/x/cookies', { method: 'PUT', headers: { authorization: `Bearer ${deviceToken}` }, json: pair });
   }
 
-  return { app, deps, request, signUp, pairDevice, pushCookies, logLines, responses, close: () => deps.close() };
+  /** Checks an answer against the served document (test-utils/api-docs.ts). */
+  const expectDocumented = createDocumentedCheck(async () => (await app.request(`${testOrigin}/api/v1/openapi.json`)).json());
+
+  return { app, deps, request, signUp, pairDevice, pushCookies, expectDocumented, logLines, responses, close: () => deps.close() };
 }
 
 /** Starts the job queue of deps built with `jobQueue: 'pg-boss'`, and hands back pg-boss for the test to look into. */

@@ -31,7 +31,7 @@ export async function authorizeAtX(t: TestApp, cookie: string) {
   const start = await t.request('/api/v1/x-dm/connect', { method: 'POST', headers: { cookie } });
   if (start.status !== 200) throw new Error(`connect refused: ${start.status} ${await start.text()}`);
   const stateCookie = start.headers.get('set-cookie')!.split(';')[0]!;
-  const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
+  const { authorizeUrl } = await t.expectDocumented<{ authorizeUrl: string }>(start, 'POST /api/v1/x-dm/connect', 200);
   const consent = await fetch(authorizeUrl, { redirect: 'manual' });
   const location = consent.headers.get('location');
   if (!location) throw new Error(`X did not redirect back: ${consent.status} ${await consent.text()}`);
@@ -41,6 +41,7 @@ export async function authorizeAtX(t: TestApp, cookie: string) {
 /** Follows X's redirect back to Perch's callback, with the browser's cookies; returns where Perch sends it next. */
 export async function returnToPerch(t: TestApp, callback: URL, cookies: string[]) {
   const res = await t.request(`${callback.pathname}${callback.search}`, { headers: { cookie: cookies.filter(Boolean).join('; ') } });
+  await t.expectDocumented(res, 'GET /api/v1/x-dm/callback', 200);
   const page = await res.text();
   const next = /http-equiv="refresh" content="0;url=([^"]+)"/.exec(page)?.[1]?.replaceAll('&amp;', '&') ?? null;
   return { res, next };

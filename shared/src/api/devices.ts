@@ -28,3 +28,6 @@ export type Device = z.infer<typeof Device>;
 
 export const DeviceToken = z.object({ deviceToken: z.string(), device: Device });
 export type DeviceToken = z.infer<typeof DeviceToken>;
+
+export const DeviceList = z.object({ devices: z.array(Device) });
+export type DeviceList = z.infer<typeof DeviceList>;

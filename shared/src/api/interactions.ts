@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Contact } from './contacts.ts';
 import { paged } from './page.ts';
 
 /** What a timeline entry is: a mention of the user, the user's reply, a DM, a bio change or a detected event. */
@@ -43,3 +44,7 @@ export type UnknownAuthor = z.infer<typeof UnknownAuthor>;
 /** The author with the latest item first; a page of them. */
 export const UnknownAuthorList = paged({ authors: z.array(UnknownAuthor) });
 export type UnknownAuthorList = z.infer<typeof UnknownAuthorList>;
+
+/** An unknown author made a contact: `created` false when an existing contact had their handle; `moved` items went onto its timeline. */
+export const AddedContact = z.object({ contact: Contact, created: z.boolean(), moved: z.number().int() });
+export type AddedContact = z.infer<typeof AddedContact>;

@@ -13,22 +13,23 @@ describe('contacts API', () => {
     t = await createTestApp();
     const { cookie } = await t.signUp();
     const created = await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: ' Ada Lovelace ', xHandle: '@Ada', notes: 'met at PyCon' } });
-    expect(created.status).toBe(201);
-    const ada = await json<Contact>(created);
+    const ada = await t.expectDocumented<Contact>(created, 'POST /api/v1/contacts', 201);
     expect(ada).toMatchObject({ name: 'Ada Lovelace', xHandle: 'Ada', xUserId: null, bio: null, avatarPath: null, notes: 'met at PyCon' });
 
     const bare = await json<Contact>(await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { xHandle: 'https://x.com/grace' } }));
     expect(bare).toMatchObject({ name: 'grace', xHandle: 'grace' });
 
-    const list = await json<{ contacts: Contact[] }>(await t.request('/api/v1/contacts', { headers: { cookie } }));
+    const list = await t.expectDocumented<{ contacts: Contact[] }>(await t.request('/api/v1/contacts', { headers: { cookie } }), 'GET /api/v1/contacts', 200);
     expect(list.contacts.map((c) => c.name)).toEqual(['Ada Lovelace', 'grace']);
 
     const patched = await t.request(`/api/v1/contacts/${ada.id}`, { method: 'PATCH', headers: { cookie }, json: { notes: 'wrote the first program' } });
-    expect(await json<Contact>(patched)).toMatchObject({ notes: 'wrote the first program', xHandle: 'Ada' });
-    expect(await json<Contact>(await t.request(`/api/v1/contacts/${ada.id}`, { headers: { cookie } }))).toMatchObject({ notes: 'wrote the first program' });
+    expect(await t.expectDocumented(patched, 'PATCH /api/v1/contacts/:id', 200)).toMatchObject({ notes: 'wrote the first program', xHandle: 'Ada' });
+    expect(await t.expectDocumented(await t.request(`/api/v1/contacts/${ada.id}`, { headers: { cookie } }), 'GET /api/v1/contacts/:id', 200)).toMatchObject({ notes: 'wrote the first program' });
+    await t.expectDocumented(await t.request(`/api/v1/contacts/${ada.id}/timeline`, { headers: { cookie } }), 'GET /api/v1/contacts/:id/timeline', 200);
 
-    expect((await t.request(`/api/v1/contacts/${ada.id}`, { method: 'DELETE', headers: { cookie } })).status).toBe(204);
-    expect((await t.request(`/api/v1/contacts/${ada.id}`, { headers: { cookie } })).status).toBe(404);
+    await t.expectDocumented(await t.request(`/api/v1/contacts/${ada.id}`, { method: 'DELETE', headers: { cookie } }), 'DELETE /api/v1/contacts/:id', 204);
+    await t.expectDocumented(await t.request(`/api/v1/contacts/${ada.id}`, { headers: { cookie } }), 'GET /api/v1/contacts/:id', 404);
+    await t.expectDocumented(await t.request(`/api/v1/contacts/${ada.id}`, { method: 'DELETE', headers: { cookie } }), 'DELETE /api/v1/contacts/:id', 404);
   });
 
   it('answers a missing avatar with 404 problem+json, for a contact without one and for an unknown id', async () => {
@@ -37,9 +38,7 @@ describe('contacts API', () => {
     const contact = await json<Contact>(await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: 'Ada' } }));
     for (const id of [contact.id, '00000000-0000-4000-8000-000000000000', 'not-an-id']) {
       const res = await t.request(`/api/v1/contacts/${id}/avatar`, { headers: { cookie } });
-      expect(res.status, id).toBe(404);
-      expect(res.headers.get('content-type'), id).toBe('application/problem+json');
-      expect(await res.json()).toMatchObject({ type: 'about:blank', status: 404, code: 'contact.avatar_not_found', detail: expect.stringMatching(/^[A-Z].*\.$/) });
+      expect(await t.expectDocumented(res, 'GET /api/v1/contacts/:id/avatar', 404)).toMatchObject({ type: 'about:blank', status: 404, code: 'contact.avatar_not_found', detail: expect.stringMatching(/^[A-Z].*\.$/) });
     }
   });
 
@@ -47,23 +46,23 @@ describe('contacts API', () => {
     t = await createTestApp();
     const { cookie } = await t.signUp();
     const empty = await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: '  ' } });
-    expect(empty.status).toBe(400);
-    expect(await empty.json()).toMatchObject({ code: 'request.invalid' });
+    expect(await t.expectDocumented(empty, 'POST /api/v1/contacts', 400)).toMatchObject({ code: 'request.invalid' });
     const badHandle = await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: 'x', xHandle: 'not a handle!' } });
     expect(badHandle.status).toBe(400);
 
     await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: 'Jack', xHandle: 'jack' } });
     const dup = await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: 'Jack again', xHandle: '@JACK' } });
-    expect(dup.status).toBe(409);
-    expect(await dup.json()).toMatchObject({ code: 'contact.handle_taken' });
+    expect(await t.expectDocumented(dup, 'POST /api/v1/contacts', 409)).toMatchObject({ code: 'contact.handle_taken' });
 
-    for (const path of ['/api/v1/contacts/not-a-uuid', '/api/v1/contacts/not-a-uuid/timeline', '/api/v1/contacts/00000000-0000-4000-8000-000000000000']) {
-      const res = await t.request(path, { headers: { cookie } });
-      expect(res.status).toBe(404);
-      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    for (const [path, operation] of [
+      ['/api/v1/contacts/not-a-uuid', 'GET /api/v1/contacts/:id'],
+      ['/api/v1/contacts/not-a-uuid/timeline', 'GET /api/v1/contacts/:id/timeline'],
+      ['/api/v1/contacts/00000000-0000-4000-8000-000000000000', 'GET /api/v1/contacts/:id'],
+    ]) {
+      await t.expectDocumented(await t.request(path!, { headers: { cookie } }), operation!, 404);
     }
-    expect((await t.request('/api/v1/contacts/nope', { method: 'PATCH', headers: { cookie }, json: { name: 'x' } })).status).toBe(404);
-    expect((await t.request('/api/v1/contacts', {})).status).toBe(401);
+    await t.expectDocumented(await t.request('/api/v1/contacts/nope', { method: 'PATCH', headers: { cookie }, json: { name: 'x' } }), 'PATCH /api/v1/contacts/:id', 404);
+    await t.expectDocumented(await t.request('/api/v1/contacts', {}), 'GET /api/v1/contacts', 401);
   });
 
   it('keeps users apart: nobody sees, edits, deletes or reads the timeline of another user’s contact', async () => {
@@ -100,6 +99,7 @@ describe('contacts API', () => {
     const withAvatar = await json<Contact>(await t.request(`/api/v1/contacts/${contact.id}`, { headers: { cookie } }));
     expect(withAvatar).toMatchObject({ xUserId: '42', bio: 'Analyst', avatarPath: `/api/v1/contacts/${contact.id}/avatar` });
     const avatar = await t.request(withAvatar.avatarPath!, { headers: { cookie } });
+    await t.expectDocumented(avatar, 'GET /api/v1/contacts/:id/avatar', 200);
     expect(avatar.headers.get('content-type')).toBe('image/jpeg');
     expect([...new Uint8Array(await avatar.arrayBuffer())]).toEqual([0xff, 0xd8, 0xff]);
 

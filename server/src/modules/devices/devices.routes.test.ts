@@ -9,32 +9,28 @@ describe('pairing and devices', () => {
     t = await createTestApp();
     const { cookie } = await t.signUp();
     const codeRes = await t.request('/api/v1/pairing-codes', { method: 'POST', headers: { cookie } });
-    expect(codeRes.status).toBe(201);
-    const { code, expiresAt } = (await codeRes.json()) as { code: string; expiresAt: string };
+    const { code, expiresAt } = (await t.expectDocumented(codeRes, 'POST /api/v1/pairing-codes', 201)) as { code: string; expiresAt: string };
     expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     expect(new Date(expiresAt).getTime() - Date.now()).toBeGreaterThan(4.9 * 60_000);
 
     const redeem = await t.request('/api/v1/devices', { method: 'POST', json: { code: code.toLowerCase(), deviceName: 'Work Chrome' } });
-    expect(redeem.status).toBe(201);
-    const { deviceToken, device } = (await redeem.json()) as { deviceToken: string; device: { id: string; lastUsedAt: null } };
+    const { deviceToken, device } = (await t.expectDocumented(redeem, 'POST /api/v1/devices', 201)) as { deviceToken: string; device: { id: string; lastUsedAt: null } };
     expect(device.lastUsedAt).toBeNull();
 
     const again = await t.request('/api/v1/devices', { method: 'POST', json: { code } });
-    expect(again.status).toBe(410);
-    expect(await again.json()).toMatchObject({ code: 'pairing.used' });
+    expect(await t.expectDocumented(again, 'POST /api/v1/devices', 410)).toMatchObject({ code: 'pairing.used' });
 
     const status = await t.request('/api/v1/x/status', { headers: { authorization: `Bearer ${deviceToken}` } });
-    expect(status.status).toBe(200);
-    const list = (await (await t.request('/api/v1/devices', { headers: { cookie } })).json()) as { devices: Array<{ name: string; lastUsedAt: string | null }> };
+    await t.expectDocumented(status, 'GET /api/v1/x/status', 200);
+    const list = (await t.expectDocumented(await t.request('/api/v1/devices', { headers: { cookie } }), 'GET /api/v1/devices', 200)) as { devices: Array<{ name: string; lastUsedAt: string | null }> };
     expect(list.devices).toHaveLength(1);
     expect(list.devices[0]).toMatchObject({ name: 'Work Chrome' });
     expect(list.devices[0]!.lastUsedAt).not.toBeNull();
 
-    expect((await t.request(`/api/v1/devices/${device.id}`, { method: 'DELETE', headers: { cookie } })).status).toBe(204);
+    await t.expectDocumented(await t.request(`/api/v1/devices/${device.id}`, { method: 'DELETE', headers: { cookie } }), 'DELETE /api/v1/devices/:id', 204);
     const revoked = await t.request('/api/v1/x/status', { headers: { authorization: `Bearer ${deviceToken}` } });
-    expect(revoked.status).toBe(401);
-    expect(await revoked.json()).toMatchObject({ code: 'device.revoked' });
-    expect((await t.request('/api/v1/devices/not-a-uuid', { method: 'DELETE', headers: { cookie } })).status).toBe(404);
+    expect(await t.expectDocumented(revoked, 'GET /api/v1/x/status', 401)).toMatchObject({ code: 'device.revoked' });
+    await t.expectDocumented(await t.request('/api/v1/devices/not-a-uuid', { method: 'DELETE', headers: { cookie } }), 'DELETE /api/v1/devices/:id', 404);
   });
 
   it('refuses an expired code and an unknown code, each with its own sentence', async () => {
@@ -47,8 +43,7 @@ describe('pairing and devices', () => {
     expect(expired.status).toBe(410);
     expect(await expired.json()).toMatchObject({ code: 'pairing.expired', detail: expect.stringMatching(/5 minutes/) });
     const unknown = await t.request('/api/v1/devices', { method: 'POST', json: { code: 'ZZZZ-ZZZZ' } });
-    expect(unknown.status).toBe(400);
-    expect(await unknown.json()).toMatchObject({ code: 'pairing.unknown' });
+    expect(await t.expectDocumented(unknown, 'POST /api/v1/devices', 400)).toMatchObject({ code: 'pairing.unknown' });
   });
 
   it('keeps users apart: one user cannot see or revoke another user’s devices', async () => {

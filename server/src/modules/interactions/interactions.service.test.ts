@@ -78,20 +78,21 @@ describe('interactions', () => {
     const bob = await t.signUp('bob@example.com');
     expect(await json<{ authors: UnknownAuthor[] }>(await t.request('/api/v1/x/unknown-authors', { headers: { cookie: bob.cookie } }))).toEqual({ authors: [], nextCursor: null });
     expect((await t.request('/api/v1/x/unknown-authors/555/add-contact', { method: 'POST', headers: { cookie: bob.cookie } })).status).toBe(404);
+    await t.expectDocumented(await t.request('/api/v1/x/unknown-authors/555/add-contact', { method: 'POST', headers: { cookie: bob.cookie } }), 'POST /api/v1/x/unknown-authors/:xUserId/add-contact', 404);
+    await t.expectDocumented(await t.request('/api/v1/x/unknown-authors'), 'GET /api/v1/x/unknown-authors', 401);
 
-    const { authors } = await json<{ authors: UnknownAuthor[] }>(await t.request('/api/v1/x/unknown-authors', { headers: { cookie } }));
+    const { authors } = await t.expectDocumented<{ authors: UnknownAuthor[] }>(await t.request('/api/v1/x/unknown-authors', { headers: { cookie } }), 'GET /api/v1/x/unknown-authors', 200);
     expect(authors).toEqual([{ xUserId: '555', xHandle: 'grace', name: 'Grace Hopper', itemCount: 2, lastOccurredAt: second.occurredAt.toISOString(), lastText: 'and again' }]);
 
     const added = await t.request('/api/v1/x/unknown-authors/555/add-contact', { method: 'POST', headers: { cookie } });
-    expect(added.status).toBe(201);
-    const result = await json<{ contact: Contact; created: boolean; moved: number }>(added);
+    const result = await t.expectDocumented<{ contact: Contact; created: boolean; moved: number }>(added, 'POST /api/v1/x/unknown-authors/:xUserId/add-contact', 201);
     expect(result).toMatchObject({ created: true, moved: 2, contact: { name: 'Grace Hopper', xHandle: 'grace', xUserId: '555' } });
     expect((await interactions.timeline(user.id, result.contact.id)).map((i) => i.text)).toEqual(['and again', 'hello @you']);
     expect(await interactions.listUnknownAuthors(user.id)).toEqual([]);
 
     // A later mention imported as unknown (a race with the add) still lands on the same contact, without a duplicate.
     await interactions.recordUnknown(user.id, { ...stranger, ...second });
-    const again = await json<{ contact: Contact; created: boolean; moved: number }>(await t.request('/api/v1/x/unknown-authors/555/add-contact', { method: 'POST', headers: { cookie } }));
+    const again = await t.expectDocumented<{ contact: Contact; created: boolean; moved: number }>(await t.request('/api/v1/x/unknown-authors/555/add-contact', { method: 'POST', headers: { cookie } }), 'POST /api/v1/x/unknown-authors/:xUserId/add-contact', 200);
     expect(again).toMatchObject({ created: false, moved: 0, contact: { id: result.contact.id } });
     expect((await t.request('/api/v1/x/unknown-authors/not-an-id/add-contact', { method: 'POST', headers: { cookie } })).status).toBe(404);
   });

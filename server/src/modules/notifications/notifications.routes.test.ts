@@ -26,18 +26,18 @@ describe('notifications', () => {
     clock = new Date('2026-11-25T10:00:00Z');
     expect(await notifications.notify(user.id, { ...failure, dedupeKey: dailyKey('sync_failed:x_unavailable', clock) })).toMatchObject({ created: true });
 
-    expect(await json(await t.request('/api/v1/notifications/unread-count', { headers: { cookie } }))).toEqual({ unreadCount: 5 });
-    const all = await json<NotificationList>(await t.request('/api/v1/notifications', { headers: { cookie } }));
+    expect(await t.expectDocumented(await t.request('/api/v1/notifications/unread-count', { headers: { cookie } }), 'GET /api/v1/notifications/unread-count', 200)).toEqual({ unreadCount: 5 });
+    const all = await t.expectDocumented<NotificationList>(await t.request('/api/v1/notifications', { headers: { cookie } }), 'GET /api/v1/notifications', 200);
     expect(all.notifications).toHaveLength(5);
     expect(all.notifications[0]!.createdAt).toBe('2026-11-25T10:00:00.000Z');
 
     const read = await t.request(`/api/v1/notifications/${all.notifications[0]!.id}/read`, { method: 'POST', headers: { cookie } });
-    expect(await json(read)).toEqual({ unreadCount: 4 });
+    expect(await t.expectDocumented(read, 'POST /api/v1/notifications/:id/read', 200)).toEqual({ unreadCount: 4 });
     const unread = await json<NotificationList>(await t.request('/api/v1/notifications?unread=true', { headers: { cookie } }));
     expect(unread.notifications.map((n) => n.id)).not.toContain(all.notifications[0]!.id);
     expect(unread.unreadCount).toBe(4);
 
-    expect(await json(await t.request('/api/v1/notifications/read-all', { method: 'POST', headers: { cookie } }))).toEqual({ unreadCount: 0 });
+    expect(await t.expectDocumented(await t.request('/api/v1/notifications/read-all', { method: 'POST', headers: { cookie } }), 'POST /api/v1/notifications/read-all', 200)).toEqual({ unreadCount: 0 });
     expect((await json<NotificationList>(await t.request('/api/v1/notifications?unread=true', { headers: { cookie } }))).notifications).toEqual([]);
     expect((await json<NotificationList>(await t.request('/api/v1/notifications', { headers: { cookie } }))).notifications.every((n) => n.readAt === '2026-11-25T10:00:00.000Z' || n.id === all.notifications[0]!.id)).toBe(true);
   });
@@ -53,11 +53,11 @@ describe('notifications', () => {
     expect(bobs.notifications.map((n) => n.title)).toEqual(['for Bob']);
     for (const id of [notification!.id, 'nope']) {
       const res = await t.request(`/api/v1/notifications/${id}/read`, { method: 'POST', headers: { cookie: bob.cookie } });
-      expect(res.status).toBe(404);
-      expect(await res.json()).toMatchObject({ code: 'notification.not_found' });
+      expect(await t.expectDocumented(res, 'POST /api/v1/notifications/:id/read', 404)).toMatchObject({ code: 'notification.not_found' });
     }
     await t.request('/api/v1/notifications/read-all', { method: 'POST', headers: { cookie: bob.cookie } });
     expect(await json(await t.request('/api/v1/notifications/unread-count', { headers: { cookie: alice.cookie } }))).toEqual({ unreadCount: 1 });
-    expect((await t.request('/api/v1/notifications', {})).status).toBe(401);
+    await t.expectDocumented(await t.request('/api/v1/notifications', {}), 'GET /api/v1/notifications', 401);
+    await t.expectDocumented(await t.request('/api/v1/notifications/unread-count', {}), 'GET /api/v1/notifications/unread-count', 401);
   });
 });

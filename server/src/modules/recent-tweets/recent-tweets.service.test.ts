@@ -64,8 +64,7 @@ const addContact = async (xHandle: string | null, owner = userId) => (await t.de
 
 async function open(contactId: string, as = cookie) {
   const res = await t.request(`/api/v1/contacts/${contactId}/recent-tweets`, { headers: { cookie: as } });
-  expect(res.status).toBe(200);
-  return RecentTweets.parse(await res.json());
+  return RecentTweets.parse(await t.expectDocumented(res, 'GET /api/v1/contacts/:id/recent-tweets', 200));
 }
 
 /** Opens the page, lets the fetch it started finish, and opens it again. */
@@ -261,10 +260,8 @@ describe('recent tweets on demand', () => {
     const contact = await addContact('alice');
     const bob = await t.signUp('bob@example.com');
     const res = await t.request(`/api/v1/contacts/${contact.id}/recent-tweets`, { headers: { cookie: bob.cookie } });
-    expect(res.status).toBe(404);
-    expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(await res.json()).toMatchObject({ code: 'contact.not_found' });
-    expect((await t.request(`/api/v1/contacts/${contact.id}/recent-tweets`)).status).toBe(401);
+    expect(await t.expectDocumented(res, 'GET /api/v1/contacts/:id/recent-tweets', 404)).toMatchObject({ code: 'contact.not_found' });
+    await t.expectDocumented(await t.request(`/api/v1/contacts/${contact.id}/recent-tweets`), 'GET /api/v1/contacts/:id/recent-tweets', 401);
     expect(fakeX.requests).toHaveLength(0);
 
     const doc = (await (await t.request('/api/v1/openapi.json')).json()) as { paths: Record<string, { get?: object }>; components: { schemas: Record<string, { properties?: object }> } };

@@ -21,8 +21,7 @@ describe('X cookie connection', () => {
   it('stores a pushed pair encrypted, verifies it once, and reports connected with the handle', async () => {
     const { xWeb, push, cookie } = await setUp();
     const res = await push();
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ state: 'connected', handle: 'perch_user', xUserId: '4242' });
+    expect(await t.expectDocumented(res, 'PUT /api/v1/x/cookies', 200)).toMatchObject({ state: 'connected', handle: 'perch_user', xUserId: '4242' });
     expect(xWeb.calls).toEqual([pair]);
 
     const [row] = await t.deps.db.select().from(xConnections);
@@ -32,7 +31,7 @@ describe('X cookie connection', () => {
     expect(await t.deps.cookieVault.open(row!.cookiesJwe!)).toEqual(pair);
 
     // the settings page reads the same state through the session
-    const status = await (await t.request('/api/v1/x/status', { headers: { cookie } })).json();
+    const status = await t.expectDocumented(await t.request('/api/v1/x/status', { headers: { cookie } }), 'GET /api/v1/x/status', 200);
     expect(status).toMatchObject({ state: 'connected', handle: 'perch_user' });
     expect((status as { checkedAt: string }).checkedAt).toMatch(/^\d{4}-/);
   });
@@ -70,12 +69,13 @@ describe('X cookie connection', () => {
     const { push, device, cookie } = await setUp();
     await push();
     const out = await t.request('/api/v1/x/cookies', { method: 'DELETE', headers: device });
-    expect(await out.json()).toMatchObject({ state: 'signed_out' });
+    expect(await t.expectDocumented(out, 'DELETE /api/v1/x/cookies', 200)).toMatchObject({ state: 'signed_out' });
     let [row] = await t.deps.db.select().from(xConnections);
     expect(row!.cookiesJwe).toBeNull();
     await push();
     const disconnect = await t.request('/api/v1/x/cookies', { method: 'DELETE', headers: { cookie } });
-    expect(await disconnect.json()).toMatchObject({ state: 'not_connected', handle: null });
+    expect(await t.expectDocumented(disconnect, 'DELETE /api/v1/x/cookies', 200)).toMatchObject({ state: 'not_connected', handle: null });
+    await t.expectDocumented(await t.request('/api/v1/x/cookies', { method: 'DELETE' }), 'DELETE /api/v1/x/cookies', 401);
     [row] = await t.deps.db.select().from(xConnections);
     expect(row!.cookiesJwe).toBeNull();
   });
@@ -85,7 +85,8 @@ describe('X cookie connection', () => {
     const { push, cookie, xWeb } = await setUp(() => answer);
     await push();
     answer = connectedAs('perch_user');
-    expect(await (await t.request('/api/v1/x/check', { method: 'POST', headers: { cookie } })).json()).toMatchObject({ state: 'connected' });
+    expect(await t.expectDocumented(await t.request('/api/v1/x/check', { method: 'POST', headers: { cookie } }), 'POST /api/v1/x/check', 200)).toMatchObject({ state: 'connected' });
+    await t.expectDocumented(await t.request('/api/v1/x/check', { method: 'POST' }), 'POST /api/v1/x/check', 401);
     expect(xWeb.calls).toEqual([pair, pair]);
   });
 
@@ -152,17 +153,13 @@ describe('X cookie connection', () => {
   it('refuses cookies without a device token, and bad cookie values with a clear problem', async () => {
     const { cookie, device } = await setUp();
     const bySession = await t.request('/api/v1/x/cookies', { method: 'PUT', headers: { cookie }, json: pair });
-    expect(bySession.status).toBe(401);
-    expect(await bySession.json()).toMatchObject({ code: 'device.required' });
+    expect(await t.expectDocumented(bySession, 'PUT /api/v1/x/cookies', 401)).toMatchObject({ code: 'device.required' });
     const bad = await t.request('/api/v1/x/cookies', { method: 'PUT', headers: device, json: { authToken: 'has space', ct0: '' } });
-    expect(bad.status).toBe(400);
-    expect(bad.headers.get('content-type')).toBe('application/problem+json');
-    const body = JSON.stringify(await bad.json());
+    const body = JSON.stringify(await t.expectDocumented(bad, 'PUT /api/v1/x/cookies', 400));
     expect(body).toMatch(/authToken/);
     expect(body).not.toContain('has space');
     const forged = await t.request('/api/v1/x/status', { headers: { authorization: 'Bearer nonsense' } });
-    expect(forged.status).toBe(401);
-    expect(await forged.json()).toMatchObject({ code: 'device.invalid_token' });
+    expect(await t.expectDocumented(forged, 'GET /api/v1/x/status', 401)).toMatchObject({ code: 'device.invalid_token' });
   });
 
   it('keeps users apart: a device only ever touches its own user’s connection', async () => {

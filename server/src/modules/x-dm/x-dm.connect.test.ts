@@ -36,7 +36,7 @@ async function signedIn(options: Parameters<typeof createDmTestApp>[1] = {}) {
   const { cookie, user } = await t.signUp();
   return { cookie, userId: user.id };
 }
-const status = async (cookie: string) => (await (await t.request('/api/v1/x-dm/status', { headers: { cookie } })).json()) as XDmStatus;
+const status = async (cookie: string) => t.expectDocumented<XDmStatus>(await t.request('/api/v1/x-dm/status', { headers: { cookie } }), 'GET /api/v1/x-dm/status', 200);
 const tokenGrants = () => fakeX.oauth.tokenRequests.map((r) => `${r.grantType}:${r.status}`);
 
 describe('Connect X direct messages', () => {
@@ -86,8 +86,7 @@ describe('Connect X direct messages', () => {
     expect((await status(cookie)).state).toBe('not_connected');
     expect(tokenGrants()).toEqual([]);
     const sync = await t.request('/api/v1/x-dm/sync', { method: 'POST', headers: { cookie } });
-    expect(sync.status).toBe(409);
-    expect(await sync.json()).toMatchObject({ code: 'x_dm.not_connected' });
+    expect(await t.expectDocumented(sync, 'POST /api/v1/x-dm/sync', 409)).toMatchObject({ code: 'x_dm.not_connected' });
   });
 
   it('a state older than 15 minutes: session_expired, no code exchanged', async () => {
@@ -166,8 +165,7 @@ describe('Connect X direct messages', () => {
     const { cookie } = await t.signUp();
     expect(await status(cookie)).toMatchObject({ configured: false, missing: ['X_CLIENT_ID'], state: 'not_connected', callbackUrl: dmCallbackUrl });
     const res = await t.request('/api/v1/x-dm/connect', { method: 'POST', headers: { cookie } });
-    expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ code: 'x_dm.not_configured', detail: expect.stringMatching(/X_CLIENT_ID/) });
+    expect(await t.expectDocumented(res, 'POST /api/v1/x-dm/connect', 409)).toMatchObject({ code: 'x_dm.not_configured', detail: expect.stringMatching(/X_CLIENT_ID/) });
   });
 
   it('answers the status in the shared schema, and documents every x-dm route', async () => {
@@ -197,7 +195,7 @@ describe('Disconnect', () => {
     const tokens = await storedTokens();
     expect(await tokenWorks(tokens.accessToken)).toBe(true);
     const res = await t.request('/api/v1/x-dm', { method: 'DELETE', headers: { cookie } });
-    expect(await res.json()).toMatchObject({ revoked: true, status: { state: 'not_connected' }, sentence: expect.stringMatching(/^Disconnected: X revoked/) });
+    expect(await t.expectDocumented(res, 'DELETE /api/v1/x-dm', 200)).toMatchObject({ revoked: true, status: { state: 'not_connected' }, sentence: expect.stringMatching(/^Disconnected: X revoked/) });
     expect(fakeX.requests.filter((r) => r.path === '/2/oauth2/revoke').map((r) => r.status)).toEqual([200, 200]);
     expect(await tokenWorks(tokens.accessToken)).toBe(false);
     expect(await t.deps.db.select().from(xDmConnections)).toEqual([]);

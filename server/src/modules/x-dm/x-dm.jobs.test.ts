@@ -38,7 +38,7 @@ describe('DM sync jobs', () => {
     fakeX.dm.addEvents(Array.from({ length: 250 }, () => ({ id: String(++id), senderId: peer.userId, recipientId: me.userId, text: 'hi' })));
     fakeX.dm.setBudget({ limit: 1, windowSeconds: 900 });
     const res = await t.request('/api/v1/x-dm/sync', { method: 'POST', headers: { cookie } });
-    expect(res.status).toBe(202);
+    expect(await t.expectDocumented(res, 'POST /api/v1/x-dm/sync', 202)).toMatchObject({ state: 'connected', lastSync: { status: 'queued' } });
     await expect.poll(async () => (await t.deps.xDm.status(user.id)).lastSync?.status, { timeout: 20_000, interval: 200 }).toBe('paused');
     const { lastSync } = await t.deps.xDm.status(user.id);
     expect(lastSync).toMatchObject({ requests: 1, unknown: 100 });

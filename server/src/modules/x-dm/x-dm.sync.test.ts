@@ -267,8 +267,7 @@ describe('per-contact sync', () => {
     await connectedWith(newEvents(40));
     const alices = (await t.deps.contacts.list(userId)).find((c) => c.name === 'Alice')!;
     const res = await t.request(`/api/v1/x-dm/contacts/${alices.id}/sync`, { method: 'POST', headers: { cookie } });
-    expect(res.status).toBe(200);
-    const { result } = (await res.json()) as { result: XDmSyncResult };
+    const { result } = await t.expectDocumented<{ result: XDmSyncResult }>(res, 'POST /api/v1/x-dm/contacts/:contactId/sync', 200);
     expect(result).toMatchObject({ status: 'finished', imported: 10, unknown: 0, requests: 1 });
     expect(dmRequests().map((r) => r.path)).toEqual([`/2/dm_conversations/with/${alice.userId}/dm_events`]);
     expect(await t.deps.interactions.timeline(userId, alices.id)).toHaveLength(10);
@@ -279,8 +278,7 @@ describe('per-contact sync', () => {
 
     const bobs = (await t.deps.contacts.list(userId)).find((c) => c.name === 'Bob')!;
     const noId = await t.request(`/api/v1/x-dm/contacts/${bobs.id}/sync`, { method: 'POST', headers: { cookie } });
-    expect(noId.status).toBe(409);
-    expect(await noId.json()).toMatchObject({ code: 'x_dm.contact_without_x_id', detail: expect.stringMatching(/^Perch does not know Bob’s X account yet/) });
+    expect(await t.expectDocumented(noId, 'POST /api/v1/x-dm/contacts/:contactId/sync', 409)).toMatchObject({ code: 'x_dm.contact_without_x_id', detail: expect.stringMatching(/^Perch does not know Bob’s X account yet/) });
   });
 });
 

@@ -147,12 +147,14 @@ describe('bio sync', () => {
   it('Sync now runs all three syncs and reports progress', async () => {
     await setUp();
     await addContact('Alice', 'alice');
+    await t.expectDocumented(await t.request('/api/v1/x/sync', { headers: { cookie } }), 'GET /api/v1/x/sync', 200);
     const res = await t.request('/api/v1/x/sync', { method: 'POST', headers: { cookie } });
-    expect(res.status).toBe(202);
+    await t.expectDocumented(res, 'POST /api/v1/x/sync', 202);
+    await t.expectDocumented(await t.request('/api/v1/x/sync', { method: 'POST' }), 'POST /api/v1/x/sync', 401);
     await expect
       .poll(async () => ((await (await t.request('/api/v1/x/sync', { headers: { cookie } })).json()) as { progress: { status: string } }).progress.status, { timeout: 10_000 })
       .toBe('finished');
-    const { progress } = (await (await t.request('/api/v1/x/sync', { headers: { cookie } })).json()) as { progress: { contactsDone: number; contactsTotal: number; outcomes: Array<{ sync: string }> } };
+    const { progress } = (await t.expectDocumented(await t.request('/api/v1/x/sync', { headers: { cookie } }), 'GET /api/v1/x/sync', 200)) as { progress: { contactsDone: number; contactsTotal: number; outcomes: Array<{ sync: string }> } };
     expect(progress).toMatchObject({ contactsDone: 1, contactsTotal: 1 });
     expect(progress.outcomes.map((o) => o.sync)).toEqual(['mentions', 'replies', 'bios']);
   });
