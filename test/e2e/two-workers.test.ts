@@ -4,18 +4,11 @@
  * SearchTimeline per user on the fake X), and no interaction or notification is stored twice. When X rotates its
  * query ids, the two processes learn the new ones with one discovery between them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyEntry } from '@perch/server/modules/secrets/keyring.ts';
 import { startFakeX, type FakeX } from '../fake-x/index.ts';
 import { waitFor } from './harness.ts';
-
-const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server');
-const adminUrl = process.env.PERCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { callPerch, connectXUser, createThrowawayDatabase, perchProcessEnv, startPerchProcess, stopPerchProcesses, type PerchProcess } from './perch-processes.ts';
 
 const users = Array.from({ length: 4 }, (_, i) => ({
   authToken: `twoworkers${i}auth0token0a1b2c3d4e5f60718293a4`,
@@ -30,67 +23,20 @@ const bob = { userId: '8202', screenName: 'bob', name: 'Bob', bio: 'Bob things' 
 let tweetNo = 0;
 const nextId = () => String(1_920_000_000_000_000_000n + BigInt(++tweetNo));
 
-interface Worker {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  lines: string[];
-}
-
 let fakeX: FakeX;
-let admin: postgres.Sql;
 let sql: postgres.Sql;
-let databaseName: string;
-const workers: Worker[] = [];
+let database: Awaited<ReturnType<typeof createThrowawayDatabase>> | undefined;
+const workers: PerchProcess[] = [];
 const sessions = new Map<string, { cookie: string; id: string }>(); // by email
 
-/** Starts `src/index.ts` in its own process and waits until it listens and its job queue runs. */
-async function startWorker(name: string, env: Record<string, string>): Promise<Worker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { cwd: serverDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const worker: Worker = { name, child, url: '', lines: [] };
-  let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const parts = buffered.split('\n');
-    buffered = parts.pop()!;
-    worker.lines.push(...parts);
-  });
-  child.stderr!.on('data', (chunk: Buffer) => worker.lines.push(`stderr: ${chunk.toString()}`));
-  const logged = (msg: string) => worker.lines.map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg?: string; url?: string }) : {})).find((l) => l.msg?.startsWith(msg));
-  try {
-    await waitFor(`${name} to listen and start its jobs`, async () => child.exitCode === null && logged('jobs started'), 60_000, 50);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n${worker.lines.join('\n')}`, { cause: error });
-  }
-  worker.url = logged('Perch is listening')!.url!;
-  return worker;
-}
-
-async function call(worker: Worker, method: string, pathname: string, { cookie, bearer, json }: { cookie?: string; bearer?: string; json?: unknown } = {}) {
-  const headers: Record<string, string> = { origin: worker.url };
-  if (cookie) headers.cookie = cookie;
-  if (bearer) headers.authorization = `Bearer ${bearer}`;
-  if (json !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${worker.url}${pathname}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
-  if (!res.ok) throw new Error(`${method} ${pathname} on ${worker.name}: ${res.status} ${await res.text()}`);
-  return res;
-}
-
 /** Signs a user up through one process and connects their X account the way the extension does. */
-async function connect(worker: Worker, user: (typeof users)[number]) {
-  const signUp = await call(worker, 'POST', '/api/v1/auth/sign-up', { json: { email: user.email, password: 'correct horse battery' } });
-  const cookie = signUp.headers.get('set-cookie')!.split(';')[0]!;
-  const { user: me } = (await signUp.json()) as { user: { id: string } };
-  const { code } = (await (await call(worker, 'POST', '/api/v1/pairing-codes', { cookie, json: {} })).json()) as { code: string };
-  const { deviceToken } = (await (await call(worker, 'POST', '/api/v1/devices', { json: { code, deviceName: 'Test Chrome' } })).json()) as { deviceToken: string };
-  await call(worker, 'PUT', '/api/v1/x/cookies', { bearer: deviceToken, json: { authToken: user.authToken, ct0: user.ct0 } });
-  for (const contact of [alice, bob]) await call(worker, 'POST', '/api/v1/contacts', { cookie, json: { name: contact.name, xHandle: contact.screenName } });
-  sessions.set(user.email, { cookie, id: me.id });
+async function connect(worker: PerchProcess, user: (typeof users)[number]) {
+  sessions.set(user.email, await connectXUser(worker, user, [alice, bob]));
 }
 
 /** Every user asks both processes for a sync at the same moment, then all runs are waited for. */
 async function syncEveryoneFromBothAtOnce() {
-  await Promise.all(users.flatMap((u) => workers.map((w) => call(w, 'POST', '/api/v1/x/sync', { cookie: sessions.get(u.email)!.cookie, json: {} }))));
+  await Promise.all(users.flatMap((u) => workers.map((w) => callPerch(w, 'POST', '/api/v1/x/sync', { cookie: sessions.get(u.email)!.cookie, json: {} }))));
   await waitFor('every user’s run to finish', async () => {
     const rows = await sql<{ status: string }[]>`select last_result->>'status' as status from x_sync_state`;
     return rows.length === users.length && rows.every((r) => r.status === 'finished');
@@ -106,30 +52,20 @@ const mentionRunsSince = (since: number[]) =>
 const logMarks = () => workers.map((w) => w.lines.length);
 
 beforeAll(async () => {
-  admin = postgres(adminUrl, { onnotice: () => {}, max: 1 });
-  databaseName = `perch_two_workers_${randomBytes(5).toString('hex')}`;
-  await admin.unsafe(`CREATE DATABASE ${databaseName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${databaseName}`;
-
+  database = await createThrowawayDatabase('perch_two_workers');
   fakeX = await startFakeX();
   for (const account of [...users, alice, bob]) fakeX.addAccount(account);
-  const env = {
-    PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url.toString(), PERCH_SECRET_KEYS: generateKeyEntry(),
-    PERCH_X_ORIGIN: fakeX.url, PERCH_X_API_ORIGIN: fakeX.url, PERCH_X_TIMEOUT_MS: '5000', PERCH_ALLOW_SIGNUP: 'true', LOG_LEVEL: 'info',
-  };
+  const env = perchProcessEnv(database.url, fakeX);
   // both at once on the empty database, as two servers started together would
-  workers.push(...(await Promise.all([startWorker('worker A', env), startWorker('worker B', env)])));
-  sql = postgres(url.toString(), { onnotice: () => {}, max: 2 });
+  workers.push(...(await Promise.all([startPerchProcess('worker A', env), startPerchProcess('worker B', env)])));
+  sql = postgres(database.url, { onnotice: () => {}, max: 2 });
 }, 120_000);
 
 afterAll(async () => {
-  for (const { child } of workers) if (child.exitCode === null) child.kill('SIGTERM');
-  await Promise.all(workers.map(({ child }) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)));
+  await stopPerchProcesses(workers);
   await sql?.end();
   await fakeX?.close();
-  if (databaseName) await admin.unsafe(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-  await admin?.end();
+  await database?.drop();
 });
 
 describe('two server processes on one PostgreSQL', () => {
