@@ -4,47 +4,25 @@
  * (chunked, no length) and once with the 400 MB declared in Content-Length. Prints idle and peak RSS (sampled
  * from /proc every 20 ms), what each client got back and how much of its body it could send.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startPerchProcess } from '../e2e/perch-processes.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bodyBytes = Number(process.env.BODY_MB ?? 400) * 1024 * 1024;
 const clients = 4;
 const chunk = Buffer.alloc(1024 * 1024, 'a');
 
-const port = await new Promise<number>((resolve) => {
-  const probe = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port: free } = probe.address() as net.AddressInfo;
-    probe.close(() => resolve(free));
-  });
-});
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-body-'));
-const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/index.ts'], {
-  cwd: root,
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PERCH_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const base = `http://127.0.0.1:${port}`;
+// a real server process; startPerchProcess waits until it listens and its job queue runs
+const { child, url: base } = await startPerchProcess('perch', { PORT: '0', HOST: '127.0.0.1', PERCH_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
 
 const rssBytes = () => {
   const line = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
   return Number(line?.[1] ?? 0) * 1024;
 };
 
-for (const started = Date.now(); ; ) {
-  if (Date.now() - started > 60_000) throw new Error('Perch did not start within 60 s');
-  try {
-    if ((await fetch(`${base}/healthz`)).ok) break;
-  } catch {
-    // not listening yet
-  }
-  await new Promise((r) => setTimeout(r, 50));
-}
 // Let start-up allocations settle before reading the idle figure.
 await new Promise((r) => setTimeout(r, 2000));
 

@@ -5,16 +5,13 @@
  * BENCH_SECONDS (10), while one more client polls /healthz every 20 ms. Prints the first page's size, the contacts
  * requests' p50/p99 latency and /healthz's p99 and worst, and PostgreSQL's plan for a page past the first.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { startPerchProcess } from '../e2e/perch-processes.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const serverUrl = (process.env.PERCH_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const contactCount = 10_000;
@@ -25,19 +22,9 @@ const admin = postgres(`${serverUrl}/postgres`, { max: 1, onnotice: () => {} });
 await admin.unsafe(`CREATE DATABASE ${database}`);
 const databaseUrl = `${serverUrl}/${database}`;
 
-const port = await new Promise<number>((resolve) => {
-  const probe = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port: free } = probe.address() as net.AddressInfo;
-    probe.close(() => resolve(free));
-  });
-});
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-contacts-'));
-const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/index.ts'], {
-  cwd: root,
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PERCH_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const base = `http://127.0.0.1:${port}`;
+// a real server process; startPerchProcess waits until it listens and its job queue runs
+const { child, url: base } = await startPerchProcess('perch', { PORT: '0', HOST: '127.0.0.1', PERCH_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' });
 const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
 
 const percentile = (values: number[], p: number) => {
@@ -46,15 +33,6 @@ const percentile = (values: number[], p: number) => {
 };
 
 try {
-  for (const started = Date.now(); ; ) {
-    if (Date.now() - started > 60_000) throw new Error('Perch did not start within 60 s');
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
 
   const signUp = await fetch(`${base}/api/v1/auth/sign-up`, {
     method: 'POST',

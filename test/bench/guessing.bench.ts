@@ -5,40 +5,18 @@
  * checked (a 401 on sign-in is a checked password; a 400 or 410 on redemption a checked code), checked tries per
  * second, and the 429 count.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { pairingCodeAlphabet } from '@perch/shared';
+import { startPerchProcess } from '../e2e/perch-processes.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const seconds = Number(process.env.GUESS_SECONDS ?? 10);
 const inFlight = 8;
 
-const port = await new Promise<number>((resolve) => {
-  const probe = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port: free } = probe.address() as net.AddressInfo;
-    probe.close(() => resolve(free));
-  });
-});
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-guessing-'));
-const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/index.ts'], {
-  cwd: root,
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PERCH_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const base = `http://127.0.0.1:${port}`;
-for (const started = Date.now(); ; ) {
-  if (Date.now() - started > 60_000) throw new Error('Perch did not start within 60 s');
-  try {
-    if ((await fetch(`${base}/healthz`)).ok) break;
-  } catch {
-    // not listening yet
-  }
-  await new Promise((r) => setTimeout(r, 50));
-}
+// a real server process; startPerchProcess waits until it listens and its job queue runs
+const { child, url: base } = await startPerchProcess('perch', { PORT: '0', HOST: '127.0.0.1', PERCH_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
 
 const post = (route: string, body: unknown, cookie?: string) =>
   fetch(`${base}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
