@@ -26,7 +26,9 @@ export function registerBadge({ action }: { action: ActionApi }): { update(): Pr
       .then(async () => {
         await action.setBadgeText({ text: badgeFor(await loadView()) });
       })
-      .catch((error: unknown) => console.warn('Perch: badge update failed:', error instanceof Error ? error.message : error));
+      .catch((error: unknown) =>
+        console.warn('Perch: badge update failed:', error instanceof Error ? error.message : error),
+      );
     return chain;
   };
   for (const item of viewItems) item.watch(() => void update());

@@ -1,9 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { deviceToken, problem, startFakePerch, unreachableOrigin, type FakePerch } from '../test-utils/fake-perch-server';
+import {
+  deviceToken,
+  problem,
+  startFakePerch,
+  unreachableOrigin,
+  type FakePerch,
+} from '../test-utils/fake-perch-server';
 import { createFakeCookies, type FakeCookies } from '../test-utils/fakes';
 import { disconnectedSentence, savePairing } from '../utils/session';
-import { ackedFingerprintItem, lastErrorItem, pendingPushItem, serverReachableItem, serverUrlItem } from '../utils/storage';
+import {
+  ackedFingerprintItem,
+  lastErrorItem,
+  pendingPushItem,
+  serverReachableItem,
+  serverUrlItem,
+} from '../utils/storage';
 import { loadView } from '../utils/view';
 import { createCookiePush, registerCookiePush } from './cookie-push';
 import { createPushRetry, registerPushRetry, retryAlarmName } from './push-retry';
@@ -117,7 +129,10 @@ describe('retry', () => {
   });
 
   it('keeps the pending retry (and its force) in storage across a worker restart', async () => {
-    const first = createCookiePush({ cookies, retry: createPushRetry({ alarms: fakeBrowser.alarms, now: () => clock }) });
+    const first = createCookiePush({
+      cookies,
+      retry: createPushRetry({ alarms: fakeBrowser.alarms, now: () => clock }),
+    });
     expect(await first.syncNow()).toBe('pushed');
     // The server moves away; the user clicks Refresh (a forced push of the same pair).
     const origin = await unreachableOrigin();
@@ -143,7 +158,11 @@ describe('revocation', () => {
     const push = setup();
     expect(await push.request()).toBe('unpaired');
     const view = await loadView();
-    expect(view).toMatchObject({ paired: false, serverUrl: server.url, lastError: disconnectedSentence });
+    expect(view).toMatchObject({
+      paired: false,
+      serverUrl: server.url,
+      lastError: disconnectedSentence,
+    });
     expect(await pendingPushItem.getValue()).toBeNull();
     cookies.set('ct0', 'C2');
     expect(await push.request()).toBe('not_paired');

@@ -42,7 +42,12 @@ export interface CookiePushDeps {
 
 export type CookiePush = ReturnType<typeof createCookiePush>;
 
-export function createCookiePush({ cookies, retry, fetch: fetchFn, windowMs = coalesceWindowMs }: CookiePushDeps) {
+export function createCookiePush({
+  cookies,
+  retry,
+  fetch: fetchFn,
+  windowMs = coalesceWindowMs,
+}: CookiePushDeps) {
   // One push at a time, so "compare with the acknowledged fingerprint" never races another push.
   let queue: Promise<unknown> = Promise.resolve();
   let open: { force: boolean; done: Promise<PushOutcome> } | null = null;
@@ -81,7 +86,8 @@ export function createCookiePush({ cookies, retry, fetch: fetchFn, windowMs = co
     }
     const api = createApiClient({ ...session, fetch: fetchFn });
     try {
-      const status = current.kind === 'pair' ? await api.putCookies(current.pair) : await api.deleteCookies();
+      const status =
+        current.kind === 'pair' ? await api.putCookies(current.pair) : await api.deleteCookies();
       if (!(await stillPaired(session))) return 'not_paired';
       await Promise.all([
         ackedFingerprintItem.setValue(fingerprint),
@@ -140,5 +146,8 @@ export function registerCookiePush({ cookies, runtime, push }: CookiePushEvents)
 
 function logFailure(error: unknown): void {
   // Never the cookies: only what went wrong.
-  console.warn('Perch: pushing the X cookies failed:', error instanceof Error ? error.message : error);
+  console.warn(
+    'Perch: pushing the X cookies failed:',
+    error instanceof Error ? error.message : error,
+  );
 }

@@ -23,13 +23,30 @@ export interface PairingDeps {
 
 export type Pairing = ReturnType<typeof createPairing>;
 
-export function createPairing({ cookies, tabs, push, fetch: fetchFn, allowedServers, deviceName }: PairingDeps) {
-  async function pair({ serverUrl, code }: { serverUrl: string; code: string }): Promise<MessageReply> {
+export function createPairing({
+  cookies,
+  tabs,
+  push,
+  fetch: fetchFn,
+  allowedServers,
+  deviceName,
+}: PairingDeps) {
+  async function pair({
+    serverUrl,
+    code,
+  }: {
+    serverUrl: string;
+    code: string;
+  }): Promise<MessageReply> {
     let origin: string;
     try {
       origin = new URL(serverUrl).origin;
     } catch {
-      return { ok: false, error: 'That is not a server URL. Use the address of your Perch server, like http://127.0.0.1:8787.' };
+      return {
+        ok: false,
+        error:
+          'That is not a server URL. Use the address of your Perch server, like http://127.0.0.1:8787.',
+      };
     }
     if (!originAllowed(origin, allowedServers)) {
       return {
@@ -37,13 +54,27 @@ export function createPairing({ cookies, tabs, push, fetch: fetchFn, allowedServ
         error: `This build of the extension may not talk to ${origin}. Rebuild it with PERCH_SERVER_ORIGINS=${origin}.`,
       };
     }
-    const request = RedeemPairingCode.safeParse({ code, deviceName: await deviceName?.().catch(() => undefined) });
-    if (!request.success) return { ok: false, error: request.error.issues[0]?.message ?? 'That pairing code is not valid.' };
+    const request = RedeemPairingCode.safeParse({
+      code,
+      deviceName: await deviceName?.().catch(() => undefined),
+    });
+    if (!request.success)
+      return {
+        ok: false,
+        error: request.error.issues[0]?.message ?? 'That pairing code is not valid.',
+      };
     let deviceToken: string;
     try {
-      ({ deviceToken } = await createApiClient({ serverUrl: origin, fetch: fetchFn }).redeemPairingCode(request.data));
+      ({ deviceToken } = await createApiClient({
+        serverUrl: origin,
+        fetch: fetchFn,
+      }).redeemPairingCode(request.data));
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error), view: await loadView() };
+      return {
+        ok: false,
+        error: error instanceof Error ? error.message : String(error),
+        view: await loadView(),
+      };
     }
     await savePairing({ serverUrl: origin, deviceToken });
     // Not signed in to X: tell the server (sign-out push below) and help the user sign in; the cookie change
@@ -65,13 +96,22 @@ export function createPairing({ cookies, tabs, push, fetch: fetchFn, allowedServ
 }
 
 /** Messages from Perch's web pages (externally_connectable limits who can send them at all). */
-export function registerExternalPairing({ onMessageExternal, pairing }: { onMessageExternal: MessageEvent; pairing: Pairing }): void {
+export function registerExternalPairing({
+  onMessageExternal,
+  pairing,
+}: {
+  onMessageExternal: MessageEvent;
+  pairing: Pairing;
+}): void {
   registerExternalHandlers(onMessageExternal, {
     'perch.ping': async () => ({ ok: true, view: await loadView() }),
     'perch.pair': async (message, sender) => {
       // A page may only pair us with its own server, so a page on one allowed host cannot redirect us to another.
       if (!sender.origin || sender.origin !== new URL(message.serverUrl).origin) {
-        return { ok: false, error: 'Pairing was refused: the page asking is not the Perch server it names.' };
+        return {
+          ok: false,
+          error: 'Pairing was refused: the page asking is not the Perch server it names.',
+        };
       }
       return pairing.pair(message);
     },
@@ -79,8 +119,16 @@ export function registerExternalPairing({ onMessageExternal, pairing }: { onMess
 }
 
 /** 'Chrome on Linux': how the device shows on the settings page. */
-export async function describeDevice(runtime: { getPlatformInfo(): Promise<{ os: string }> }): Promise<string> {
-  const names: Record<string, string> = { mac: 'macOS', win: 'Windows', linux: 'Linux', cros: 'ChromeOS', android: 'Android' };
+export async function describeDevice(runtime: {
+  getPlatformInfo(): Promise<{ os: string }>;
+}): Promise<string> {
+  const names: Record<string, string> = {
+    mac: 'macOS',
+    win: 'Windows',
+    linux: 'Linux',
+    cros: 'ChromeOS',
+    android: 'Android',
+  };
   const { os } = await runtime.getPlatformInfo();
   return `Chrome on ${names[os] ?? os}`;
 }

@@ -15,7 +15,10 @@ export function retryDelayMs(attempt: number): number {
 
 /** The slice of chrome.alarms Perch uses. */
 export interface AlarmsApi {
-  create(name: string, info: { when?: number; delayInMinutes?: number; periodInMinutes?: number }): Promise<void>;
+  create(
+    name: string,
+    info: { when?: number; delayInMinutes?: number; periodInMinutes?: number },
+  ): Promise<void>;
   clear(name: string): Promise<boolean>;
   get(name: string): Promise<{ name: string; scheduledTime: number } | undefined>;
   onAlarm: { addListener(callback: (alarm: { name: string }) => unknown): void };
@@ -37,7 +40,11 @@ export function createPushRetry({ alarms, now = Date.now }: PushRetryDeps) {
       const previous = await pendingPushItem.getValue();
       const attempt = (previous?.attempt ?? 0) + 1;
       const when = now() + retryDelayMs(attempt);
-      const pending = { attempt, retryAt: new Date(when).toISOString(), force: force || (previous?.force ?? false) };
+      const pending = {
+        attempt,
+        retryAt: new Date(when).toISOString(),
+        force: force || (previous?.force ?? false),
+      };
       await pendingPushItem.setValue(pending);
       await alarms.create(retryAlarmName, { when });
       return pending;
@@ -53,9 +60,17 @@ export function createPushRetry({ alarms, now = Date.now }: PushRetryDeps) {
 }
 
 /** When the retry alarm rings, run a normal sync: it picks up the pending `force` and re-reads the cookies. */
-export function registerPushRetry({ alarms, push }: { alarms: AlarmsApi; push: { syncNow(): Promise<unknown> } }): void {
+export function registerPushRetry({
+  alarms,
+  push,
+}: {
+  alarms: AlarmsApi;
+  push: { syncNow(): Promise<unknown> };
+}): void {
   // The promise is returned only so tests can await the sync; Chrome ignores it.
-  alarms.onAlarm.addListener((alarm) => (alarm.name === retryAlarmName ? push.syncNow().catch(logFailure) : undefined));
+  alarms.onAlarm.addListener((alarm) =>
+    alarm.name === retryAlarmName ? push.syncNow().catch(logFailure) : undefined,
+  );
 }
 
 function logFailure(error: unknown): void {

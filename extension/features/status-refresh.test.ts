@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { deviceToken, startFakePerch, unreachableOrigin, type FakePerch } from '../test-utils/fake-perch-server';
+import {
+  deviceToken,
+  startFakePerch,
+  unreachableOrigin,
+  type FakePerch,
+} from '../test-utils/fake-perch-server';
 import { createFakeCookies } from '../test-utils/fakes';
 import { disconnectedSentence, savePairing } from '../utils/session';
 import { serverUrlItem } from '../utils/storage';
@@ -42,7 +47,10 @@ describe('status refresh', () => {
 describe('periodic check', () => {
   it('creates the 5-minute alarm once, and on each ring re-syncs and refreshes the status', async () => {
     const cookies = createFakeCookies({ auth_token: 'A1', ct0: 'C1' });
-    const push = createCookiePush({ cookies, retry: createPushRetry({ alarms: fakeBrowser.alarms }) });
+    const push = createCookiePush({
+      cookies,
+      retry: createPushRetry({ alarms: fakeBrowser.alarms }),
+    });
     const deps = { alarms: fakeBrowser.alarms, push, statusRefresh: createStatusRefresh() };
     registerPeriodicCheck(deps);
     await new Promise((r) => setTimeout(r, 10));
@@ -51,7 +59,9 @@ describe('periodic check', () => {
 
     registerPeriodicCheck(deps); // a second worker start keeps the schedule
     await new Promise((r) => setTimeout(r, 10));
-    expect((await fakeBrowser.alarms.get(periodicAlarmName))?.scheduledTime).toBe(alarm?.scheduledTime);
+    expect((await fakeBrowser.alarms.get(periodicAlarmName))?.scheduledTime).toBe(
+      alarm?.scheduledTime,
+    );
 
     await fakeBrowser.alarms.onAlarm.trigger(alarm!);
     expect(server.cookiePushes()).toEqual(['PUT']); // the pair had never been pushed

@@ -55,13 +55,21 @@ export function registerPeriodicCheck({ alarms, push, statusRefresh }: PeriodicC
   // The promise is returned only so tests can await the check; Chrome ignores it.
   alarms.onAlarm.addListener((alarm) =>
     alarm.name === periodicAlarmName
-      ? check().catch((error: unknown) => console.warn('Perch: periodic check failed:', error instanceof Error ? error.message : error))
+      ? check().catch((error: unknown) =>
+          console.warn(
+            'Perch: periodic check failed:',
+            error instanceof Error ? error.message : error,
+          ),
+        )
       : undefined,
   );
   // Create only when missing: re-creating at every worker start would push the first ring back each time.
   void (async () => {
     if (!(await alarms.get(periodicAlarmName))) {
-      await alarms.create(periodicAlarmName, { delayInMinutes: periodMinutes, periodInMinutes: periodMinutes });
+      await alarms.create(periodicAlarmName, {
+        delayInMinutes: periodMinutes,
+        periodInMinutes: periodMinutes,
+      });
     }
   })();
 }

@@ -22,10 +22,25 @@ export interface Reply {
 type Route = (request: RecordedRequest) => Reply;
 
 export const deviceToken = 'device-token-1';
-const device = { id: 'dev_1', name: 'Chrome on Linux', createdAt: '2026-01-01T00:00:00.000Z', lastUsedAt: null, revokedAt: null };
+const device = {
+  id: 'dev_1',
+  name: 'Chrome on Linux',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  lastUsedAt: null,
+  revokedAt: null,
+};
 
 export function problem(status: number, title: string, code?: string, detail?: string): Reply {
-  return { status, body: { type: 'about:blank', title, status, ...(code ? { code } : {}), ...(detail ? { detail } : {}) } };
+  return {
+    status,
+    body: {
+      type: 'about:blank',
+      title,
+      status,
+      ...(code ? { code } : {}),
+      ...(detail ? { detail } : {}),
+    },
+  };
 }
 
 export async function startFakePerch() {
@@ -38,7 +53,12 @@ export async function startFakePerch() {
     'POST /api/v1/devices': (r) =>
       (r.body as { code?: string }).code === 'ABCD2345'
         ? { status: 201, body: { deviceToken, device } }
-        : problem(400, 'Pairing code not valid', 'pairing.invalid_code', 'That pairing code is not valid or was already used.'),
+        : problem(
+            400,
+            'Pairing code not valid',
+            'pairing.invalid_code',
+            'That pairing code is not valid or was already used.',
+          ),
     'PUT /api/v1/x/cookies': () => {
       state = { state: 'connected', handle: 'jack' };
       return { status: 200, body: state };
@@ -65,14 +85,21 @@ export async function startFakePerch() {
     if (key !== 'POST /api/v1/devices' && recorded.authorization !== `Bearer ${deviceToken}`) {
       reply = problem(401, 'Unknown device token', 'auth.invalid_token');
     } else if (revoked && key !== 'POST /api/v1/devices') {
-      reply = problem(401, 'Device revoked', 'device.revoked', 'This browser was removed from Perch.');
+      reply = problem(
+        401,
+        'Device revoked',
+        'device.revoked',
+        'This browser was removed from Perch.',
+      );
     } else {
       const route = overrides.get(key) ?? defaults[key];
       reply = route ? route(recorded) : problem(404, 'Not found');
     }
     if (reply.hang) return;
     const isProblem = reply.status >= 400;
-    res.writeHead(reply.status, { 'content-type': isProblem ? 'application/problem+json' : 'application/json' });
+    res.writeHead(reply.status, {
+      'content-type': isProblem ? 'application/problem+json' : 'application/json',
+    });
     res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

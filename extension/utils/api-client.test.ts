@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deviceToken, problem, startFakePerch, unreachableOrigin, type FakePerch } from '../test-utils/fake-perch-server';
+import {
+  deviceToken,
+  problem,
+  startFakePerch,
+  unreachableOrigin,
+  type FakePerch,
+} from '../test-utils/fake-perch-server';
 import { ApiError, createApiClient } from './api-client';
 
 describe('api-client against a real HTTP server', () => {
@@ -42,19 +48,25 @@ describe('api-client against a real HTTP server', () => {
 
   it('falls back to the problem title, and ends it with a full stop', async () => {
     server.override('GET /api/v1/x/status', () => problem(503, 'Database unavailable'));
-    const error = await createApiClient({ serverUrl: server.url, deviceToken }).getStatus().catch((e: unknown) => e);
+    const error = await createApiClient({ serverUrl: server.url, deviceToken })
+      .getStatus()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'http', status: 503, message: 'Database unavailable.' });
   });
 
   it('marks 401 as unauthorized, with the code', async () => {
     server.revoke();
-    const error = await createApiClient({ serverUrl: server.url, deviceToken }).deleteCookies().catch((e: unknown) => e);
+    const error = await createApiClient({ serverUrl: server.url, deviceToken })
+      .deleteCookies()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'unauthorized', status: 401, code: 'device.revoked' });
   });
 
   it('rejects an answer that is not a Perch answer', async () => {
     server.override('GET /api/v1/x/status', () => ({ status: 200, body: { hello: 'world' } }));
-    const error = await createApiClient({ serverUrl: server.url, deviceToken }).getStatus().catch((e: unknown) => e);
+    const error = await createApiClient({ serverUrl: server.url, deviceToken })
+      .getStatus()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'invalid_response' });
   });
 
@@ -62,12 +74,20 @@ describe('api-client against a real HTTP server', () => {
     server.override('GET /api/v1/x/status', () => ({ status: 200, hang: true }));
     const api = createApiClient({ serverUrl: server.url, deviceToken, timeoutMs: 100 });
     const error = await api.getStatus().catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'unreachable', message: `The Perch server at ${server.url} did not answer in time.` });
+    expect(error).toMatchObject({
+      kind: 'unreachable',
+      message: `The Perch server at ${server.url} did not answer in time.`,
+    });
   });
 });
 
 it('reports a closed port as "server unreachable"', async () => {
   const origin = await unreachableOrigin();
-  const error = await createApiClient({ serverUrl: origin, deviceToken }).getStatus().catch((e: unknown) => e);
-  expect(error).toMatchObject({ kind: 'unreachable', message: `Could not reach the Perch server at ${origin}.` });
+  const error = await createApiClient({ serverUrl: origin, deviceToken })
+    .getStatus()
+    .catch((e: unknown) => e);
+  expect(error).toMatchObject({
+    kind: 'unreachable',
+    message: `Could not reach the Perch server at ${origin}.`,
+  });
 });

@@ -43,10 +43,20 @@ export interface ApiClientOptions {
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
-export function createApiClient({ serverUrl, deviceToken, fetch: fetchFn = fetch, timeoutMs = 10_000 }: ApiClientOptions) {
+export function createApiClient({
+  serverUrl,
+  deviceToken,
+  fetch: fetchFn = fetch,
+  timeoutMs = 10_000,
+}: ApiClientOptions) {
   const origin = new URL(serverUrl).origin;
 
-  async function request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    body?: unknown,
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (deviceToken) headers.authorization = `Bearer ${deviceToken}`;
@@ -62,20 +72,27 @@ export function createApiClient({ serverUrl, deviceToken, fetch: fetchFn = fetch
       const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
       throw new ApiError(
         'unreachable',
-        timedOut ? `The Perch server at ${origin} did not answer in time.` : `Could not reach the Perch server at ${origin}.`,
+        timedOut
+          ? `The Perch server at ${origin} did not answer in time.`
+          : `Could not reach the Perch server at ${origin}.`,
       );
     }
     const json: unknown = await res.json().catch(() => undefined);
     if (!res.ok) throw problemError(res.status, json);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new ApiError('invalid_response', `The server at ${origin} did not answer like a Perch server.`, res.status);
+      throw new ApiError(
+        'invalid_response',
+        `The server at ${origin} did not answer like a Perch server.`,
+        res.status,
+      );
     }
     return parsed.data;
   }
 
   return {
-    redeemPairingCode: (body: RedeemPairingCode) => request('POST', '/api/v1/devices', DeviceToken, body),
+    redeemPairingCode: (body: RedeemPairingCode) =>
+      request('POST', '/api/v1/devices', DeviceToken, body),
     putCookies: (pair: XCookiePair) => request('PUT', '/api/v1/x/cookies', ConnectionStatus, pair),
     /** The browser signed out of X: the server deletes the stored pair. */
     deleteCookies: () => request('DELETE', '/api/v1/x/cookies', ConnectionStatus),
@@ -85,7 +102,9 @@ export function createApiClient({ serverUrl, deviceToken, fetch: fetchFn = fetch
 
 function problemError(status: number, body: unknown): ApiError {
   const problem = Problem.safeParse(body);
-  const text = problem.success ? (problem.data.detail ?? problem.data.title) : `The Perch server answered HTTP ${status}.`;
+  const text = problem.success
+    ? (problem.data.detail ?? problem.data.title)
+    : `The Perch server answered HTTP ${status}.`;
   const sentence = /[.!?]$/.test(text) ? text : `${text}.`;
   const code = problem.success ? (problem.data.code ?? null) : null;
   return new ApiError(status === 401 ? 'unauthorized' : 'http', sentence, status, code);

@@ -16,23 +16,35 @@ type SendResponse = (reply: MessageReply) => void;
 
 /** chrome.runtime.onMessage / onMessageExternal, reduced to what we use. */
 export interface MessageEvent {
-  addListener(callback: (message: unknown, sender: MessageSender, sendResponse: SendResponse) => boolean): void;
+  addListener(
+    callback: (message: unknown, sender: MessageSender, sendResponse: SendResponse) => boolean,
+  ): void;
 }
 
 export type Handlers<M extends { type: string }> = {
-  [T in M['type']]: (message: Extract<M, { type: T }>, sender: MessageSender) => Promise<MessageReply>;
+  [T in M['type']]: (
+    message: Extract<M, { type: T }>,
+    sender: MessageSender,
+  ) => Promise<MessageReply>;
 };
 
 export const notUnderstood = 'Perch did not understand that message.';
 
-function handleMessages<M extends { type: string }>(event: MessageEvent, schema: z.ZodType<M>, handlers: Handlers<M>) {
+function handleMessages<M extends { type: string }>(
+  event: MessageEvent,
+  schema: z.ZodType<M>,
+  handlers: Handlers<M>,
+) {
   event.addListener((message, sender, sendResponse) => {
     const parsed = schema.safeParse(message);
     if (!parsed.success) {
       sendResponse({ ok: false, error: notUnderstood });
       return false;
     }
-    const handler = handlers[parsed.data.type as M['type']] as (m: M, s: MessageSender) => Promise<MessageReply>;
+    const handler = handlers[parsed.data.type as M['type']] as (
+      m: M,
+      s: MessageSender,
+    ) => Promise<MessageReply>;
     handler(parsed.data, sender).then(sendResponse, (error: unknown) =>
       sendResponse({ ok: false, error: error instanceof Error ? error.message : String(error) }),
     );
@@ -41,7 +53,10 @@ function handleMessages<M extends { type: string }>(event: MessageEvent, schema:
   });
 }
 
-export function registerExternalHandlers(event: MessageEvent, handlers: Handlers<ExternalMessage>): void {
+export function registerExternalHandlers(
+  event: MessageEvent,
+  handlers: Handlers<ExternalMessage>,
+): void {
   handleMessages(event, ExternalMessage, handlers);
 }
 

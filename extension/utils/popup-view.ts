@@ -55,10 +55,13 @@ export function presentView(view: ExtensionView): PopupPresentation {
   }
   const d = describeConnection(view.status);
   let action: PopupAction | null = null;
-  if (d.action === 'sign_in_to_x') action = { label: d.actionLabel ?? 'Sign in to X', kind: 'sign_in_to_x' };
+  if (d.action === 'sign_in_to_x')
+    action = { label: d.actionLabel ?? 'Sign in to X', kind: 'sign_in_to_x' };
   // 'connect' (server has no cookies, e.g. after Disconnect) re-sends this browser's pair, like Refresh.
-  if (d.action === 'refresh' || d.action === 'connect') action = { label: d.actionLabel ?? 'Refresh', kind: 'refresh' };
-  const retry = view.lastError && view.pendingRetryAt ? ` Next try at ${clock(view.pendingRetryAt)}.` : '';
+  if (d.action === 'refresh' || d.action === 'connect')
+    action = { label: d.actionLabel ?? 'Refresh', kind: 'refresh' };
+  const retry =
+    view.lastError && view.pendingRetryAt ? ` Next try at ${clock(view.pendingRetryAt)}.` : '';
   return {
     title: d.title,
     sentence: d.sentence,
@@ -70,5 +73,9 @@ export function presentView(view: ExtensionView): PopupPresentation {
 }
 
 function clock(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return new Date(iso).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }

@@ -7,10 +7,9 @@ describe('serverPatterns', () => {
   });
 
   it('parses a comma-separated list, dropping ports, blanks and duplicates', () => {
-    expect(serverPatterns(' https://perch.example.org:8443 ,http://localhost:1,, http://localhost:2')).toEqual([
-      'https://perch.example.org/*',
-      'http://localhost/*',
-    ]);
+    expect(
+      serverPatterns(' https://perch.example.org:8443 ,http://localhost:1,, http://localhost:2'),
+    ).toEqual(['https://perch.example.org/*', 'http://localhost/*']);
   });
 
   it('refuses non-http origins', () => {

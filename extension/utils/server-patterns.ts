@@ -33,8 +33,14 @@ export function originAllowed(origin: string, patterns: readonly string[]): bool
     const m = /^(https?|\*):\/\/([^/]+)\/\*$/.exec(pattern);
     if (!m) return false;
     const [, scheme = '', host = ''] = m;
-    const schemeOk = scheme === '*' ? url.protocol === 'http:' || url.protocol === 'https:' : url.protocol === `${scheme}:`;
-    const hostOk = host === '*' || url.hostname === host || (host.startsWith('*.') && url.hostname.endsWith(host.slice(1)));
+    const schemeOk =
+      scheme === '*'
+        ? url.protocol === 'http:' || url.protocol === 'https:'
+        : url.protocol === `${scheme}:`;
+    const hostOk =
+      host === '*' ||
+      url.hostname === host ||
+      (host.startsWith('*.') && url.hostname.endsWith(host.slice(1)));
     return schemeOk && hostOk;
   });
 }

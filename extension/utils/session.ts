@@ -15,7 +15,10 @@ export interface Session {
 }
 
 export async function loadSession(): Promise<Session | null> {
-  const [serverUrl, deviceToken] = await Promise.all([serverUrlItem.getValue(), deviceTokenItem.getValue()]);
+  const [serverUrl, deviceToken] = await Promise.all([
+    serverUrlItem.getValue(),
+    deviceTokenItem.getValue(),
+  ]);
   return serverUrl && deviceToken ? { serverUrl, deviceToken } : null;
 }
 
@@ -30,7 +33,11 @@ const forgetLearnt = (lastError: string | null) => [
 
 /** Store a fresh pairing; everything learnt under the previous one is dropped. */
 export async function savePairing(session: Session): Promise<void> {
-  await Promise.all([serverUrlItem.setValue(session.serverUrl), deviceTokenItem.setValue(session.deviceToken), ...forgetLearnt(null)]);
+  await Promise.all([
+    serverUrlItem.setValue(session.serverUrl),
+    deviceTokenItem.setValue(session.deviceToken),
+    ...forgetLearnt(null),
+  ]);
 }
 
 export const disconnectedSentence =

@@ -7,13 +7,19 @@ import { storage } from 'wxt/utils/storage';
 import type { ConnectionStatus } from '@perch/shared';
 
 /** Origin of the paired Perch server, e.g. 'http://127.0.0.1:8787'. */
-export const serverUrlItem = storage.defineItem<string | null>('local:serverUrl', { fallback: null });
+export const serverUrlItem = storage.defineItem<string | null>('local:serverUrl', {
+  fallback: null,
+});
 
 /** Bearer token from POST /api/v1/devices. Null = not paired. */
-export const deviceTokenItem = storage.defineItem<string | null>('local:deviceToken', { fallback: null });
+export const deviceTokenItem = storage.defineItem<string | null>('local:deviceToken', {
+  fallback: null,
+});
 
 /** Fingerprint of the pair (or of "signed out") the server last acknowledged; see utils/x-cookies.ts. */
-export const ackedFingerprintItem = storage.defineItem<string | null>('local:ackedFingerprint', { fallback: null });
+export const ackedFingerprintItem = storage.defineItem<string | null>('local:ackedFingerprint', {
+  fallback: null,
+});
 
 export interface PendingPush {
   /** Failed attempts so far; the next delay is 1 s × 2^(attempt - 1), capped at 5 minutes. */
@@ -23,16 +29,24 @@ export interface PendingPush {
   /** The failed push was forced (pairing, Refresh), so the retry must push even an unchanged pair. */
   force: boolean;
 }
-export const pendingPushItem = storage.defineItem<PendingPush | null>('local:pendingPush', { fallback: null });
+export const pendingPushItem = storage.defineItem<PendingPush | null>('local:pendingPush', {
+  fallback: null,
+});
 
 /** The server's last ConnectionStatus, shown by the popup and the badge. */
-export const lastStatusItem = storage.defineItem<ConnectionStatus | null>('local:lastStatus', { fallback: null });
+export const lastStatusItem = storage.defineItem<ConnectionStatus | null>('local:lastStatus', {
+  fallback: null,
+});
 
 /** False after a request failed because the server could not be reached (not for HTTP errors). */
-export const serverReachableItem = storage.defineItem<boolean>('local:serverReachable', { fallback: true });
+export const serverReachableItem = storage.defineItem<boolean>('local:serverReachable', {
+  fallback: true,
+});
 
 /** A plain sentence about the last failure (or why the browser was unpaired). Never contains a cookie. */
-export const lastErrorItem = storage.defineItem<string | null>('local:lastError', { fallback: null });
+export const lastErrorItem = storage.defineItem<string | null>('local:lastError', {
+  fallback: null,
+});
 
 /** Items whose change can change what the popup and badge show. */
 export const viewItems = [

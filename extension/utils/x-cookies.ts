@@ -24,7 +24,9 @@ export type XCookies =
   | { kind: 'incomplete' };
 
 export async function readXCookies(cookies: Pick<CookiesApi, 'get'>): Promise<XCookies> {
-  const [authToken, ct0] = await Promise.all(xCookieNames.map((name) => cookies.get({ url: xUrl, name })));
+  const [authToken, ct0] = await Promise.all(
+    xCookieNames.map((name) => cookies.get({ url: xUrl, name })),
+  );
   if (!authToken?.value) return { kind: 'signed_out' };
   if (!ct0?.value) return { kind: 'incomplete' };
   return { kind: 'pair', pair: { authToken: authToken.value, ct0: ct0.value } };
@@ -33,14 +35,19 @@ export async function readXCookies(cookies: Pick<CookiesApi, 'get'>): Promise<XC
 /** True for changes to auth_token / ct0 on x.com itself (host-only 'x.com' or domain '.x.com'). */
 export function isXCookieChange(change: CookieChange): boolean {
   const { name, domain } = change.cookie;
-  return (xCookieNames as readonly string[]).includes(name) && (domain === 'x.com' || domain === '.x.com');
+  return (
+    (xCookieNames as readonly string[]).includes(name) &&
+    (domain === 'x.com' || domain === '.x.com')
+  );
 }
 
 /**
  * What we remember about a pushed state instead of the cookies themselves: SHA-256 of the pair, or a marker for
  * "signed out". Enough to tell "changed since the server acknowledged it" without keeping a second copy of a secret.
  */
-export async function fingerprintOf(cookies: Exclude<XCookies, { kind: 'incomplete' }>): Promise<string> {
+export async function fingerprintOf(
+  cookies: Exclude<XCookies, { kind: 'incomplete' }>,
+): Promise<string> {
   if (cookies.kind === 'signed_out') return 'signed_out';
   const bytes = new TextEncoder().encode(`${cookies.pair.authToken}\n${cookies.pair.ct0}`);
   const digest = await crypto.subtle.digest('SHA-256', bytes);

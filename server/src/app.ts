@@ -33,55 +33,132 @@ import { errorSummary } from './lib/logger.ts';
 const maxBodyKiB = 64;
 
 export function createApp(deps: Deps) {
-  const { config, accounts, devices, xConnection, contacts, interactions, notifications, logger } = deps;
+  const { config, accounts, devices, xConnection, contacts, interactions, notifications, logger } =
+    deps;
   const app = new Hono<AppEnv>();
 
   // An id the caller sent is kept only if it is at most 64 letters, digits, '_', '-' or '='; otherwise a new UUID.
   app.use(requestId({ limitLength: 64 }));
   app.use(requestLog(logger));
   app.use(perchSecureHeaders({ https: config.publicUrl.startsWith('https:') }));
-  app.use(bodyLimit({ maxSize: maxBodyKiB * 1024, onError: () => { throw problems.bodyTooLarge(maxBodyKiB); } }));
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyKiB * 1024,
+      onError: () => {
+        throw problems.bodyTooLarge(maxBodyKiB);
+      },
+    }),
+  );
   // before the host check: a load balancer or container probe asks by address
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.use(allowedHost(config));
 
   // Only the pinned extension may call the API cross-origin; the web pages are same-origin.
-  app.use('/api/*', cors({ origin: (origin) => (origin === extensionOrigin ? origin : null), allowHeaders: ['authorization', 'content-type'], allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], maxAge: 600 }));
+  app.use(
+    '/api/*',
+    cors({
+      origin: (origin) => (origin === extensionOrigin ? origin : null),
+      allowHeaders: ['authorization', 'content-type'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      maxAge: 600,
+    }),
+  );
   app.use('*', sessionUser(accounts));
   app.use('/api/*', sameOriginForSession(config.publicUrl));
   app.use('/api/v1/x/*', deviceFromBearer(devices));
 
-  app.route('/api/v1/auth', createAccountsRoutes({ accounts, throttle: deps.throttle, secureCookies: config.publicUrl.startsWith('https:') }));
+  app.route(
+    '/api/v1/auth',
+    createAccountsRoutes({
+      accounts,
+      throttle: deps.throttle,
+      secureCookies: config.publicUrl.startsWith('https:'),
+    }),
+  );
   app.route('/api/v1/pairing-codes', createPairingCodeRoutes({ devices }));
   app.route('/api/v1/devices', createDevicesRoutes({ devices, throttle: deps.throttle }));
   app.route('/api/v1/x/unknown-authors', createUnknownAuthorsRoutes({ interactions }));
-  app.route('/api/v1/x/sync', createXSyncRoutes({ requestSync: deps.requestSync, xSyncRunner: deps.xSyncRunner, now: deps.now }));
+  app.route(
+    '/api/v1/x/sync',
+    createXSyncRoutes({
+      requestSync: deps.requestSync,
+      xSyncRunner: deps.xSyncRunner,
+      now: deps.now,
+    }),
+  );
   app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));
-  app.route('/api/v1/x-dm', createXDmRoutes({ xDm: deps.xDm, xDmSync: deps.xDmSync, requestDmSync: deps.requestDmSync, secureCookies: config.publicUrl.startsWith('https:') }));
+  app.route(
+    '/api/v1/x-dm',
+    createXDmRoutes({
+      xDm: deps.xDm,
+      xDmSync: deps.xDmSync,
+      requestDmSync: deps.requestDmSync,
+      secureCookies: config.publicUrl.startsWith('https:'),
+    }),
+  );
   app.route('/api/v1/contacts', createContactsRoutes({ contacts, interactions }));
   app.route('/api/v1/contacts', createRecentTweetsRoutes({ recentTweets: deps.recentTweets }));
   app.route('/api/v1/notifications', createNotificationsRoutes({ notifications }));
   // Generated on first request, when every route is registered.
   let apiDocument: Promise<OpenApiDocument> | undefined;
-  app.get('/api/v1/openapi.json', describeRoute({ summary: 'This document (OpenAPI 3.1)', responses: { 200: { description: 'The document', content: { 'application/json': { schema: { type: 'object' } } } } } }));
-  app.get('/api/v1/openapi.json', async (c) => c.json(await (apiDocument ??= createOpenApiDocument(app, config.publicUrl))));
-  app.route('/', createWebRoutes({ assets: deps.webAssets, crm: { contacts, interactions, notifications } }) as unknown as Hono<AppEnv>);
+  app.get(
+    '/api/v1/openapi.json',
+    describeRoute({
+      summary: 'This document (OpenAPI 3.1)',
+      responses: {
+        200: {
+          description: 'The document',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+      },
+    }),
+  );
+  app.get('/api/v1/openapi.json', async (c) =>
+    c.json(await (apiDocument ??= createOpenApiDocument(app, config.publicUrl))),
+  );
+  app.route(
+    '/',
+    createWebRoutes({
+      assets: deps.webAssets,
+      crm: { contacts, interactions, notifications },
+    }) as unknown as Hono<AppEnv>,
+  );
 
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
-      ? problemResponse(c, { status: 404, code: 'not_found', title: 'Not found', detail: `There is no ${c.req.method} ${c.req.path}.` })
+      ? problemResponse(c, {
+          status: 404,
+          code: 'not_found',
+          title: 'Not found',
+          detail: `There is no ${c.req.method} ${c.req.path}.`,
+        })
       : c.text('Not found', 404),
   );
 
   app.onError((error, c) => {
     if (error instanceof ProblemError) {
-      return problemResponse(c, { status: error.status, code: error.code, title: error.title, detail: error.detail, errors: error.errors });
+      return problemResponse(c, {
+        status: error.status,
+        code: error.code,
+        title: error.title,
+        detail: error.detail,
+        errors: error.errors,
+      });
     }
     if (error instanceof HTTPException && error.status < 500) {
-      return problemResponse(c, { status: error.status, code: 'http', title: error.message || 'Bad request' });
+      return problemResponse(c, {
+        status: error.status,
+        code: 'http',
+        title: error.message || 'Bad request',
+      });
     }
     (c.var.log ?? logger).error({ err: errorSummary(error, { stack: true }) }, 'unhandled error');
-    return problemResponse(c, { status: 500, code: 'internal', title: 'Something went wrong', detail: 'Perch hit an unexpected error; it is in the server log.' });
+    return problemResponse(c, {
+      status: 500,
+      code: 'internal',
+      title: 'Something went wrong',
+      detail: 'Perch hit an unexpected error; it is in the server log.',
+    });
   });
 
   return app;

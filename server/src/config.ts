@@ -13,9 +13,7 @@ const boolean = z
 // Anthropic's small current model: classifying a batch of tweets needs no more.
 export const defaultClaudeModel = 'claude-haiku-5-5';
 
-const origin = z
-  .url()
-  .transform((u) => new URL(u).origin);
+const origin = z.url().transform((u) => new URL(u).origin);
 
 export const ConfigSchema = z
   .object({
@@ -25,7 +23,10 @@ export const ConfigSchema = z
     PERCH_DATA_DIR: z.string().default('./.perch'),
     DATABASE_URL: z
       .string()
-      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// (leave it unset for the embedded database).')
+      .regex(
+        /^postgres(ql)?:\/\//,
+        'DATABASE_URL must start with postgres:// (leave it unset for the embedded database).',
+      )
       .optional(),
     PERCH_SECRET_KEYS: z.string().optional(),
     PERCH_X_ORIGIN: origin.default('https://x.com'),
@@ -53,12 +54,22 @@ export const ConfigSchema = z
     ANTHROPIC_BASE_URL: z.url().default('https://api.anthropic.com'),
     ANTHROPIC_MODEL: z.string().min(1).default(defaultClaudeModel),
     // The X app (developer portal) for direct messages over OAuth 2.0; empty counts as unset.
-    X_CLIENT_ID: z.string().trim().optional().transform((v) => v || null),
+    X_CLIENT_ID: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => v || null),
     // Absent: a public client (PKCE only); present: a confidential client (Basic auth on the token endpoint).
-    X_CLIENT_SECRET: z.string().trim().optional().transform((v) => v || null),
+    X_CLIENT_SECRET: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => v || null),
     // pnpm runs scripts inside server/; INIT_CWD is where the user typed `pnpm start`, so ./.perch means what they expect.
     INIT_CWD: z.string().optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     NODE_ENV: z.string().optional(),
   })
   .transform((env) => ({
@@ -73,11 +84,21 @@ export const ConfigSchema = z
     xOrigin: env.PERCH_X_ORIGIN,
     xApiOrigin: env.PERCH_X_API_ORIGIN,
     xTimeoutMs: env.PERCH_X_TIMEOUT_MS,
-    xWebClient: { queryIds: env.PERCH_X_QUERY_IDS, features: env.PERCH_X_FEATURES, bearer: env.PERCH_X_BEARER ?? null },
+    xWebClient: {
+      queryIds: env.PERCH_X_QUERY_IDS,
+      features: env.PERCH_X_FEATURES,
+      bearer: env.PERCH_X_BEARER ?? null,
+    },
     allowSignup: env.PERCH_ALLOW_SIGNUP,
     trustProxy: env.PERCH_TRUST_PROXY,
     /** Claude classifies recent tweets when a key is set; null: the local rules do. */
-    anthropic: env.ANTHROPIC_API_KEY ? { apiKey: env.ANTHROPIC_API_KEY, baseUrl: env.ANTHROPIC_BASE_URL, model: env.ANTHROPIC_MODEL } : null,
+    anthropic: env.ANTHROPIC_API_KEY
+      ? {
+          apiKey: env.ANTHROPIC_API_KEY,
+          baseUrl: env.ANTHROPIC_BASE_URL,
+          model: env.ANTHROPIC_MODEL,
+        }
+      : null,
     xApp: { clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET },
     logLevel: env.LOG_LEVEL,
     /** NODE_ENV=production: the pages' scripts and stylesheet are minified (source maps still say where a line came from). */
@@ -86,14 +107,22 @@ export const ConfigSchema = z
 
 export type Config = z.output<typeof ConfigSchema>;
 
-
 /** `UserTweets=abc123,SearchTimeline=def456`: query ids an operator pins. */
-function parsePinnedIds(value: string | undefined, ctx: z.RefinementCtx): Partial<Record<XOperation, string>> {
+function parsePinnedIds(
+  value: string | undefined,
+  ctx: z.RefinementCtx,
+): Partial<Record<XOperation, string>> {
   const ids: Partial<Record<XOperation, string>> = {};
-  for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, id] = part.split('=').map((p) => p.trim());
     if (!xOperations.includes(name as XOperation) || !id || !/^[A-Za-z0-9_-]+$/.test(id)) {
-      ctx.addIssue({ code: 'custom', message: `"${part}" is not operation=queryId with operation one of ${xOperations.join(', ')}.` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${part}" is not operation=queryId with operation one of ${xOperations.join(', ')}.`,
+      });
       continue;
     }
     ids[name as XOperation] = id;
@@ -102,19 +131,28 @@ function parsePinnedIds(value: string | undefined, ctx: z.RefinementCtx): Partia
 }
 
 /** JSON: `{"UserTweets":{"flag":true},"*":{"other":false}}`, switches to send per operation ("*": every one). */
-function parsePinnedFeatures(value: string | undefined, ctx: z.RefinementCtx): Partial<Record<XOperation | '*', Record<string, boolean>>> {
+function parsePinnedFeatures(
+  value: string | undefined,
+  ctx: z.RefinementCtx,
+): Partial<Record<XOperation | '*', Record<string, boolean>>> {
   if (!value?.trim()) return {};
   const shape = z.partialRecord(z.enum([...xOperations, '*']), z.record(z.string(), z.boolean()));
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'is not JSON, e.g. {"UserTweets":{"some_feature_enabled":true}}' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'is not JSON, e.g. {"UserTweets":{"some_feature_enabled":true}}',
+    });
     return {};
   }
   const result = shape.safeParse(parsed);
   if (!result.success) {
-    ctx.addIssue({ code: 'custom', message: 'must map an operation (or "*") to {"feature_name": true|false}' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must map an operation (or "*") to {"feature_name": true|false}',
+    });
     return {};
   }
   return result.data;

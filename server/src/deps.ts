@@ -41,7 +41,10 @@ import { createRecentTweetsService } from './modules/recent-tweets/recent-tweets
 import { sendRecentTweetsFetch } from './modules/recent-tweets/recent-tweets.jobs.ts';
 import { requestSyncRun, sendContactRefresh } from './modules/x-sync/x-sync.jobs.ts';
 import { requestDmSync } from './modules/x-dm/x-dm.jobs.ts';
-import { createTweetClassifier, type TweetClassifier } from './modules/recent-tweets/tweet-classifier.ts';
+import {
+  createTweetClassifier,
+  type TweetClassifier,
+} from './modules/recent-tweets/tweet-classifier.ts';
 import { createXConnectionQueries } from './modules/x-connection/x-connection.queries.ts';
 import { createXConnectionService } from './modules/x-connection/x-connection.service.ts';
 import { createSecretVault } from './modules/secrets/secret-vault.ts';
@@ -81,15 +84,23 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
   const releases: Array<() => unknown> = [];
 
   const embedded = !overrides.database && !config.databaseUrl;
-  if (embedded || !config.secretKeys) fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  if (embedded || !config.secretKeys)
+    fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   if (embedded) releases.push(lockDataDir(config.dataDir));
 
   try {
-    const database = overrides.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir));
+    const database =
+      overrides.database ??
+      (config.databaseUrl
+        ? await openPostgres(config.databaseUrl)
+        : await openPglite(config.dataDir));
     releases.unshift(() => database.close());
     const { db } = database;
     // First, so every service below is handed the queue; nothing connects before startJobs().
-    const jobQueue = overrides.jobQueue === 'in-memory' ? createInMemoryJobQueue({ logger }) : createPgBossQueue({ database, logger });
+    const jobQueue =
+      overrides.jobQueue === 'in-memory'
+        ? createInMemoryJobQueue({ logger })
+        : createPgBossQueue({ database, logger });
     // first in the list, so the queue stops (and its handlers finish) before the database it runs on closes
     releases.unshift(() => jobQueue.stop());
 
@@ -106,10 +117,18 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     let keyring = overrides.keyring;
     let keySource = 'the configured keyring';
     if (!keyring) {
-      const loaded = await loadKeyring({ secretKeys: config.secretKeys, dataDir: config.dataDir, kidsInUse: keyringChecks.kidsInUse });
+      const loaded = await loadKeyring({
+        secretKeys: config.secretKeys,
+        dataDir: config.dataDir,
+        kidsInUse: keyringChecks.kidsInUse,
+      });
       keyring = loaded.keyring;
       keySource = loaded.source;
-      if (loaded.created) logger.info({ file: keyFile }, 'generated a new secret key file (mode 0600); back it up with the database');
+      if (loaded.created)
+        logger.info(
+          { file: keyFile },
+          'generated a new secret key file (mode 0600); back it up with the database',
+        );
     }
     await keyringChecks.ensure(keyring, { source: keySource, file: keyFile });
 
@@ -117,7 +136,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     const xWebClient = createXWebClient({
       queries: createXWebClientQueries({ db }),
       pinned: config.xWebClient,
-      discoveryFetch: () => createXFetch({ xOrigin: config.xOrigin, xApiOrigin: config.xApiOrigin }),
+      discoveryFetch: () =>
+        createXFetch({ xOrigin: config.xOrigin, xApiOrigin: config.xApiOrigin }),
       logger,
       now,
     });
@@ -131,12 +151,34 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
         webClient: xWebClient,
         budgetFor: createWebBudgets({ budgetQueries: createXBudgetQueries({ db }), now }),
       });
-    const throttle = createThrottle({ throttleQueries: createThrottleQueries({ db }), trustProxy: config.trustProxy, now });
-    const accounts = createAccountsService({ accountQueries: createAccountQueries({ db }), allowSignup: config.allowSignup, now });
-    const devices = createDevicesService({ deviceQueries: createDeviceQueries({ db }), deviceTokens: createDeviceTokens(keyring), now });
-    const xConnection = createXConnectionService({ xConnectionQueries: createXConnectionQueries({ db }), cookieVault, xWeb, logger, now });
-    const notifications = createNotificationsService({ notificationQueries: createNotificationQueries({ db }), now });
-    const onHandleChanged = overrides.onHandleChanged ?? ((change: HandleChange) => sendContactRefresh(jobQueue, change));
+    const throttle = createThrottle({
+      throttleQueries: createThrottleQueries({ db }),
+      trustProxy: config.trustProxy,
+      now,
+    });
+    const accounts = createAccountsService({
+      accountQueries: createAccountQueries({ db }),
+      allowSignup: config.allowSignup,
+      now,
+    });
+    const devices = createDevicesService({
+      deviceQueries: createDeviceQueries({ db }),
+      deviceTokens: createDeviceTokens(keyring),
+      now,
+    });
+    const xConnection = createXConnectionService({
+      xConnectionQueries: createXConnectionQueries({ db }),
+      cookieVault,
+      xWeb,
+      logger,
+      now,
+    });
+    const notifications = createNotificationsService({
+      notificationQueries: createNotificationQueries({ db }),
+      now,
+    });
+    const onHandleChanged =
+      overrides.onHandleChanged ?? ((change: HandleChange) => sendContactRefresh(jobQueue, change));
     const contacts = createContactsService({
       contactQueries: createContactQueries({ db }),
       now,
@@ -145,13 +187,30 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
         try {
           await onHandleChanged(change);
         } catch (error) {
-          logger.warn({ contactId: change.contactId, err: errorSummary(error) }, 'could not queue the contact refresh');
+          logger.warn(
+            { contactId: change.contactId, err: errorSummary(error) },
+            'could not queue the contact refresh',
+          );
         }
       },
     });
-    const interactions = createInteractionsService({ interactionQueries: createInteractionQueries({ db }), contacts, notifications, now });
+    const interactions = createInteractionsService({
+      interactionQueries: createInteractionQueries({ db }),
+      contacts,
+      notifications,
+      now,
+    });
     const xSyncState = createXSyncStateQueries({ db, now });
-    const xSync = createXSyncService({ xPort: xWeb, xConnection, contacts, interactions, xSyncState, notifications, logger, now });
+    const xSync = createXSyncService({
+      xPort: xWeb,
+      xConnection,
+      contacts,
+      interactions,
+      xSyncState,
+      notifications,
+      logger,
+      now,
+    });
     const xSyncRunner = createXSyncRunner({ xSync, xSyncState, now });
     const recentTweets = createRecentTweetsService({
       recentTweetQueries: createRecentTweetQueries({ db }),
@@ -159,19 +218,53 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xConnection,
       contacts,
       interactions,
-      classifier: overrides.classifier ?? createTweetClassifier({ anthropic: config.anthropic, logger }),
+      classifier:
+        overrides.classifier ?? createTweetClassifier({ anthropic: config.anthropic, logger }),
       logger,
       now,
       sendFetch: (job, key) => sendRecentTweetsFetch(jobQueue, job, key),
     });
 
     const vault = createSecretVault(keyring);
-    const xApi = createXApi({ xOrigin: config.xOrigin, xApiOrigin: config.xApiOrigin, timeoutMs: config.xTimeoutMs, ...config.xApp });
+    const xApi = createXApi({
+      xOrigin: config.xOrigin,
+      xApiOrigin: config.xApiOrigin,
+      timeoutMs: config.xTimeoutMs,
+      ...config.xApp,
+    });
     const xDmQueries = createXDmQueries({ db });
     const xDmTokens = createXDmTokens({ xDmQueries, xApi, vault, notifications, logger, now });
-    const xDm = createXDmService({ xDmQueries, xApi, vault, tokens: xDmTokens, cookieAccount: xConnection.status, publicUrl: config.publicUrl, logger, now });
-    const xDmSync = createXDmSync({ xDmQueries, tokens: xDmTokens, xApi, contacts, interactions, notifications, logger, now });
-    registerJobs({ jobQueue, logger, xConnection, xSync, xSyncRunner, recentTweets, xDm, xDmSync, xDmTokens });
+    const xDm = createXDmService({
+      xDmQueries,
+      xApi,
+      vault,
+      tokens: xDmTokens,
+      cookieAccount: xConnection.status,
+      publicUrl: config.publicUrl,
+      logger,
+      now,
+    });
+    const xDmSync = createXDmSync({
+      xDmQueries,
+      tokens: xDmTokens,
+      xApi,
+      contacts,
+      interactions,
+      notifications,
+      logger,
+      now,
+    });
+    registerJobs({
+      jobQueue,
+      logger,
+      xConnection,
+      xSync,
+      xSyncRunner,
+      recentTweets,
+      xDm,
+      xDmSync,
+      xDmTokens,
+    });
 
     return {
       config,

@@ -27,7 +27,12 @@ async function serveCommand() {
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     deps.logger.info(
-      { url: `http://${config.host}:${info.port}`, database: deps.database.kind, bundleMs, startMs: Math.round(performance.now() - started) },
+      {
+        url: `http://${config.host}:${info.port}`,
+        database: deps.database.kind,
+        bundleMs,
+        startMs: Math.round(performance.now() - started),
+      },
       `Perch is listening on http://${config.host}:${info.port}`,
     );
     // The queue comes up after the pages: nothing a visitor does waits for it.
@@ -41,7 +46,12 @@ async function serveCommand() {
     );
   });
   server.on('error', async (error: NodeJS.ErrnoException) => {
-    deps.logger.fatal({ code: error.code }, error.code === 'EADDRINUSE' ? `Port ${config.port} is in use; set PORT to another one.` : error.message);
+    deps.logger.fatal(
+      { code: error.code },
+      error.code === 'EADDRINUSE'
+        ? `Port ${config.port} is in use; set PORT to another one.`
+        : error.message,
+    );
     await deps.close();
     process.exit(1);
   });
@@ -53,7 +63,11 @@ async function serveCommand() {
     stopping = true;
     deps.logger.info({ signal, inFlight: requests.inFlight }, 'stopping');
     const answered = await requests.stop(stopTimeoutMs);
-    if (!answered) deps.logger.warn({ timeoutMs: stopTimeoutMs }, 'requests still unanswered at the stop deadline were cut off');
+    if (!answered)
+      deps.logger.warn(
+        { timeoutMs: stopTimeoutMs },
+        'requests still unanswered at the stop deadline were cut off',
+      );
     await deps.close();
     process.exit(0);
   };
@@ -79,11 +93,16 @@ async function keysCommand(command: string) {
   const deps = await createDeps({ ...config, logLevel: 'warn' }, { jobQueue: 'in-memory' });
   try {
     const { rekeyed, total } = await deps.xConnection.rekeyAll();
-    console.log(`Re-encrypted ${rekeyed} of ${total} stored cookie pairs under key ${deps.keyring.currentKid}.`);
+    console.log(
+      `Re-encrypted ${rekeyed} of ${total} stored cookie pairs under key ${deps.keyring.currentKid}.`,
+    );
     const tokens = await deps.xDmTokens.rekeyAll();
-    console.log(`Re-encrypted ${tokens.rekeyed} of ${tokens.total} stored X API token pairs under key ${deps.keyring.currentKid}.`);
+    console.log(
+      `Re-encrypted ${tokens.rekeyed} of ${tokens.total} stored X API token pairs under key ${deps.keyring.currentKid}.`,
+    );
     const retired = await deps.keyringChecks.retireUnused(deps.keyring);
-    if (retired.length > 0) console.log(`Nothing is sealed with key ${retired.join(', ')} any more; it can be removed.`);
+    if (retired.length > 0)
+      console.log(`Nothing is sealed with key ${retired.join(', ')} any more; it can be removed.`);
   } finally {
     await deps.close();
   }
@@ -95,8 +114,15 @@ async function queryIdsCommand(args: string[]) {
   const deps = await createDeps({ ...config, logLevel: 'warn' }, { jobQueue: 'in-memory' });
   try {
     if (args.includes('--discover')) {
-      const changed = await deps.xWebClient.recover({ bearer: '(asked for by hand)' }, { force: true });
-      console.log(changed ? 'Asked x.com for its current values.' : 'x.com was not asked (the values are pinned).');
+      const changed = await deps.xWebClient.recover(
+        { bearer: '(asked for by hand)' },
+        { force: true },
+      );
+      console.log(
+        changed
+          ? 'Asked x.com for its current values.'
+          : 'x.com was not asked (the values are pinned).',
+      );
     }
     console.log(formatWebClientReport(await deps.xWebClient.report()));
   } finally {
@@ -114,11 +140,16 @@ const run =
         ? () => queryIdsCommand(process.argv.slice(3))
         : null;
 if (!run) {
-  console.error(`Unknown command "${command}". Use: serve, keys:new, keys:rotate, keys:rekey, x:query-ids.`);
+  console.error(
+    `Unknown command "${command}". Use: serve, keys:new, keys:rotate, keys:rekey, x:query-ids.`,
+  );
   process.exit(2);
 }
 run().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof KeyringError;
+  const known =
+    error instanceof ConfigError ||
+    error instanceof DataDirLockedError ||
+    error instanceof KeyringError;
   console.error(known ? (error as Error).message : error);
   process.exit(1);
 });

@@ -29,12 +29,15 @@ export interface ConnectionDescription {
 }
 
 /** One place for the words: the popup, the settings row and the docs all say the same thing. */
-export function describeConnection(status: Pick<ConnectionStatus, 'state' | 'handle' | 'retryAt' | 'detail'>): ConnectionDescription {
+export function describeConnection(
+  status: Pick<ConnectionStatus, 'state' | 'handle' | 'retryAt' | 'detail'>,
+): ConnectionDescription {
   switch (status.state) {
     case 'not_connected':
       return {
         title: 'Not connected',
-        sentence: 'Perch has no X cookies yet. Click Connect X on the settings page, or pair the extension by hand.',
+        sentence:
+          'Perch has no X cookies yet. Click Connect X on the settings page, or pair the extension by hand.',
         action: 'connect',
         actionLabel: 'Connect X',
         needsUser: true,
@@ -61,7 +64,8 @@ export function describeConnection(status: Pick<ConnectionStatus, 'state' | 'han
     case 'expired':
       return {
         title: 'X cookies expired',
-        sentence: 'X no longer accepts the cookies Perch holds. Open x.com so the browser gets fresh ones, then click Refresh.',
+        sentence:
+          'X no longer accepts the cookies Perch holds. Open x.com so the browser gets fresh ones, then click Refresh.',
         action: 'refresh',
         actionLabel: 'Refresh',
         needsUser: true,
@@ -70,7 +74,8 @@ export function describeConnection(status: Pick<ConnectionStatus, 'state' | 'han
     case 'signed_out':
       return {
         title: 'Signed out of X',
-        sentence: 'This browser is signed out of x.com. Sign in to X and Perch will pick up the new cookies by itself.',
+        sentence:
+          'This browser is signed out of x.com. Sign in to X and Perch will pick up the new cookies by itself.',
         action: 'sign_in_to_x',
         actionLabel: 'Sign in to X',
         needsUser: true,

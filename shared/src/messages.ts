@@ -33,5 +33,9 @@ export const ExtensionView = z.object({
 });
 export type ExtensionView = z.infer<typeof ExtensionView>;
 
-export const MessageReply = z.object({ ok: z.boolean(), error: z.string().optional(), view: ExtensionView.optional() });
+export const MessageReply = z.object({
+  ok: z.boolean(),
+  error: z.string().optional(),
+  view: ExtensionView.optional(),
+});
 export type MessageReply = z.infer<typeof MessageReply>;

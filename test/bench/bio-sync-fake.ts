@@ -12,8 +12,19 @@ const fakeX = await startFakeX();
 fakeX.addAccount(benchAccount);
 for (let i = 0; i < count; i += 1) {
   const userId = String(1_600_000_000_000_000_000n + BigInt(i));
-  fakeX.addAccount({ userId, screenName: contactHandle(i), name: `Contact ${i}`, bio: contactBio(i) });
-  fakeX.addTweets([{ id: String(1_890_000_000_000_000_000n + BigInt(i)), by: contactHandle(i), text: `hello from ${i}` }]);
+  fakeX.addAccount({
+    userId,
+    screenName: contactHandle(i),
+    name: `Contact ${i}`,
+    bio: contactBio(i),
+  });
+  fakeX.addTweets([
+    {
+      id: String(1_890_000_000_000_000_000n + BigInt(i)),
+      by: contactHandle(i),
+      text: `hello from ${i}`,
+    },
+  ]);
 }
 process.on('message', (message) => {
   if (message === 'requests') process.send!({ requests: fakeX.requests.length });

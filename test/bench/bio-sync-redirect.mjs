@@ -3,7 +3,17 @@
 const target = process.env.BIRD_FAKE_X_URL;
 if (target) {
   const base = new URL(target);
-  const xHosts = new Set(['x.com', 'www.x.com', 'api.x.com', 'upload.x.com', 'twitter.com', 'www.twitter.com', 'api.twitter.com', 'upload.twitter.com', 'abs.twimg.com']);
+  const xHosts = new Set([
+    'x.com',
+    'www.x.com',
+    'api.x.com',
+    'upload.x.com',
+    'twitter.com',
+    'www.twitter.com',
+    'api.twitter.com',
+    'upload.twitter.com',
+    'abs.twimg.com',
+  ]);
   const loopback = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
   const realFetch = globalThis.fetch;
   globalThis.fetch = async function redirectedFetch(input, init) {

@@ -23,12 +23,24 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const contacts = Number(process.env.BIO_SYNC_CONTACTS ?? 1000);
 const cliSample = Math.min(contacts, Number(process.env.BIO_SYNC_CLI_SAMPLE ?? 100));
 const warmUp = 10;
-const birdCli = createRequire(path.join(here, '../../server/package.json')).resolve('@steipete/bird/dist/cli.js');
+const birdCli = createRequire(path.join(here, '../../server/package.json')).resolve(
+  '@steipete/bird/dist/cli.js',
+);
 const pair = { authToken: benchAccount.authToken, ct0: benchAccount.ct0 };
 
-function startFake(): Promise<{ url: string; child: ChildProcess; requests: () => Promise<number> }> {
-  const child = fork(path.join(here, 'bio-sync-fake.ts'), [String(contacts)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  const next = () => new Promise<Record<string, number & string>>((resolve) => child.once('message', (m) => resolve(m as never)));
+function startFake(): Promise<{
+  url: string;
+  child: ChildProcess;
+  requests: () => Promise<number>;
+}> {
+  const child = fork(path.join(here, 'bio-sync-fake.ts'), [String(contacts)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'inherit',
+  });
+  const next = () =>
+    new Promise<Record<string, number & string>>((resolve) =>
+      child.once('message', (m) => resolve(m as never)),
+    );
   return next().then(({ url }) => ({
     url,
     child,
@@ -51,7 +63,8 @@ async function inProcess(url: string, requests: () => Promise<number>) {
   const session = createXWeb({ xOrigin: url, xApiOrigin: url, timeoutMs: 10_000 }).forAccount(pair);
   const check = async (i: number) => {
     const result = await session.profileByHandle(contactHandle(i));
-    if (!result.ok || result.value.bio !== contactBio(i)) throw new Error(`in-process: contact ${i}: ${JSON.stringify(result)}`);
+    if (!result.ok || result.value.bio !== contactBio(i))
+      throw new Error(`in-process: contact ${i}: ${JSON.stringify(result)}`);
   };
   for (let i = 0; i < warmUp; i += 1) await check(i); // JIT and connection warm-up, not counted
   const requestsBefore = await requests();
@@ -62,25 +75,52 @@ async function inProcess(url: string, requests: () => Promise<number>) {
   const { user, system } = process.cpuUsage(cpu);
   const sent = (await requests()) - requestsBefore;
   return {
-    contacts, wallMs: Math.round(wallMs), cpuMsPerContact: round((user + system) / 1000 / contacts),
-    requestsPerContact: sent / contacts, cpuMethod: 'process.cpuUsage() of the bench process; fake X in another process',
+    contacts,
+    wallMs: Math.round(wallMs),
+    cpuMsPerContact: round((user + system) / 1000 / contacts),
+    requestsPerContact: sent / contacts,
+    cpuMethod: 'process.cpuUsage() of the bench process; fake X in another process',
     warmUpContactsNotCounted: warmUp,
   };
 }
 
 function runCli(url: string, handle: string, sandbox: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', path.join(here, 'bio-sync-redirect.mjs'), birdCli, '--plain', 'user-tweets', `@${handle}`, '-n', '1', '--json-full'], {
-      cwd: sandbox,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Cookies in the environment, never in arguments (they would show in ps).
-      env: { PATH: process.env.PATH, HOME: sandbox, AUTH_TOKEN: pair.authToken, CT0: pair.ct0, BIRD_FAKE_X_URL: url, NODE_ENV: 'test', BIRD_QUERY_IDS_CACHE: path.join(sandbox, 'q.json') },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        path.join(here, 'bio-sync-redirect.mjs'),
+        birdCli,
+        '--plain',
+        'user-tweets',
+        `@${handle}`,
+        '-n',
+        '1',
+        '--json-full',
+      ],
+      {
+        cwd: sandbox,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Cookies in the environment, never in arguments (they would show in ps).
+        env: {
+          PATH: process.env.PATH,
+          HOME: sandbox,
+          AUTH_TOKEN: pair.authToken,
+          CT0: pair.ct0,
+          BIRD_FAKE_X_URL: url,
+          NODE_ENV: 'test',
+          BIRD_QUERY_IDS_CACHE: path.join(sandbox, 'q.json'),
+        },
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.resume();
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`bird exited ${code} for @${handle}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`bird exited ${code} for @${handle}`)),
+    );
   });
 }
 
@@ -91,16 +131,23 @@ async function cli(url: string, requests: () => Promise<number>) {
     const cpuBefore = childrenCpuMs();
     const started = performance.now();
     for (let i = 0; i < cliSample; i += 1) {
-      const [tweet] = JSON.parse(await runCli(url, contactHandle(i), sandbox)) as { _raw: { core: { user_results: { result: { legacy: { description: string } } } } } }[];
-      if (tweet?._raw.core.user_results.result.legacy.description !== contactBio(i)) throw new Error(`cli: contact ${i}: wrong bio`);
+      const [tweet] = JSON.parse(await runCli(url, contactHandle(i), sandbox)) as {
+        _raw: { core: { user_results: { result: { legacy: { description: string } } } } };
+      }[];
+      if (tweet?._raw.core.user_results.result.legacy.description !== contactBio(i))
+        throw new Error(`cli: contact ${i}: wrong bio`);
     }
     const wallMs = performance.now() - started;
     const cpuMs = childrenCpuMs() - cpuBefore;
     const sent = (await requests()) - requestsBefore;
     return {
-      sample: cliSample, wallMs: Math.round(wallMs), wallMsPerContact: round(wallMs / cliSample),
-      wallMsExtrapolated: Math.round((wallMs / cliSample) * contacts), cpuMsPerContact: round(cpuMs / cliSample),
-      requestsPerContact: sent / cliSample, cpuMethod: 'children user+system time, /proc/self/stat cutime+cstime (10 ms ticks)',
+      sample: cliSample,
+      wallMs: Math.round(wallMs),
+      wallMsPerContact: round(wallMs / cliSample),
+      wallMsExtrapolated: Math.round((wallMs / cliSample) * contacts),
+      cpuMsPerContact: round(cpuMs / cliSample),
+      requestsPerContact: sent / cliSample,
+      cpuMethod: 'children user+system time, /proc/self/stat cutime+cstime (10 ms ticks)',
     };
   } finally {
     fs.rmSync(sandbox, { recursive: true, force: true });
@@ -113,12 +160,22 @@ const fake = await startFake();
 try {
   const perch = await inProcess(fake.url, fake.requests);
   const birdCliRun = await cli(fake.url, fake.requests);
-  console.log(JSON.stringify({
-    bench: 'bio-sync', node: process.version, cpus: os.cpus().length, contacts,
-    perchInProcess: perch, birdCliPerContact: birdCliRun,
-    cpuRatioCliToPerch: round(birdCliRun.cpuMsPerContact / perch.cpuMsPerContact),
-    goal: { cpuRatioAtLeast: 20, requestsPerContact: 1 },
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        bench: 'bio-sync',
+        node: process.version,
+        cpus: os.cpus().length,
+        contacts,
+        perchInProcess: perch,
+        birdCliPerContact: birdCliRun,
+        cpuRatioCliToPerch: round(birdCliRun.cpuMsPerContact / perch.cpuMsPerContact),
+        goal: { cpuRatioAtLeast: 20, requestsPerContact: 1 },
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   fake.child.disconnect();
 }

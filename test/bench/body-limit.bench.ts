@@ -16,7 +16,12 @@ const chunk = Buffer.alloc(1024 * 1024, 'a');
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-body-'));
 // a real server process; startPerchProcess waits until it listens and its job queue runs
-const { child, url: base } = await startPerchProcess('perch', { PORT: '0', HOST: '127.0.0.1', PERCH_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+const { child, url: base } = await startPerchProcess('perch', {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  PERCH_DATA_DIR: dataDir,
+  LOG_LEVEL: 'info',
+});
 
 const rssBytes = () => {
   const line = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
@@ -32,7 +37,10 @@ function send(declareLength: boolean): Promise<Outcome> {
   return new Promise((resolve) => {
     let sent = 0;
     let settled = false;
-    const headers: Record<string, string | number> = { 'content-type': 'application/json', origin: base };
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/json',
+      origin: base,
+    };
     if (declareLength) headers['content-length'] = bodyBytes;
     const request = http.request(`${base}/api/v1/auth/sign-in`, { method: 'POST', headers });
     const done = (status: number | string) => {
@@ -68,14 +76,32 @@ async function round(declareLength: boolean) {
   clearInterval(sampler);
   peak = Math.max(peak, rssBytes());
   const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
-  return { body: declareLength ? 'Content-Length: 400 MB' : 'chunked', idleMb: mb(idle), peakMb: mb(peak), growthMb: mb(peak - idle), ms, outcomes };
+  return {
+    body: declareLength ? 'Content-Length: 400 MB' : 'chunked',
+    idleMb: mb(idle),
+    peakMb: mb(peak),
+    growthMb: mb(peak - idle),
+    ms,
+    outcomes,
+  };
 }
 
 try {
   const streamed = await round(false);
   const declared = await round(true);
   const healthy = (await fetch(`${base}/healthz`)).status;
-  console.log(JSON.stringify({ bench: `${clients} × ${bodyBytes / 1024 / 1024} MB bodies to POST /api/v1/auth/sign-in, real process RSS`, streamed, declared, healthzAfter: healthy }, null, 1));
+  console.log(
+    JSON.stringify(
+      {
+        bench: `${clients} × ${bodyBytes / 1024 / 1024} MB bodies to POST /api/v1/auth/sign-in, real process RSS`,
+        streamed,
+        declared,
+        healthzAfter: healthy,
+      },
+      null,
+      1,
+    ),
+  );
 } finally {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));

@@ -12,7 +12,9 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { startPerchProcess } from '../e2e/perch-processes.ts';
 
-const serverUrl = (process.env.PERCH_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
+const serverUrl = (
+  process.env.PERCH_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432'
+).replace(/\/+$/, '');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const contactCount = 10_000;
 const clients = 8;
@@ -24,22 +26,33 @@ const databaseUrl = `${serverUrl}/${database}`;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-contacts-'));
 // a real server process; startPerchProcess waits until it listens and its job queue runs
-const { child, url: base } = await startPerchProcess('perch', { PORT: '0', HOST: '127.0.0.1', PERCH_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' });
+const { child, url: base } = await startPerchProcess('perch', {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  PERCH_DATA_DIR: dataDir,
+  DATABASE_URL: databaseUrl,
+  LOG_LEVEL: 'info',
+});
 const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return Math.round((sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN) * 10) / 10;
+  return (
+    Math.round(
+      (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN) *
+        10,
+    ) / 10
+  );
 };
 
 try {
-
   const signUp = await fetch(`${base}/api/v1/auth/sign-up`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: base },
     body: JSON.stringify({ email: 'bench@example.com', password: 'correct horse battery' }),
   });
-  if (signUp.status !== 201) throw new Error(`sign-up failed: ${signUp.status} ${await signUp.text()}`);
+  if (signUp.status !== 201)
+    throw new Error(`sign-up failed: ${signUp.status} ${await signUp.text()}`);
   const cookie = signUp.headers.get('set-cookie')!.split(';')[0]!;
   const { user } = (await signUp.json()) as { user: { id: string } };
 
@@ -66,7 +79,9 @@ try {
     let cursor: string | null | undefined = null;
     while (performance.now() < deadline) {
       const started = performance.now();
-      const res = await fetch(`${base}/api/v1/contacts${cursor ? `?cursor=${cursor}` : ''}`, { headers: { cookie } });
+      const res = await fetch(`${base}/api/v1/contacts${cursor ? `?cursor=${cursor}` : ''}`, {
+        headers: { cookie },
+      });
       const body = (await res.json()) as { nextCursor?: string | null };
       contactsMs.push(performance.now() - started);
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
@@ -94,9 +109,26 @@ try {
     JSON.stringify(
       {
         bench: `${clients} clients paging GET /api/v1/contacts (${contactCount} contacts, real PostgreSQL) for ${seconds} s, /healthz polled`,
-        firstPage: { status: first.status, bytes: Buffer.byteLength(firstBody), contacts: firstPage.contacts.length, hasNextCursor: Boolean(firstPage.nextCursor) },
-        contacts: { requests: contactsMs.length, perSecond: Math.round(contactsMs.length / seconds), statuses, walksToTheEnd: pagesWalkedToEnd, p50Ms: percentile(contactsMs, 50), p99Ms: percentile(contactsMs, 99) },
-        healthz: { requests: healthzMs.length, p50Ms: percentile(healthzMs, 50), p99Ms: percentile(healthzMs, 99), maxMs: percentile(healthzMs, 100) },
+        firstPage: {
+          status: first.status,
+          bytes: Buffer.byteLength(firstBody),
+          contacts: firstPage.contacts.length,
+          hasNextCursor: Boolean(firstPage.nextCursor),
+        },
+        contacts: {
+          requests: contactsMs.length,
+          perSecond: Math.round(contactsMs.length / seconds),
+          statuses,
+          walksToTheEnd: pagesWalkedToEnd,
+          p50Ms: percentile(contactsMs, 50),
+          p99Ms: percentile(contactsMs, 99),
+        },
+        healthz: {
+          requests: healthzMs.length,
+          p50Ms: percentile(healthzMs, 50),
+          p99Ms: percentile(healthzMs, 99),
+          maxMs: percentile(healthzMs, 100),
+        },
         plan: plan.map((row) => Object.values(row)[0]),
       },
       null,

@@ -11,13 +11,22 @@ import { startFakeX, type FakeXDmEvent } from '../fake-x/index.ts';
 import { grantTokens, twitterApiSettings } from '../fake-x/test-support.ts';
 
 const me = { userId: '8000', screenName: 'perch_bench', name: 'Perch Bench' };
-const peers = Array.from({ length: 40 }, (_, i) => ({ userId: String(8001 + i), screenName: `peer_${i}`, name: `Peer ${i}` }));
+const peers = Array.from({ length: 40 }, (_, i) => ({
+  userId: String(8001 + i),
+  screenName: `peer_${i}`,
+  name: `Peer ${i}`,
+}));
 let nextId = 1920000000000000000n;
 const events = (n: number): FakeXDmEvent[] =>
   Array.from({ length: n }, (_, i) => {
     const peer = peers[i % peers.length]!;
     const fromMe = i % 3 === 0;
-    return { id: String(++nextId), senderId: fromMe ? me.userId : peer.userId, recipientId: fromMe ? peer.userId : me.userId, text: `bench ${nextId}` };
+    return {
+      id: String(++nextId),
+      senderId: fromMe ? me.userId : peer.userId,
+      recipientId: fromMe ? peer.userId : me.userId,
+      text: `bench ${nextId}`,
+    };
   });
 
 const fakeX = await startFakeX();
@@ -29,16 +38,28 @@ const lookups = () => fakeX.requests.filter((r) => r.path === '/2/users').length
 // ---- Perch: the real server code (PGlite in memory), connected through OAuth like a user -------------------
 const t = await createDmTestApp(fakeX);
 const { cookie, user } = await t.signUp();
-for (const peer of peers.slice(0, 20)) await t.deps.contacts.create(user.id, { name: peer.name, xHandle: peer.screenName, xUserId: peer.userId, notes: '' });
+for (const peer of peers.slice(0, 20))
+  await t.deps.contacts.create(user.id, {
+    name: peer.name,
+    xHandle: peer.screenName,
+    xUserId: peer.userId,
+    notes: '',
+  });
 await connectDm(t, cookie);
-while ((await t.deps.xDm.status(user.id)).lastSync?.status !== 'finished') await new Promise((r) => setTimeout(r, 50)); // the empty inbox's first sync
+while ((await t.deps.xDm.status(user.id)).lastSync?.status !== 'finished')
+  await new Promise((r) => setTimeout(r, 50)); // the empty inbox's first sync
 
 async function perchRun() {
   fakeX.reset();
   const started = performance.now();
   const result = await t.deps.xDmSync.syncAll(user.id);
   if (result.status !== 'finished') throw new Error(`perch run ${result.status}: ${result.error}`);
-  return { dmRequests: dmRequests(), userLookups: lookups(), stored: result.imported + result.unknown, wallMs: Math.round(performance.now() - started) };
+  return {
+    dmRequests: dmRequests(),
+    userLookups: lookups(),
+    stored: result.imported + result.unknown,
+    wallMs: Math.round(performance.now() - started),
+  };
 }
 
 // ---- PingCRM's approach, same endpoint, same client ---------------------------------------------------------
@@ -47,7 +68,11 @@ const v2 = new TwitterApi(pingToken, twitterApiSettings(fakeX)).v2;
 let pingCursor: string | null = null;
 async function pingCrmRun() {
   fakeX.reset();
-  const query = { max_results: 100, 'dm_event.fields': 'id,text,created_at,dm_conversation_id', expansions: 'sender_id' };
+  const query = {
+    max_results: 100,
+    'dm_event.fields': 'id,text,created_at,dm_conversation_id',
+    expansions: 'sender_id',
+  };
   let fetched = 0;
   if (pingCursor) {
     try {
@@ -58,9 +83,13 @@ async function pingCrmRun() {
   }
   let token: string | undefined;
   for (let page = 0; page < 15; page++) {
-    const body = (await v2.get('dm_events', token ? { ...query, pagination_token: token } : query)) as { data?: Array<{ id: string }>; meta?: { next_token?: string } };
+    const body = (await v2.get(
+      'dm_events',
+      token ? { ...query, pagination_token: token } : query,
+    )) as { data?: Array<{ id: string }>; meta?: { next_token?: string } };
     fetched += body.data?.length ?? 0;
-    for (const e of body.data ?? []) if (!pingCursor || BigInt(e.id) > BigInt(pingCursor)) pingCursor = e.id;
+    for (const e of body.data ?? [])
+      if (!pingCursor || BigInt(e.id) > BigInt(pingCursor)) pingCursor = e.id;
     token = body.meta?.next_token;
     if (!token) break;
   }
@@ -74,9 +103,24 @@ runs['idle (nothing new)'] = { perch: await perchRun(), pingcrm: await pingCrmRu
 fakeX.dm.addEvents(events(5));
 runs['5 new events'] = { perch: await perchRun(), pingcrm: await pingCrmRun() };
 
-console.log(JSON.stringify({ bench: 'X requests per DM sync run (GET /2/dm_events; Perch also names its /2/users lookups for strangers’ handles)', budget: '15 requests / 15 min per user and endpoint', runs }, null, 1));
-console.log('\nrun                         Perch (DM requests)   PingCRM approach (DM requests, up to 15)');
-for (const [name, r] of Object.entries(runs) as Array<[string, { perch: { dmRequests: number }; pingcrm: { dmRequests: number } }]>) {
+console.log(
+  JSON.stringify(
+    {
+      bench:
+        'X requests per DM sync run (GET /2/dm_events; Perch also names its /2/users lookups for strangers’ handles)',
+      budget: '15 requests / 15 min per user and endpoint',
+      runs,
+    },
+    null,
+    1,
+  ),
+);
+console.log(
+  '\nrun                         Perch (DM requests)   PingCRM approach (DM requests, up to 15)',
+);
+for (const [name, r] of Object.entries(runs) as Array<
+  [string, { perch: { dmRequests: number }; pingcrm: { dmRequests: number } }]
+>) {
   console.log(`${name.padEnd(28)}${String(r.perch.dmRequests).padEnd(22)}${r.pingcrm.dmRequests}`);
 }
 await t.close();

@@ -19,7 +19,13 @@
  * BENCH_REAL_X_MENTIONS / BENCH_REAL_X_CONTACTS / BENCH_REAL_X_USERS change the sizes (defaults 100,1000 / 1000 / 10).
  */
 import os from 'node:os';
-import { startFakeX, type FakeX, type FakeXAccount, type FakeXRequest, type FakeXTweet } from '../fake-x/index.ts';
+import {
+  startFakeX,
+  type FakeX,
+  type FakeXAccount,
+  type FakeXRequest,
+  type FakeXTweet,
+} from '../fake-x/index.ts';
 import { createTestApp, fakeXEnv } from '../../server/src/test-utils/app.ts';
 import type { SyncOutcome } from '../../server/src/modules/x-sync/x-sync.service.ts';
 
@@ -45,16 +51,24 @@ const cookieAccount = (i: number, screenName: string): CookieAccount => ({
   screenName,
   name: screenName,
 });
-const alice: FakeXAccount = { userId: '5001', screenName: 'alice', name: 'Alice', bio: 'Building things' };
+const alice: FakeXAccount = {
+  userId: '5001',
+  screenName: 'alice',
+  name: 'Alice',
+  bio: 'Building things',
+};
 const bob: FakeXAccount = { userId: '5002', screenName: 'bob', name: 'Bob', bio: 'Bob’s bio' };
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const is429 = (r: FakeXRequest) => r.status === 429;
-const isPaced = (o: SyncOutcome) => !o.ok && 'errorClass' in o && o.errorClass === 'rate_limited' && o.paced === true;
-const isSkippedForLimit = (o: SyncOutcome) => !o.ok && 'skipped' in o && o.skipped === 'rate_limited';
+const isPaced = (o: SyncOutcome) =>
+  !o.ok && 'errorClass' in o && o.errorClass === 'rate_limited' && o.paced === true;
+const isSkippedForLimit = (o: SyncOutcome) =>
+  !o.ok && 'skipped' in o && o.skipped === 'rate_limited';
 /** x.com pages and the web client's bundles: what a query-id discovery fetches. */
 const isDiscovery = (r: FakeXRequest) =>
-  r.operation === null && !['/i/api', '/1.1', '/profile_images', '/settings'].some((p) => r.path.startsWith(p));
+  r.operation === null &&
+  !['/i/api', '/1.1', '/profile_images', '/settings'].some((p) => r.path.startsWith(p));
 const isStale404 = (r: FakeXRequest) => r.status === 404 && r.operation !== null;
 /** A GraphQL request asked again, with the same variables, right after its operation answered a stale-id 404. */
 function retriesAfter404(requests: FakeXRequest[]): number {
@@ -72,7 +86,8 @@ function retriesAfter404(requests: FakeXRequest[]): number {
 const byOperation = (requests: FakeXRequest[]) => {
   const counts: Record<string, number> = {};
   for (const r of requests) {
-    const key = r.operation ?? (r.path.startsWith('/profile_images') ? '/profile_images/…' : r.path);
+    const key =
+      r.operation ?? (r.path.startsWith('/profile_images') ? '/profile_images/…' : r.path);
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
@@ -80,7 +95,12 @@ const byOperation = (requests: FakeXRequest[]) => {
 
 /** Moves both clocks past X's window (or past what X or Perch said to wait for). */
 function waitOut(outcome: SyncOutcome | { resumesAt?: string | null }) {
-  const retryAt = 'retryAt' in outcome && outcome.retryAt ? Date.parse(outcome.retryAt) : 'resumesAt' in outcome && outcome.resumesAt ? Date.parse(outcome.resumesAt) : 0;
+  const retryAt =
+    'retryAt' in outcome && outcome.retryAt
+      ? Date.parse(outcome.retryAt)
+      : 'resumesAt' in outcome && outcome.resumesAt
+        ? Date.parse(outcome.resumesAt)
+        : 0;
   clock = Math.max(clock + windowMs, retryAt + 1_000);
 }
 
@@ -88,7 +108,10 @@ function waitOut(outcome: SyncOutcome | { resumesAt?: string | null }) {
 async function connect(fakeX: FakeX, users: CookieAccount[], others: FakeXAccount[]) {
   for (const account of [...users, ...others]) fakeX.addAccount(account);
   fakeX.reset();
-  const t = await createTestApp({ env: { ...fakeXEnv(fakeX.url, 10_000), PERCH_ALLOW_SIGNUP: 'true' }, overrides: { now } });
+  const t = await createTestApp({
+    env: { ...fakeXEnv(fakeX.url, 10_000), PERCH_ALLOW_SIGNUP: 'true' },
+    overrides: { now },
+  });
   const userIds: string[] = [];
   for (const [i, account] of users.entries()) {
     const { cookie, user } = await t.signUp(`user${i}@example.com`);
@@ -103,7 +126,11 @@ async function connect(fakeX: FakeX, users: CookieAccount[], others: FakeXAccoun
   return { t, userIds };
 }
 
-async function withSetup<T>(users: CookieAccount[], others: FakeXAccount[], body: (fakeX: FakeX, t: App, userIds: string[]) => Promise<T>): Promise<T> {
+async function withSetup<T>(
+  users: CookieAccount[],
+  others: FakeXAccount[],
+  body: (fakeX: FakeX, t: App, userIds: string[]) => Promise<T>,
+): Promise<T> {
   clock = startClock;
   const fakeX = await startFakeX({ strict: true, now: () => clock });
   let t: App | undefined;
@@ -121,8 +148,16 @@ async function withSetup<T>(users: CookieAccount[], others: FakeXAccount[], body
 async function mentions(available: number) {
   const me = cookieAccount(0, 'perch_real');
   return withSetup([me], [alice], async (fakeX, t, [userId]) => {
-    const { contact } = await t.deps.contacts.create(userId!, { name: 'Alice', xHandle: 'alice', notes: '' });
-    const mention = (n: number): FakeXTweet => ({ id: id(n), by: 'alice', text: `@perch_real note ${n}` });
+    const { contact } = await t.deps.contacts.create(userId!, {
+      name: 'Alice',
+      xHandle: 'alice',
+      notes: '',
+    });
+    const mention = (n: number): FakeXTweet => ({
+      id: id(n),
+      by: 'alice',
+      text: `@perch_real note ${n}`,
+    });
     fakeX.addTweets([mention(1)]);
     const first = await t.deps.xSync.syncMentions(userId!);
     if (!first.ok) throw new Error(`first mentions sync: ${JSON.stringify(first)}`);
@@ -145,23 +180,38 @@ async function mentions(available: number) {
       break; // anything else: reported below as the last outcome
     }
     const last = outcomes.at(-1)!;
-    const ids = (await t.deps.interactions.timeline(userId!, contact.id)).filter((i) => i.kind === 'mention_in').map((i) => i.xId);
+    const ids = (await t.deps.interactions.timeline(userId!, contact.id))
+      .filter((i) => i.kind === 'mention_in')
+      .map((i) => i.xId);
     const newIds = ids.filter((x) => x !== id(1));
     const searches = fakeX.requests.filter((r) => r.operation === 'SearchTimeline');
     return {
       mentionsAvailable: available,
       mentionsImported: new Set(newIds).size,
-      importedReportedBySyncs: outcomes.reduce((sum, o) => sum + ('imported' in o ? o.imported : 0), 0),
+      importedReportedBySyncs: outcomes.reduce(
+        (sum, o) => sum + ('imported' in o ? o.imported : 0),
+        0,
+      ),
       duplicates: ids.length - new Set(ids).size,
       runs: outcomes.length,
       windows: waits + 1,
       simulatedMinutes: round((clock - started) / 60_000, 1),
       complete: last.ok && last.complete !== false,
       lastOutcome: last,
-      runOutcomes: outcomes.map((o) => (o.ok ? `ok imported ${o.imported}${o.complete === false ? ' (incomplete)' : ''}` : 'errorClass' in o ? `${o.errorClass}${o.paced ? ' paced' : ''} imported ${o.imported}` : `skipped ${o.skipped}`)),
+      runOutcomes: outcomes.map((o) =>
+        o.ok
+          ? `ok imported ${o.imported}${o.complete === false ? ' (incomplete)' : ''}`
+          : 'errorClass' in o
+            ? `${o.errorClass}${o.paced ? ' paced' : ''} imported ${o.imported}`
+            : `skipped ${o.skipped}`,
+      ),
       searchTimelineRequests: searches.length,
       x429s: fakeX.requests.filter(is429).length,
-      cursor: { before: cursorBefore, after: (await t.deps.xSyncState.get(userId!))?.mentionsCursor, newest: id(1 + available) },
+      cursor: {
+        before: cursorBefore,
+        after: (await t.deps.xSyncState.get(userId!))?.mentionsCursor,
+        newest: id(1 + available),
+      },
       connection: (await t.deps.xConnection.status(userId!)).state,
     };
   });
@@ -170,9 +220,15 @@ async function mentions(available: number) {
 // (b) ------------------------------------------------------------------------------------------------------
 async function bios(count: number) {
   const me = cookieAccount(0, 'perch_real');
-  const contacts: FakeXAccount[] = Array.from({ length: count }, (_, i) => ({ userId: String(100_000 + i), screenName: `c${String(i).padStart(4, '0')}`, name: `Contact ${i}`, bio: `bio ${i}` }));
+  const contacts: FakeXAccount[] = Array.from({ length: count }, (_, i) => ({
+    userId: String(100_000 + i),
+    screenName: `c${String(i).padStart(4, '0')}`,
+    name: `Contact ${i}`,
+    bio: `bio ${i}`,
+  }));
   return withSetup([me], contacts, async (fakeX, t, [userId]) => {
-    for (const c of contacts) await t.deps.contacts.create(userId!, { name: c.name, xHandle: c.screenName, notes: '' });
+    for (const c of contacts)
+      await t.deps.contacts.create(userId!, { name: c.name, xHandle: c.screenName, notes: '' });
     fakeX.requests.length = 0;
     const started = clock;
     const wallStarted = performance.now();
@@ -192,9 +248,13 @@ async function bios(count: number) {
     const wallMs = performance.now() - wallStarted;
     const last = outcomes.at(-1)!;
     const lookups = fakeX.requests.filter((r) => r.operation === 'UserByScreenName');
-    const handles = new Set(lookups.filter((r) => r.status === 200).map((r) => String(r.variables.screen_name)));
+    const handles = new Set(
+      lookups.filter((r) => r.status === 200).map((r) => String(r.variables.screen_name)),
+    );
     const avatars = fakeX.requests.filter((r) => r.path.startsWith('/profile_images'));
-    const withBio = (await t.deps.contacts.list(userId!)).filter((c) => c.bio && /^bio \d+$/.test(c.bio)).length;
+    const withBio = (await t.deps.contacts.list(userId!)).filter(
+      (c) => c.bio && /^bio \d+$/.test(c.bio),
+    ).length;
     return {
       contacts: count,
       userByScreenNameRequests: lookups.length,
@@ -202,7 +262,11 @@ async function bios(count: number) {
       contactsLookedUp: handles.size,
       contactsWithBioStored: withBio,
       avatarDownloads: avatars.length,
-      otherRequests: byOperation(fakeX.requests.filter((r) => r.operation !== 'UserByScreenName' && !r.path.startsWith('/profile_images'))),
+      otherRequests: byOperation(
+        fakeX.requests.filter(
+          (r) => r.operation !== 'UserByScreenName' && !r.path.startsWith('/profile_images'),
+        ),
+      ),
       runs: outcomes.length,
       windows: waits + 1,
       simulatedHoursUntilAllChecked: round((clock - started) / 3_600_000, 2),
@@ -224,9 +288,18 @@ async function runAll(rotate: boolean) {
       await t.deps.contacts.create(userId, { name: 'Bob', xHandle: 'bob', notes: '' });
       const base = 10_000 * (i + 1);
       fakeX.addTweets([
-        ...[1, 2, 3].map((n) => ({ id: id(base + n), by: 'alice', text: `@${users[i]!.screenName} hello ${n}` })),
+        ...[1, 2, 3].map((n) => ({
+          id: id(base + n),
+          by: 'alice',
+          text: `@${users[i]!.screenName} hello ${n}`,
+        })),
         { id: id(base + 4), by: 'bob', text: 'a thought' },
-        { id: id(base + 5), by: users[i]!.screenName, text: '@bob agreed', inReplyTo: { id: id(base + 4), screenName: 'bob' } },
+        {
+          id: id(base + 5),
+          by: users[i]!.screenName,
+          text: '@bob agreed',
+          inReplyTo: { id: id(base + 4), screenName: 'bob' },
+        },
       ]);
     }
     const idsBefore = fakeX.queryIds;
@@ -235,12 +308,18 @@ async function runAll(rotate: boolean) {
     const runs = [];
     for (const userId of userIds) {
       const progress = await t.deps.xSyncRunner.run(userId);
-      runs.push({ status: progress.status, error: progress.error, resumesAt: progress.resumesAt ?? null });
+      runs.push({
+        status: progress.status,
+        error: progress.error,
+        resumesAt: progress.resumesAt ?? null,
+      });
     }
     const requests = [...fakeX.requests];
     const stale = requests.filter(isStale404);
     const firstDiscoveryAt = requests.findIndex(isDiscovery);
-    const states = await Promise.all(userIds.map(async (u) => (await t.deps.xConnection.status(u)).state));
+    const states = await Promise.all(
+      userIds.map(async (u) => (await t.deps.xConnection.status(u)).state),
+    );
     const report = await t.deps.xWebClient.report();
     return {
       requests: requests.length,
@@ -255,8 +334,18 @@ async function runAll(rotate: boolean) {
       runsFinished: runs.filter((r) => r.status === 'finished' && !r.error).length,
       runErrors: runs.filter((r) => r.error).map((r) => r.error),
       connections: [...new Set(states)],
-      queryIdsRotated: rotate ? Object.keys(idsBefore).filter((op) => idsBefore[op as keyof typeof idsBefore] !== fakeX.queryIds[op as keyof typeof idsBefore]) : [],
-      webClientAfter: report.operations.map((o) => ({ operation: o.operation, source: o.source, current: o.queryId === fakeX.queryIds[o.operation as keyof typeof idsBefore] })),
+      queryIdsRotated: rotate
+        ? Object.keys(idsBefore).filter(
+            (op) =>
+              idsBefore[op as keyof typeof idsBefore] !==
+              fakeX.queryIds[op as keyof typeof idsBefore],
+          )
+        : [],
+      webClientAfter: report.operations.map((o) => ({
+        operation: o.operation,
+        source: o.source,
+        current: o.queryId === fakeX.queryIds[o.operation as keyof typeof idsBefore],
+      })),
     };
   });
 }
@@ -272,7 +361,11 @@ async function rotation() {
       stale404s: rotated.stale404s - baseline.stale404s,
       /** each stale 404 is asked again once the new id is known: the retry is the request the run sends anyway, so it is not extra */
       retries: rotated.retries - baseline.retries,
-      otherExtra: rotated.requests - baseline.requests - (rotated.discovery - baseline.discovery) - (rotated.stale404s - baseline.stale404s),
+      otherExtra:
+        rotated.requests -
+        baseline.requests -
+        (rotated.discovery - baseline.discovery) -
+        (rotated.stale404s - baseline.stale404s),
     },
     withRotation: rotated,
     withoutRotation: baseline,
@@ -284,12 +377,20 @@ const mentionResults = [];
 for (const size of mentionSizes) mentionResults.push(await mentions(size));
 const bioResult = await bios(contactCount);
 const rotationResult = await rotation();
-console.log(JSON.stringify({
-  bench: 'real-x', node: process.version, cpus: os.cpus().length,
-  budgetsPer15Min: { SearchTimeline: 50, UserTweets: 50, UserByScreenName: 95 },
-  clockStepOnPacedStop: '15 min + 1 s',
-  mentions: mentionResults,
-  bios: bioResult,
-  queryIdRotation: rotationResult,
-  wallMs: Math.round(performance.now() - started),
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      bench: 'real-x',
+      node: process.version,
+      cpus: os.cpus().length,
+      budgetsPer15Min: { SearchTimeline: 50, UserTweets: 50, UserByScreenName: 95 },
+      clockStepOnPacedStop: '15 min + 1 s',
+      mentions: mentionResults,
+      bios: bioResult,
+      queryIdRotation: rotationResult,
+      wallMs: Math.round(performance.now() - started),
+    },
+    null,
+    2,
+  ),
+);

@@ -23,12 +23,18 @@ const freePort = () =>
 async function timeStart(dataDir: string): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn('pnpm', ['start'], { cwd: root, env: { ...process.env, PORT: String(port), PERCH_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: 'ignore', detached: true });
+  const child = spawn('pnpm', ['start'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), PERCH_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+    detached: true,
+  });
   try {
     for (;;) {
       if (performance.now() - started > 60_000) throw new Error('server did not start within 60 s');
       try {
-        if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return performance.now() - started;
+        if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok)
+          return performance.now() - started;
       } catch {
         // not listening yet
       }
@@ -49,5 +55,15 @@ for (let i = 0; i < runs; i++) {
   warm.push(await timeStart(dataDir));
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
-const summary = (xs: number[]) => ({ medianMs: Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!), runsMs: xs.map(Math.round) });
-console.log(JSON.stringify({ bench: '`pnpm start`, spawn → /healthz', embedded: 'PGlite', cold: summary(cold), warm: summary(warm) }));
+const summary = (xs: number[]) => ({
+  medianMs: Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!),
+  runsMs: xs.map(Math.round),
+});
+console.log(
+  JSON.stringify({
+    bench: '`pnpm start`, spawn → /healthz',
+    embedded: 'PGlite',
+    cold: summary(cold),
+    warm: summary(warm),
+  }),
+);

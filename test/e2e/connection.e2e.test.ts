@@ -9,11 +9,29 @@ import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from '../fake-x/index.ts';
 import {
-  artifactsDir, chromiumPath, createRunRecord, filesUnder, launchBrowser, owner, startPerch, storedPair, submitOwnerForm, waitFor, xCookie,
-  type ExtensionBrowser, type PerchServer, type RunRecord,
+  artifactsDir,
+  chromiumPath,
+  createRunRecord,
+  filesUnder,
+  launchBrowser,
+  owner,
+  startPerch,
+  storedPair,
+  submitOwnerForm,
+  waitFor,
+  xCookie,
+  type ExtensionBrowser,
+  type PerchServer,
+  type RunRecord,
 } from './harness.ts';
 
-const account = { authToken: 'e2eauth0token0a1b2c3d4e5f60718293a4b5c6d7', ct0: 'e2ect0first0aaaabbbbccccddddeeeeffff', userId: '7001', screenName: 'perch_e2e', name: 'Perch E2E' };
+const account = {
+  authToken: 'e2eauth0token0a1b2c3d4e5f60718293a4b5c6d7',
+  ct0: 'e2ect0first0aaaabbbbccccddddeeeeffff',
+  userId: '7001',
+  screenName: 'perch_e2e',
+  name: 'Perch E2E',
+};
 const usedCookieValues = new Set<string>([account.authToken, account.ct0]);
 let rotation = 0;
 /** A new ct0, as X issues one: the fake X learns it, the browser gets it from the caller. */
@@ -32,16 +50,30 @@ let record: RunRecord;
 let dataDir: string;
 let userId: string;
 
-const shot = async (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, 'screenshots', `${name}.png`) });
+const shot = async (page: Page, name: string) =>
+  page.screenshot({ path: path.join(artifactsDir, 'screenshots', `${name}.png`) });
 const serverState = () => perch.deps.xConnection.status(userId);
 const waitForState = (state: string, timeoutMs = 10_000) =>
-  waitFor(`server state ${state}`, async () => ((await serverState()).state === state ? serverState() : null), timeoutMs);
+  waitFor(
+    `server state ${state}`,
+    async () => ((await serverState()).state === state ? serverState() : null),
+    timeoutMs,
+  );
 const waitForStoredCt0 = (ct0: string, timeoutMs = 10_000) =>
-  waitFor(`server to hold ct0 ${ct0.slice(0, 16)}…`, async () => (await storedPair(perch.deps))?.ct0 === ct0, timeoutMs);
+  waitFor(
+    `server to hold ct0 ${ct0.slice(0, 16)}…`,
+    async () => (await storedPair(perch.deps))?.ct0 === ct0,
+    timeoutMs,
+  );
 
 async function popupSays(expected: RegExp) {
   const popup = await browser.openPopup();
-  await waitFor(`popup to say ${expected}`, async () => expected.test((await popup.locator('#state-title').textContent()) ?? ''), 10_000, 100);
+  await waitFor(
+    `popup to say ${expected}`,
+    async () => expected.test((await popup.locator('#state-title').textContent()) ?? ''),
+    10_000,
+    100,
+  );
   return popup;
 }
 
@@ -68,7 +100,9 @@ describe('X cookie connection, extension to server and back', () => {
     await settings.waitForURL(/\/sign-(in|up)/);
     await settings.goto(`${perch.url}/sign-up`);
     await submitOwnerForm(settings);
-    await expect.poll(() => settings.locator('#x-state-title').textContent()).toMatch(/Not connected/);
+    await expect
+      .poll(() => settings.locator('#x-state-title').textContent())
+      .toMatch(/Not connected/);
     await shot(settings, 'settings-not-connected');
     const { users } = await import('@perch/server/db/schema.ts');
     userId = (await perch.deps.db.select().from(users))[0]!.id;
@@ -76,14 +110,25 @@ describe('X cookie connection, extension to server and back', () => {
 
   it('pairs through Connect X, then connects with the handle as soon as x.com cookies appear', async () => {
     await settings.click('#connect-x');
-    await waitFor('a paired device', async () => (await perch.deps.devices.listDevices(userId)).length === 1);
+    await waitFor(
+      'a paired device',
+      async () => (await perch.deps.devices.listDevices(userId)).length === 1,
+    );
     // no x.com cookies yet: the extension reports a sign-out
     await waitForState('signed_out');
-    await browser.context.addCookies([xCookie('auth_token', account.authToken), xCookie('ct0', account.ct0)]);
+    await browser.context.addCookies([
+      xCookie('auth_token', account.authToken),
+      xCookie('ct0', account.ct0),
+    ]);
     const status = await waitForState('connected');
     expect(status).toMatchObject({ handle: 'perch_e2e', xUserId: '7001' });
-    expect(await storedPair(perch.deps)).toEqual({ authToken: account.authToken, ct0: account.ct0 });
-    await expect.poll(() => settings.locator('#x-state-title').textContent(), { timeout: 10_000 }).toMatch(/Connected as @perch_e2e/);
+    expect(await storedPair(perch.deps)).toEqual({
+      authToken: account.authToken,
+      ct0: account.ct0,
+    });
+    await expect
+      .poll(() => settings.locator('#x-state-title').textContent(), { timeout: 10_000 })
+      .toMatch(/Connected as @perch_e2e/);
     await shot(settings, 'settings-connected');
     const popup = await popupSays(/Connected as @perch_e2e/);
     await shot(popup, 'popup-connected');
@@ -109,26 +154,39 @@ describe('X cookie connection, extension to server and back', () => {
     expect(await popup.locator('#action').textContent()).toMatch(/Sign in to X/);
     await shot(popup, 'popup-signed-out');
     await popup.close();
-    await expect.poll(() => settings.locator('#x-state-title').textContent(), { timeout: 10_000 }).toMatch(/Signed out of X/);
+    await expect
+      .poll(() => settings.locator('#x-state-title').textContent(), { timeout: 10_000 })
+      .toMatch(/Signed out of X/);
     await shot(settings, 'settings-signed-out');
   });
 
   it('shows "X cookies expired" with Refresh when X answers 401', async () => {
     fakeX.setMode('expired');
     const ct0 = nextCt0();
-    await browser.context.addCookies([xCookie('auth_token', account.authToken), xCookie('ct0', ct0)]);
+    await browser.context.addCookies([
+      xCookie('auth_token', account.authToken),
+      xCookie('ct0', ct0),
+    ]);
     await waitForState('expired');
     const popup = await popupSays(/X cookies expired/);
     expect(await popup.locator('#action').textContent()).toMatch(/Refresh/);
     await shot(popup, 'popup-expired');
-    await expect.poll(() => settings.locator('#x-state-title').textContent(), { timeout: 10_000 }).toMatch(/X cookies expired/);
+    await expect
+      .poll(() => settings.locator('#x-state-title').textContent(), { timeout: 10_000 })
+      .toMatch(/X cookies expired/);
     await shot(settings, 'settings-expired');
 
     // Refresh re-reads the cookies and pushes; with X accepting them again the popup says connected
     fakeX.setMode('ok');
     await popup.click('#action');
     await waitForState('connected');
-    await waitFor('popup to say connected', async () => /Connected as @perch_e2e/.test((await popup.locator('#state-title').textContent()) ?? ''), 10_000, 100);
+    await waitFor(
+      'popup to say connected',
+      async () =>
+        /Connected as @perch_e2e/.test((await popup.locator('#state-title').textContent()) ?? ''),
+      10_000,
+      100,
+    );
     await popup.close();
   });
 
@@ -144,7 +202,9 @@ describe('X cookie connection, extension to server and back', () => {
     expect(text).not.toMatch(/sign in/i);
     await shot(popup, 'popup-x-unavailable');
     await popup.close();
-    await expect.poll(() => settings.locator('#x-state-title').textContent(), { timeout: 10_000 }).toMatch(/X is unavailable/);
+    await expect
+      .poll(() => settings.locator('#x-state-title').textContent(), { timeout: 10_000 })
+      .toMatch(/X is unavailable/);
     await shot(settings, 'settings-x-unavailable');
     fakeX.setMode('ok');
   });
@@ -162,7 +222,9 @@ describe('X cookie connection, extension to server and back', () => {
     await waitForStoredCt0(ct0, 30_000);
     await waitForState('connected');
     await settings.reload();
-    await expect.poll(() => settings.locator('#x-state-title').textContent(), { timeout: 10_000 }).toMatch(/Connected as @perch_e2e/);
+    await expect
+      .poll(() => settings.locator('#x-state-title').textContent(), { timeout: 10_000 })
+      .toMatch(/Connected as @perch_e2e/);
   });
 
   it('Disconnect on the settings page deletes the stored cookies', async () => {
@@ -182,15 +244,23 @@ describe('X cookie connection, extension to server and back', () => {
     expect(record.responses.length).toBeGreaterThan(10);
     expect(fs.statSync(record.logFile).size).toBeGreaterThan(1000);
     const found: string[] = [];
-    for (const [name, bytes] of haystacks) for (const value of usedCookieValues) if (bytes.includes(value)) found.push(`${name} contains ${value.slice(0, 10)}…`);
+    for (const [name, bytes] of haystacks)
+      for (const value of usedCookieValues)
+        if (bytes.includes(value)) found.push(`${name} contains ${value.slice(0, 10)}…`);
     expect(found).toEqual([]);
     // the scan can see plain text in the database files: the owner's email is stored in clear
-    expect(haystacks.some(([name, bytes]) => name.startsWith(dataDir) && bytes.includes(owner.email))).toBe(true);
+    expect(
+      haystacks.some(([name, bytes]) => name.startsWith(dataDir) && bytes.includes(owner.email)),
+    ).toBe(true);
     perch = await startPerch({ dataDir, port: 0, fakeX, record });
   });
 
   it('explains how to install the extension when the browser has none', async () => {
-    const plain = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const plain = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     try {
       const page = await plain.newPage({ viewport: { width: 1100, height: 820 } });
       await page.goto(`${perch.url}/sign-in`);

@@ -17,7 +17,12 @@ import type { FakeX } from '../fake-x/index.ts';
 import { e2eExtensionOutDir } from './global-setup.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const extensionPath = path.resolve(here, '../../extension', e2eExtensionOutDir, 'chrome-mv3');
+export const extensionPath = path.resolve(
+  here,
+  '../../extension',
+  e2eExtensionOutDir,
+  'chrome-mv3',
+);
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 export const artifactsDir = path.resolve(here, '../artifacts');
 
@@ -45,7 +50,14 @@ export function createRunRecord(name: string): RunRecord {
  * `jobs: true` also starts the job queue, as `pnpm start` does (Sync now and handle edits then go through it).
  * `env`: more settings, e.g. the X app for direct messages (X_CLIENT_ID…).
  */
-export async function startPerch(options: { dataDir: string; port?: number; fakeX: FakeX; record: RunRecord; jobs?: boolean; env?: Record<string, string> }): Promise<PerchServer> {
+export async function startPerch(options: {
+  dataDir: string;
+  port?: number;
+  fakeX: FakeX;
+  record: RunRecord;
+  jobs?: boolean;
+  env?: Record<string, string>;
+}): Promise<PerchServer> {
   const config = loadConfig({
     PORT: String(options.port ?? 0),
     HOST: '127.0.0.1',
@@ -56,14 +68,22 @@ export async function startPerch(options: { dataDir: string; port?: number; fake
     LOG_LEVEL: 'debug',
     ...options.env,
   });
-  const logger = pino({ level: 'debug' }, pino.destination({ dest: options.record.logFile, append: true, sync: true }));
+  const logger = pino(
+    { level: 'debug' },
+    pino.destination({ dest: options.record.logFile, append: true, sync: true }),
+  );
   // without `jobs`, handlers run in this process and a handle edit waits for the daily poll, as before
-  const deps = await createDeps(config, { logger, ...(options.jobs ? {} : { jobQueue: 'in-memory', onHandleChanged: () => {} }) });
+  const deps = await createDeps(config, {
+    logger,
+    ...(options.jobs ? {} : { jobQueue: 'in-memory', onHandleChanged: () => {} }),
+  });
   const app = createApp(deps);
   const fetch = async (request: Request) => {
     const response = await app.fetch(request);
     if (new URL(request.url).pathname.startsWith('/api/')) {
-      options.record.responses.push(`${request.method} ${new URL(request.url).pathname} ${response.status} ${await response.clone().text()}`);
+      options.record.responses.push(
+        `${request.method} ${new URL(request.url).pathname} ${response.status} ${await response.clone().text()}`,
+      );
     }
     return response;
   };
@@ -96,7 +116,9 @@ export interface ExtensionBrowser {
 
 export async function launchBrowser(): Promise<ExtensionBrowser> {
   if (!fs.existsSync(path.join(extensionPath, 'manifest.json'))) {
-    throw new Error(`The extension is not built at ${extensionPath}; run the e2e global setup (vitest) or buildExtensionForTests().`);
+    throw new Error(
+      `The extension is not built at ${extensionPath}; run the e2e global setup (vitest) or buildExtensionForTests().`,
+    );
   }
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -117,7 +139,8 @@ export async function launchBrowser(): Promise<ExtensionBrowser> {
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const id = new URL(worker.url()).host;
-  if (id !== extensionId) throw new Error(`Extension id ${id} is not the pinned ${extensionId}: is manifest.key set?`);
+  if (id !== extensionId)
+    throw new Error(`Extension id ${id} is not the pinned ${extensionId}: is manifest.key set?`);
   return {
     context,
     worker,
@@ -158,7 +181,12 @@ export const xCookie = (name: 'auth_token' | 'ct0', value: string) => ({
 });
 
 /** Polls until `probe` returns a truthy value, or fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000, everyMs = 10): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 10_000,
+  everyMs = 10,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -168,7 +196,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -182,5 +213,8 @@ export async function storedPair(deps: Deps) {
 
 /** Every file under `dir`, recursively, for scanning. */
 export function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name));
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath, d.name));
 }

@@ -11,7 +11,17 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xDmCallbackSentences } from '@perch/shared';
 import { startFakeX, type FakeX } from '../fake-x/index.ts';
-import { artifactsDir, createRunRecord, filesUnder, launchBrowser, startPerch, submitOwnerForm, type ExtensionBrowser, type PerchServer, type RunRecord } from './harness.ts';
+import {
+  artifactsDir,
+  createRunRecord,
+  filesUnder,
+  launchBrowser,
+  startPerch,
+  submitOwnerForm,
+  type ExtensionBrowser,
+  type PerchServer,
+  type RunRecord,
+} from './harness.ts';
 
 const me = { userId: '7400', screenName: 'perch_e2e_dm', name: 'Perch E2E DM' };
 const alice = { userId: '7401', screenName: 'alice_e2e', name: 'Alice E2E' };
@@ -26,7 +36,8 @@ let dataDir: string;
 let userId: string;
 const tokenValues = new Set<string>();
 
-const shot = async (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, 'screenshots', `${name}.png`) });
+const shot = async (page: Page, name: string) =>
+  page.screenshot({ path: path.join(artifactsDir, 'screenshots', `${name}.png`) });
 const rowTitle = () => settings.locator('#x-dm-state-title').textContent();
 const rowMessage = () => settings.locator('#x-dm-message').textContent();
 
@@ -55,13 +66,33 @@ beforeAll(async () => {
   fakeX.addAccount(me);
   fakeX.addAccount(alice);
   const port = await freePort();
-  fakeX.oauth.addClient({ clientId: xApp.X_CLIENT_ID, clientSecret: xApp.X_CLIENT_SECRET, redirectUris: [`http://127.0.0.1:${port}/api/v1/x-dm/callback`] });
+  fakeX.oauth.addClient({
+    clientId: xApp.X_CLIENT_ID,
+    clientSecret: xApp.X_CLIENT_SECRET,
+    redirectUris: [`http://127.0.0.1:${port}/api/v1/x-dm/callback`],
+  });
   fakeX.oauth.setConsent({ userId: me.userId, approve: true });
   fakeX.dm.addEvents([
-    { id: '1910000000000000001', senderId: alice.userId, recipientId: me.userId, text: 'Coffee next week?' },
-    { id: '1910000000000000002', senderId: me.userId, recipientId: alice.userId, text: 'Tuesday works' },
+    {
+      id: '1910000000000000001',
+      senderId: alice.userId,
+      recipientId: me.userId,
+      text: 'Coffee next week?',
+    },
+    {
+      id: '1910000000000000002',
+      senderId: me.userId,
+      recipientId: alice.userId,
+      text: 'Tuesday works',
+    },
   ]);
-  perch = await startPerch({ dataDir, port, fakeX, record, env: { ...xApp, PERCH_PUBLIC_URL: `http://127.0.0.1:${port}` } });
+  perch = await startPerch({
+    dataDir,
+    port,
+    fakeX,
+    record,
+    env: { ...xApp, PERCH_PUBLIC_URL: `http://127.0.0.1:${port}` },
+  });
   browser = await launchBrowser();
 }, 120_000);
 
@@ -80,7 +111,12 @@ describe('X direct messages, from the settings page to X and back', () => {
     expect(await settings.locator('#x-dm-setup').isVisible()).toBe(false);
     const { users } = await import('@perch/server/db/schema.ts');
     userId = (await perch.deps.db.select().from(users))[0]!.id;
-    await perch.deps.contacts.create(userId, { name: 'Alice', xHandle: 'alice_e2e', xUserId: alice.userId, notes: '' });
+    await perch.deps.contacts.create(userId, {
+      name: 'Alice',
+      xHandle: 'alice_e2e',
+      xUserId: alice.userId,
+      notes: '',
+    });
     await shot(settings, 'settings-x-dm-not-connected');
   });
 
@@ -88,11 +124,21 @@ describe('X direct messages, from the settings page to X and back', () => {
     await settings.click('#connect-x-dm');
     await settings.waitForURL(`${perch.url}/settings`); // via X's authorize page and Perch's callback; the ?x_dm= is dropped
     // the page writes the sentence once its first status request is back
-    await expect.poll(rowMessage, { timeout: 5_000 }).toBe('Connected: Perch can now read your X direct messages. The first sync has started.');
+    await expect
+      .poll(rowMessage, { timeout: 5_000 })
+      .toBe('Connected: Perch can now read your X direct messages. The first sync has started.');
     await expect.poll(rowTitle, { timeout: 10_000 }).toBe('Connected as @perch_e2e_dm');
-    await expect.poll(() => settings.locator('#x-dm-last-sync').textContent(), { timeout: 15_000 }).toMatch(/2 messages on contacts’ timelines, 0 from people not in your contacts, 1 request to X\./);
-    expect(await settings.locator('#x-dm-refresh').textContent()).toMatch(/^issued .+; not used yet\. X drops one left unused for about 6 months\.$/);
-    expect(fakeX.oauth.tokenRequests.map((r) => `${r.grantType}:${r.status}`)).toEqual(['authorization_code:200']);
+    await expect
+      .poll(() => settings.locator('#x-dm-last-sync').textContent(), { timeout: 15_000 })
+      .toMatch(
+        /2 messages on contacts’ timelines, 0 from people not in your contacts, 1 request to X\./,
+      );
+    expect(await settings.locator('#x-dm-refresh').textContent()).toMatch(
+      /^issued .+; not used yet\. X drops one left unused for about 6 months\.$/,
+    );
+    expect(fakeX.oauth.tokenRequests.map((r) => `${r.grantType}:${r.status}`)).toEqual([
+      'authorization_code:200',
+    ]);
     await rememberTokens();
     await shot(settings, 'settings-x-dm-connected');
   });
@@ -101,10 +147,19 @@ describe('X direct messages, from the settings page to X and back', () => {
     const contact = (await perch.deps.contacts.list(userId)).find((c) => c.name === 'Alice')!;
     const page = await browser.context.newPage();
     await page.goto(`${perch.url}/contacts/${contact.id}`);
-    expect(await page.locator('.dm-thread .dm-text').allTextContents()).toEqual(['Coffee next week?', 'Tuesday works']);
-    expect(await page.locator('.dm-thread .dm').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.direction))).toEqual(['inbound', 'outbound']);
+    expect(await page.locator('.dm-thread .dm-text').allTextContents()).toEqual([
+      'Coffee next week?',
+      'Tuesday works',
+    ]);
+    expect(
+      await page
+        .locator('.dm-thread .dm')
+        .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.direction)),
+    ).toEqual(['inbound', 'outbound']);
     await page.click('#sync-contact-dms');
-    await expect.poll(() => page.locator('#dm-message').textContent()).toBe('No new direct messages with Alice.');
+    await expect
+      .poll(() => page.locator('#dm-message').textContent())
+      .toBe('No new direct messages with Alice.');
     await shot(page, 'contact-dm-thread');
     await page.close();
   });
@@ -124,7 +179,9 @@ describe('X direct messages, from the settings page to X and back', () => {
     await settings.click('#disconnect-x-dm');
     await expect.poll(rowMessage).toMatch(/^Disconnected: X revoked Perch’s access/);
     await expect.poll(rowTitle).toBe('Not connected');
-    expect(fakeX.requests.filter((r) => r.path === '/2/oauth2/revoke').map((r) => r.status)).toEqual([200, 200]);
+    expect(
+      fakeX.requests.filter((r) => r.path === '/2/oauth2/revoke').map((r) => r.status),
+    ).toEqual([200, 200]);
     await shot(settings, 'settings-x-dm-disconnected');
   });
 
@@ -138,9 +195,15 @@ describe('X direct messages, from the settings page to X and back', () => {
       ...filesUnder(dataDir).map((file) => [file, fs.readFileSync(file)] as [string, Buffer]),
     ];
     const found: string[] = [];
-    for (const [name, bytes] of haystacks) for (const value of [...tokenValues, xApp.X_CLIENT_SECRET]) if (bytes.includes(value)) found.push(`${name} contains ${value.slice(0, 8)}…`);
+    for (const [name, bytes] of haystacks)
+      for (const value of [...tokenValues, xApp.X_CLIENT_SECRET])
+        if (bytes.includes(value)) found.push(`${name} contains ${value.slice(0, 8)}…`);
     expect(found).toEqual([]);
     // the scan can see plain text in the database files: the DM text is stored in clear
-    expect(haystacks.some(([name, bytes]) => name.startsWith(dataDir) && bytes.includes('Coffee next week?'))).toBe(true);
+    expect(
+      haystacks.some(
+        ([name, bytes]) => name.startsWith(dataDir) && bytes.includes('Coffee next week?'),
+      ),
+    ).toBe(true);
   });
 });

@@ -9,4 +9,11 @@
  * fakeClaude.fail(529); // overloaded until the next script() or reset()
  */
 export { startFakeClaude } from './server.ts';
-export type { FakeClaude, FakeClaudeContent, FakeClaudeRequest, FakeClaudeRequestBody, FakeClaudeScript, StartFakeClaudeOptions } from './types.ts';
+export type {
+  FakeClaude,
+  FakeClaudeContent,
+  FakeClaudeRequest,
+  FakeClaudeRequestBody,
+  FakeClaudeScript,
+  StartFakeClaudeOptions,
+} from './types.ts';

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FakeClaude, FakeClaudeContent, FakeClaudeRequest, FakeClaudeRequestBody, FakeClaudeScript, StartFakeClaudeOptions } from './types.ts';
+import type {
+  FakeClaude,
+  FakeClaudeContent,
+  FakeClaudeRequest,
+  FakeClaudeRequestBody,
+  FakeClaudeScript,
+  StartFakeClaudeOptions,
+} from './types.ts';
 import { listen } from '../lib/listen.ts';
 
 const defaultScript: FakeClaudeScript = () => [{ type: 'text', text: '' }];
@@ -20,7 +27,11 @@ const errorTypes: Record<number, string> = {
 const requestId = () => `req_${randomBytes(12).toString('hex')}`;
 
 /** Starts a Claude (Messages API) stand-in on a local port (0 = any free port). */
-export function startFakeClaude({ apiKey = `sk-ant-fake-${randomBytes(16).toString('hex')}`, port = 0, host = '127.0.0.1' }: StartFakeClaudeOptions = {}): Promise<FakeClaude> {
+export function startFakeClaude({
+  apiKey = `sk-ant-fake-${randomBytes(16).toString('hex')}`,
+  port = 0,
+  host = '127.0.0.1',
+}: StartFakeClaudeOptions = {}): Promise<FakeClaude> {
   const requests: FakeClaudeRequest[] = [];
   let script = defaultScript;
   let failure: number | null = null;
@@ -41,11 +52,23 @@ export function startFakeClaude({ apiKey = `sk-ant-fake-${randomBytes(16).toStri
     requests.push(entry);
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       entry.status = status;
-      res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId(), ...headers });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'request-id': requestId(),
+        ...headers,
+      });
       res.end(JSON.stringify(payload));
     };
     const error = (status: number, message: string, headers: Record<string, string> = {}) =>
-      reply(status, { type: 'error', error: { type: errorTypes[status] ?? 'invalid_request_error', message }, request_id: requestId() }, headers);
+      reply(
+        status,
+        {
+          type: 'error',
+          error: { type: errorTypes[status] ?? 'invalid_request_error', message },
+          request_id: requestId(),
+        },
+        headers,
+      );
 
     if (req.method !== 'POST' || url.pathname !== '/v1/messages') return error(404, 'Not found');
     if (!entry.apiKeyHeader) return error(401, 'x-api-key header is required');
@@ -54,7 +77,15 @@ export function startFakeClaude({ apiKey = `sk-ant-fake-${randomBytes(16).toStri
     const problem = invalid(body, entry.anthropicVersion);
     if (problem) return error(400, problem);
     if (failure !== null) {
-      return error(failure, failure === 529 ? 'Overloaded' : failure === 500 ? 'Internal server error' : 'Request failed', failure === 429 ? { 'retry-after': '1' } : {});
+      return error(
+        failure,
+        failure === 529
+          ? 'Overloaded'
+          : failure === 500
+            ? 'Internal server error'
+            : 'Request failed',
+        failure === 429 ? { 'retry-after': '1' } : {},
+      );
     }
 
     const request = body as FakeClaudeRequestBody;
@@ -67,7 +98,10 @@ export function startFakeClaude({ apiKey = `sk-ant-fake-${randomBytes(16).toStri
       content,
       stop_reason: content.some((c) => c.type === 'tool_use') ? 'tool_use' : 'end_turn',
       stop_sequence: null,
-      usage: { input_tokens: Math.ceil(raw.length / 4), output_tokens: Math.ceil(JSON.stringify(content).length / 4) },
+      usage: {
+        input_tokens: Math.ceil(raw.length / 4),
+        output_tokens: Math.ceil(JSON.stringify(content).length / 4),
+      },
     });
   }
 
@@ -97,11 +131,14 @@ function invalid(body: unknown, version: string): string | null {
   if (body === null || typeof body !== 'object') return 'The request body is not valid JSON.';
   const b = body as Partial<FakeClaudeRequestBody>;
   if (typeof b.model !== 'string' || b.model === '') return 'model: Field required';
-  if (typeof b.max_tokens !== 'number' || !Number.isInteger(b.max_tokens) || b.max_tokens < 1) return 'max_tokens: Field required';
-  if (!Array.isArray(b.messages) || b.messages.length === 0) return 'messages: at least one message is required';
+  if (typeof b.max_tokens !== 'number' || !Number.isInteger(b.max_tokens) || b.max_tokens < 1)
+    return 'max_tokens: Field required';
+  if (!Array.isArray(b.messages) || b.messages.length === 0)
+    return 'messages: at least one message is required';
   // API version 2026-10-21 removed the sampling parameters
   for (const removed of ['temperature', 'top_p', 'top_k']) {
-    if (version >= '2026-10-21' && removed in b) return `${removed}: Extra inputs are not permitted`;
+    if (version >= '2026-10-21' && removed in b)
+      return `${removed}: Extra inputs are not permitted`;
   }
   return null;
 }

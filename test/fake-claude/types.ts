@@ -1,7 +1,6 @@
 /** A content block of a Messages API answer, as Claude sends it. */
 export type FakeClaudeContent =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; id: string; name: string; input: unknown };
+  { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown };
 
 /** The part of a POST /v1/messages body the fake reads; everything else is kept as sent. */
 export interface FakeClaudeRequestBody {

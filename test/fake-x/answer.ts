@@ -53,7 +53,11 @@ export const graphqlOperation = (path: string) =>
   path.startsWith('/i/api/graphql/') ? (path.split('/').at(-1) ?? null) : null;
 
 /** Decides the answer to one request, the way X would, given the fake's current mode. */
-export function answer(request: XRequest, state: FakeXState, mode: FakeXMode = state.mode): FakeReply {
+export function answer(
+  request: XRequest,
+  state: FakeXState,
+  mode: FakeXMode = state.mode,
+): FakeReply {
   const path = request.url.pathname;
   const operation = graphqlOperation(path);
   const isApi = path.startsWith('/i/api/') || path.startsWith('/1.1/');
@@ -64,30 +68,46 @@ export function answer(request: XRequest, state: FakeXState, mode: FakeXMode = s
     return { ...rateLimitExceeded(), headers: rateLimitHeaders(0, state.resetAt) };
   }
   if (operation !== null && mode === 'graphql_404') return emptyNotFound();
-  if (!isApi && !isSettingsPage) return html(404, '<!DOCTYPE html><title>Page not found / X</title>');
+  if (!isApi && !isSettingsPage)
+    return html(404, '<!DOCTYPE html><title>Page not found / X</title>');
 
   const cookies = parseCookies(request.headers.cookie);
   if (isSettingsPage) {
     // The web page needs only the session cookie (no bearer, no csrf).
     const me = state.accounts.byAuthToken(cookies.auth_token);
-    if (mode === 'expired' || !me) return html(401, '<!DOCTYPE html><title>Log in to X / X</title>');
+    if (mode === 'expired' || !me)
+      return html(401, '<!DOCTYPE html><title>Log in to X / X</title>');
     return settingsPage(me);
   }
   const budgeted = state.strict ? budgetedOperationOf(path, operation) : null;
   if (!budgeted) return answerApi(request, operation, state, mode);
   // Strict: every request to a budgeted endpoint counts first, whatever its answer turns out to be.
-  const { allowed, headers } = state.budgets.take(cookies.auth_token ?? 'guest', budgeted, state.now());
+  const { allowed, headers } = state.budgets.take(
+    cookies.auth_token ?? 'guest',
+    budgeted,
+    state.now(),
+  );
   const reply = allowed ? answerApi(request, operation, state, mode) : rateLimitExceeded();
   return { ...reply, headers: { ...headers, ...reply.headers } };
 }
 
-function answerApi(request: XRequest, operation: string | null, state: FakeXState, mode: FakeXMode): FakeReply {
+function answerApi(
+  request: XRequest,
+  operation: string | null,
+  state: FakeXState,
+  mode: FakeXMode,
+): FakeReply {
   const { url, headers, body } = request;
   // Strict: the client bearer must be the web client's current one; X answers a stale one like dead
   // cookies (Nov 2025, imperatrona/twitter-scraper#53: 401 code 32 with valid cookies).
-  if (state.strict && headers.authorization !== `Bearer ${state.client.bearer}`) return notAuthenticated();
+  if (state.strict && headers.authorization !== `Bearer ${state.client.bearer}`)
+    return notAuthenticated();
   // Strict: /i/api/graphql/<queryId>/<Operation> exists only for the current id.
-  if (state.strict && operation !== null && !state.client.isCurrent(operation, url.pathname.split('/')[4] ?? '')) {
+  if (
+    state.strict &&
+    operation !== null &&
+    !state.client.isCurrent(operation, url.pathname.split('/')[4] ?? '')
+  ) {
     return queryUnspecified();
   }
   const cookies = parseCookies(headers.cookie);

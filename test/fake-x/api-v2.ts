@@ -4,7 +4,15 @@ import type { AccountStore } from './accounts.ts';
 import type { Budget, Budgets } from './budgets.ts';
 import { answerDmLookup, dmLookupOf, type DmStore } from './dm.ts';
 import type { OAuthStore } from './oauth.ts';
-import { clientForbidden, creditsDepleted, forbidden, serviceUnavailable, tooManyRequests, unauthorized, usageCapped } from './problems.ts';
+import {
+  clientForbidden,
+  creditsDepleted,
+  forbidden,
+  serviceUnavailable,
+  tooManyRequests,
+  unauthorized,
+  usageCapped,
+} from './problems.ts';
 import { rateLimitHeaders } from './rate-limits.ts';
 import { html, overCapacity, pageDoesNotExist, type FakeReply } from './replies.ts';
 import type { FakeXMode } from './types.ts';
@@ -37,19 +45,29 @@ const usersBudget: Budget = { limit: 900, windowSeconds: fifteenMinutes };
 const dmScopes = ['dm.read', 'tweet.read', 'users.read'];
 const userScopes = ['tweet.read', 'users.read'];
 
-export const isOAuthOrApiV2 = (path: string) => path === '/i/oauth2/authorize' || path.startsWith('/2/');
+export const isOAuthOrApiV2 = (path: string) =>
+  path === '/i/oauth2/authorize' || path.startsWith('/2/');
 
 /** The authorize page (x.com) and API v2 (api.x.com), OAuth endpoints included. */
 export function answerApiV2(request: ApiV2Request, state: ApiV2State): FakeReply {
   const { method, url, headers, params, now } = request;
   const path = url.pathname;
   if (path === '/i/oauth2/authorize') {
-    if (state.mode === 'server_error') return html(503, '<!DOCTYPE html><title>X</title><p>Something went wrong. Try reloading.</p>');
+    if (state.mode === 'server_error')
+      return html(
+        503,
+        '<!DOCTYPE html><title>X</title><p>Something went wrong. Try reloading.</p>',
+      );
     return method === 'GET' ? state.oauth.authorize(url, now) : pageDoesNotExist();
   }
   if (path === '/2/oauth2/token' || path === '/2/oauth2/revoke') {
     if (state.mode === 'server_error') {
-      if (path === '/2/oauth2/token') state.oauth.tokenRequests.push({ grantType: params.grant_type ?? '', status: 503, at: now });
+      if (path === '/2/oauth2/token')
+        state.oauth.tokenRequests.push({
+          grantType: params.grant_type ?? '',
+          status: 503,
+          at: now,
+        });
       return overCapacity();
     }
     if (method !== 'POST') return pageDoesNotExist();
@@ -63,7 +81,10 @@ export function answerApiV2(request: ApiV2Request, state: ApiV2State): FakeReply
   if (!route || method !== 'GET') return pageDoesNotExist();
   if (state.mode === 'rate_limited') {
     const headers = rateLimitHeaders(0, state.resetAt);
-    return { ...tooManyRequests(), headers: { ...headers, 'x-rate-limit-limit': String(route.budget.limit) } };
+    return {
+      ...tooManyRequests(),
+      headers: { ...headers, 'x-rate-limit-limit': String(route.budget.limit) },
+    };
   }
 
   // As X's gateway does: no budget headers without a valid token; the budget counts requests that
@@ -77,8 +98,10 @@ export function answerApiV2(request: ApiV2Request, state: ApiV2State): FakeReply
   if (!budget.allowed) return { ...tooManyRequests(), headers: budget.headers };
   // A spent cap or spent credits come from behind the gateway, with its budget headers (assumed): a
   // 15-minute reset that says nothing about when the cap ends or credits come back.
-  if (state.mode === 'usage_capped') return { ...usageCapped(accountIdOf(bearer.clientId)), headers: budget.headers };
-  if (state.mode === 'credits_depleted') return { ...creditsDepleted(accountIdOf(bearer.clientId)), headers: budget.headers };
+  if (state.mode === 'usage_capped')
+    return { ...usageCapped(accountIdOf(bearer.clientId)), headers: budget.headers };
+  if (state.mode === 'credits_depleted')
+    return { ...creditsDepleted(accountIdOf(bearer.clientId)), headers: budget.headers };
   const reply = route.answer(url.searchParams, bearer.userId);
   return { ...reply, headers: { ...budget.headers, ...reply.headers } };
 }
@@ -86,7 +109,9 @@ export function answerApiV2(request: ApiV2Request, state: ApiV2State): FakeReply
 // X names an app by a number (client_id in its problems) and a developer account by a 19-digit one;
 // the fake derives both from the OAuth client id, so they stay the same for one app.
 const digitsOf = (seed: string, n: number) =>
-  (BigInt(`0x${createHash('sha256').update(seed).digest('hex').slice(0, 24)}`) % 10n ** BigInt(n)).toString().padStart(n, '0');
+  (BigInt(`0x${createHash('sha256').update(seed).digest('hex').slice(0, 24)}`) % 10n ** BigInt(n))
+    .toString()
+    .padStart(n, '0');
 const appIdOf = (clientId: string) => `2${digitsOf(`app ${clientId}`, 7)}`;
 const accountIdOf = (clientId: string) => `1${digitsOf(`account ${clientId}`, 18)}`;
 
@@ -100,10 +125,20 @@ interface Lookup {
 
 function lookupOf(path: string, state: ApiV2State, now: number): Lookup | undefined {
   if (path === '/2/users/me') {
-    return { endpoint: path, budget: usersMeBudget, scopes: userScopes, answer: (q, userId) => answerUsersMe(q, userId, state.accounts) };
+    return {
+      endpoint: path,
+      budget: usersMeBudget,
+      scopes: userScopes,
+      answer: (q, userId) => answerUsersMe(q, userId, state.accounts),
+    };
   }
   if (path === '/2/users') {
-    return { endpoint: path, budget: usersBudget, scopes: userScopes, answer: (q) => answerUsersByIds(q, state.accounts) };
+    return {
+      endpoint: path,
+      budget: usersBudget,
+      scopes: userScopes,
+      answer: (q) => answerUsersByIds(q, state.accounts),
+    };
   }
   const dm = dmLookupOf(path);
   if (!dm) return undefined;

@@ -6,12 +6,20 @@ import { createRuntimeQueryIdStore } from '../../server/node_modules/@steipete/b
 import { QUERY_IDS } from '../../server/node_modules/@steipete/bird/dist/lib/twitter-client-constants.js';
 import type { FakeX } from './types.ts';
 
-const xHosts = new Set(['x.com', 'www.x.com', 'api.x.com', 'twitter.com', 'api.twitter.com', 'abs.twimg.com']);
+const xHosts = new Set([
+  'x.com',
+  'www.x.com',
+  'api.x.com',
+  'twitter.com',
+  'api.twitter.com',
+  'abs.twimg.com',
+]);
 
 /** The same URL on the fake's origin when it is one of X's hosts. */
 export function toFake(fakeX: FakeX, url: string): string {
   const target = new URL(url);
-  if (!xHosts.has(target.hostname)) throw new Error(`bird asked for a host that is not X's: ${target.host}`);
+  if (!xHosts.has(target.hostname))
+    throw new Error(`bird asked for a host that is not X's: ${target.host}`);
   const origin = new URL(fakeX.url);
   target.protocol = origin.protocol;
   target.host = origin.host;
@@ -23,7 +31,10 @@ export const fetchVia = (fakeX: FakeX) => (url: string | URL | Request, init?: R
   fetch(toFake(fakeX, url instanceof Request ? url.url : String(url)), init);
 
 /** bird's TwitterClient with these cookies, talking to the fake. */
-export function birdClient(fakeX: FakeX, cookies: { authToken: string; ct0: string }): TwitterClient {
+export function birdClient(
+  fakeX: FakeX,
+  cookies: { authToken: string; ct0: string },
+): TwitterClient {
   class BirdAgainstFakeX extends TwitterClient {
     protected override fetchWithTimeout(url: string, init: RequestInit): Promise<Response> {
       return fetch(toFake(fakeX, url), init);
@@ -38,7 +49,10 @@ export function birdClient(fakeX: FakeX, cookies: { authToken: string; ct0: stri
 
 /** bird's own discovery (runtime-query-ids.js refresh): x.com pages → bundles → query ids. */
 export async function discoverWithBird(fakeX: FakeX, cachePath: string, operations: string[]) {
-  const store = createRuntimeQueryIdStore({ fetchImpl: fetchVia(fakeX) as typeof fetch, cachePath });
+  const store = createRuntimeQueryIdStore({
+    fetchImpl: fetchVia(fakeX) as typeof fetch,
+    cachePath,
+  });
   const info = await store.refresh(operations, { force: true });
   return info?.snapshot ?? null;
 }

@@ -14,7 +14,8 @@ export const webClientPages = new Set(['/', '/explore', '/notifications', '/sett
 const bundlePrefix = '/responsive-web/client-web/';
 const bundleHost = 'https://abs.twimg.com';
 
-export const isWebClientPath = (path: string) => webClientPages.has(path) || path.startsWith(bundlePrefix);
+export const isWebClientPath = (path: string) =>
+  webClientPages.has(path) || path.startsWith(bundlePrefix);
 
 interface Bundles {
   version: number;
@@ -40,7 +41,8 @@ export function createWebClientFiles(client: WebClient): WebClientFiles {
       if (webClientPages.has(path)) return html(200, page(path, client, bundles.names));
       const body = bundles.files.get(path.slice(bundlePrefix.length));
       // A bundle name that is not current (an older hash, a guess) is not there.
-      if (body === undefined) return { status: 404, body: '', contentType: 'text/plain; charset=utf-8' };
+      if (body === undefined)
+        return { status: 404, body: '', contentType: 'text/plain; charset=utf-8' };
       return { status: 200, body, contentType: 'application/javascript; charset=utf-8' };
     },
     names: () => ({ ...current().names }),
@@ -50,14 +52,21 @@ export function createWebClientFiles(client: WebClient): WebClientFiles {
 function build(client: WebClient): Bundles {
   const ids = client.queryIds();
   const decoys = client.decoyIds();
-  const operation = (op: FakeXOperation) => moduleText(ids[op], op, Object.keys(client.features(op)));
+  const operation = (op: FakeXOperation) =>
+    moduleText(ids[op], op, Object.keys(client.features(op)));
   const decoy = (op: string, features: string[]) => moduleText(decoys[op]!, op, features);
   // A prefix-matching or proximity-based parser lands on a neighbour: UserTweetsAndReplies sits right
   // before UserTweets, HomeTimeline before SearchTimeline, each with featureSwitches of its own.
   const profileChunk = chunk('bundle.UserProfile', [
-    decoy('UserByRestId', ['hidden_profile_subscriptions_enabled', 'profile_label_improvements_pcf_label_in_post_enabled']),
+    decoy('UserByRestId', [
+      'hidden_profile_subscriptions_enabled',
+      'profile_label_improvements_pcf_label_in_post_enabled',
+    ]),
     operation('UserByScreenName'),
-    decoy('UserTweetsAndReplies', ['rweb_video_screen_enabled', 'responsive_web_grok_annotations_enabled']),
+    decoy('UserTweetsAndReplies', [
+      'rweb_video_screen_enabled',
+      'responsive_web_grok_annotations_enabled',
+    ]),
     operation('UserTweets'),
     decoy('TweetDetail', ['responsive_web_twitter_article_plain_text_enabled']),
   ]);
@@ -69,14 +78,21 @@ function build(client: WebClient): Bundles {
     `(()=>{"use strict";var n={},a="Bearer ${client.bearer}";` +
     `n.u=e=>e+"."+{"bundle.UserProfile":"${profile.split('.')[2]}"}[e]+".js";})();\n` +
     chunk('main', [
-      decoy('HomeTimeline', ['responsive_web_home_pinned_timelines_enabled', 'rweb_video_screen_enabled']),
+      decoy('HomeTimeline', [
+        'responsive_web_home_pinned_timelines_enabled',
+        'rweb_video_screen_enabled',
+      ]),
       operation('SearchTimeline'),
       decoy('SearchTimelineV2Typeahead', ['responsive_web_graphql_timeline_navigation_enabled']),
     ]);
   const main = `main.${hash(mainText)}.js`;
   return {
     version: client.version,
-    files: new Map([[vendor, vendorText], [main, mainText], [profile, profileChunk]]),
+    files: new Map([
+      [vendor, vendorText],
+      [main, mainText],
+      [profile, profileChunk],
+    ]),
     names: { vendor, main, profile },
   };
 }
@@ -88,7 +104,9 @@ const moduleText = (queryId: string, operationName: string, featureSwitches: str
 
 /** A webpack chunk of numbered modules. */
 function chunk(name: string, modules: string[]) {
-  const body = modules.map((text, i) => `${10007 + name.length * 101 + i * 7919}:e=>{${text}}`).join(',');
+  const body = modules
+    .map((text, i) => `${10007 + name.length * 101 + i * 7919}:e=>{${text}}`)
+    .join(',');
   return `"use strict";(self.webpackChunk_twitter_responsive_web=self.webpackChunk_twitter_responsive_web||[]).push([["${name}"],{${body}}]);`;
 }
 
@@ -109,7 +127,8 @@ const titles: Record<string, string> = {
 function page(path: string, client: WebClient, names: Bundles['names']) {
   const defaultConfig: Record<string, { value: boolean }> = {};
   for (const op of ['SearchTimeline', 'UserByScreenName', 'UserTweets'] as const) {
-    for (const [name, value] of Object.entries(client.features(op))) defaultConfig[name] ??= { value };
+    for (const [name, value] of Object.entries(client.features(op)))
+      defaultConfig[name] ??= { value };
   }
   const state = {
     optimist: [],

@@ -37,7 +37,10 @@ const restOperations: Record<string, FakeXBudgetedOperation> = {
 };
 
 /** The budget a request draws on: its GraphQL operation or REST endpoint, null if none. */
-export function budgetedOperationOf(path: string, graphqlOperation: string | null): FakeXBudgetedOperation | null {
+export function budgetedOperationOf(
+  path: string,
+  graphqlOperation: string | null,
+): FakeXBudgetedOperation | null {
   if (graphqlOperation !== null) {
     return (budgetedOperations as readonly string[]).includes(graphqlOperation)
       ? (graphqlOperation as FakeXBudgetedOperation)
@@ -51,7 +54,11 @@ export const isBudgetedOperation = (name: string): name is FakeXBudgetedOperatio
 
 export interface CookieBudgets {
   /** Counts one request; allowed is false past the limit (that request does not use the budget up further). */
-  take(authToken: string, operation: FakeXBudgetedOperation, now: number): { allowed: boolean; headers: Record<string, string> };
+  take(
+    authToken: string,
+    operation: FakeXBudgetedOperation,
+    now: number,
+  ): { allowed: boolean; headers: Record<string, string> };
   used(authToken: string, operation: FakeXBudgetedOperation, now: number): number;
   /** Overrides one operation's budget; its windows start afresh. */
   set(operation: FakeXBudgetedOperation, budget: Budget): void;
@@ -64,7 +71,8 @@ export function createCookieBudgets(): CookieBudgets {
   const windows = createBudgets();
   const keyOf = (authToken: string, operation: string) => `${operation} ${authToken}`;
   return {
-    take: (authToken, operation, now) => windows.take(keyOf(authToken, operation), budgets[operation], now),
+    take: (authToken, operation, now) =>
+      windows.take(keyOf(authToken, operation), budgets[operation], now),
     used: (authToken, operation, now) => windows.used(keyOf(authToken, operation), now),
     set(operation, budget) {
       budgets[operation] = { ...budget };

@@ -21,18 +21,26 @@ const prefix = 'DAAHCgABG';
 
 export function encodeCursor(position: CursorPosition): string {
   const { direction, top, bottom, session, page } = position;
-  return prefix + Buffer.from(JSON.stringify([direction === 'top' ? 1 : 0, top, bottom, session, page])).toString('base64url');
+  return (
+    prefix +
+    Buffer.from(JSON.stringify([direction === 'top' ? 1 : 0, top, bottom, session, page])).toString(
+      'base64url',
+    )
+  );
 }
 
 /** The position a cursor stands for, or null for anything the fake did not make. */
 export function decodeCursor(value: unknown): CursorPosition | null {
   if (typeof value !== 'string' || !value.startsWith(prefix)) return null;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(value.slice(prefix.length), 'base64url').toString('utf8'));
+    const parsed: unknown = JSON.parse(
+      Buffer.from(value.slice(prefix.length), 'base64url').toString('utf8'),
+    );
     if (!Array.isArray(parsed) || parsed.length !== 5) return null;
     const [direction, top, bottom, session, page] = parsed as unknown[];
     const digits = (x: unknown): x is string => typeof x === 'string' && /^\d+$/.test(x);
-    if ((direction !== 0 && direction !== 1) || !digits(top) || !digits(bottom) || !digits(session)) return null;
+    if ((direction !== 0 && direction !== 1) || !digits(top) || !digits(bottom) || !digits(session))
+      return null;
     if (typeof page !== 'number' || !Number.isInteger(page)) return null;
     return { direction: direction === 1 ? 'top' : 'bottom', top, bottom, session, page };
   } catch {

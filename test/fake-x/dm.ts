@@ -14,15 +14,44 @@ const eventTypes = ['MessageCreate', 'ParticipantsJoin', 'ParticipantsLeave'] as
 // The fields X serves. Its document (2.167) lists fewer (no sender_id, participant_ids), but X and its
 // own guides still use them (docs.x.com's DM quickstart asks dm_event.fields=created_at,sender_id,text).
 const dmEventFields = [
-  'attachments', 'created_at', 'dm_conversation_id', 'entities', 'event_type', 'id', 'participant_ids',
-  'referenced_tweets', 'sender_id', 'text',
+  'attachments',
+  'created_at',
+  'dm_conversation_id',
+  'entities',
+  'event_type',
+  'id',
+  'participant_ids',
+  'referenced_tweets',
+  'sender_id',
+  'text',
 ];
 // What the document lists, for mode 'dm_fields_as_documented': an X that holds requests to it.
-const documentedDmEventFields = ['attachments', 'created_at', 'dm_conversation_id', 'entities', 'event_type', 'id', 'text'];
-const expansionNames = ['attachments.media_keys', 'participant_ids', 'referenced_posts', 'referenced_tweets.id', 'sender_id'];
+const documentedDmEventFields = [
+  'attachments',
+  'created_at',
+  'dm_conversation_id',
+  'entities',
+  'event_type',
+  'id',
+  'text',
+];
+const expansionNames = [
+  'attachments.media_keys',
+  'participant_ids',
+  'referenced_posts',
+  'referenced_tweets.id',
+  'sender_id',
+];
 const queryNames = [
-  'dm_event.fields', 'event_types', 'expansions', 'max_results', 'media.fields', 'pagination_token',
-  'post.fields', 'tweet.fields', 'user.fields',
+  'dm_event.fields',
+  'event_types',
+  'expansions',
+  'max_results',
+  'media.fields',
+  'pagination_token',
+  'post.fields',
+  'tweet.fields',
+  'user.fields',
 ];
 
 interface StoredEvent extends FakeXDmEvent {
@@ -46,8 +75,10 @@ export function createDmStore(): DmStore {
   return {
     add(events, now) {
       for (const e of events) {
-        if (!/^\d{1,19}$/.test(e.id)) throw new Error(`fake X: DM event id ${e.id} is not a snowflake-like number`);
-        const conversationId = e.conversationId ?? oneToOneConversationId(e.senderId, e.recipientId);
+        if (!/^\d{1,19}$/.test(e.id))
+          throw new Error(`fake X: DM event id ${e.id} is not a snowflake-like number`);
+        const conversationId =
+          e.conversationId ?? oneToOneConversationId(e.senderId, e.recipientId);
         byId.set(e.id, {
           ...e,
           eventType: e.eventType ?? 'MessageCreate',
@@ -62,7 +93,9 @@ export function createDmStore(): DmStore {
       sorted = undefined;
     },
     visibleTo(userId) {
-      sorted ??= [...byId.values()].sort((a, b) => (a.order > b.order ? -1 : a.order < b.order ? 1 : 0));
+      sorted ??= [...byId.values()].sort((a, b) =>
+        a.order > b.order ? -1 : a.order < b.order ? 1 : 0,
+      );
       return sorted.filter((e) => members.get(e.conversationId)?.has(userId));
     },
     conversationOf: oneToOneConversationId,
@@ -110,14 +143,20 @@ export function answerDmLookup(
   if (lookup.kind === 'with' && !/^[0-9]{1,19}$/.test(lookup.participantId)) {
     errors.push(patternError('participant_id', lookup.participantId, '^[0-9]{1,19}$', 'path'));
   }
-  if (lookup.kind === 'conversation' && !/^([0-9]{1,19}-[0-9]{1,19}|[0-9]{15,19})$/.test(lookup.conversationId)) {
-    errors.push(patternError('id', lookup.conversationId, '^([0-9]{1,19}-[0-9]{1,19}|[0-9]{15,19})$', 'path'));
+  if (
+    lookup.kind === 'conversation' &&
+    !/^([0-9]{1,19}-[0-9]{1,19}|[0-9]{15,19})$/.test(lookup.conversationId)
+  ) {
+    errors.push(
+      patternError('id', lookup.conversationId, '^([0-9]{1,19}-[0-9]{1,19}|[0-9]{15,19})$', 'path'),
+    );
   }
   const check = checkQuery(query, queryNames);
   errors.push(...check.errors);
   const maxResults = parseMaxResults(query, errors);
   const types = check.list('event_types', [...eventTypes], errors) ?? [...eventTypes];
-  const knownFields = data.mode === 'dm_fields_as_documented' ? documentedDmEventFields : dmEventFields;
+  const knownFields =
+    data.mode === 'dm_fields_as_documented' ? documentedDmEventFields : dmEventFields;
   const fields = new Set(check.list('dm_event.fields', knownFields, errors) ?? []);
   const expansions = new Set(check.list('expansions', expansionNames, errors) ?? []);
   const userFields = parseUserFields(check, errors);
@@ -126,7 +165,8 @@ export function answerDmLookup(
 
   const inScope = data.dms.visibleTo(userId).filter((e) => {
     if (e.createdAt.getTime() < now - retentionMs || !types.includes(e.eventType)) return false;
-    if (lookup.kind === 'with') return e.conversationId === data.dms.conversationOf(userId, lookup.participantId);
+    if (lookup.kind === 'with')
+      return e.conversationId === data.dms.conversationOf(userId, lookup.participantId);
     if (lookup.kind === 'conversation') return e.conversationId === lookup.conversationId;
     return true;
   });
@@ -141,7 +181,8 @@ export function answerDmLookup(
   const referenced = new Set<string>();
   for (const e of page.events) {
     if (expansions.has('sender_id')) referenced.add(e.senderId);
-    if (expansions.has('participant_ids') && e.eventType !== 'MessageCreate') referenced.add(e.recipientId);
+    if (expansions.has('participant_ids') && e.eventType !== 'MessageCreate')
+      referenced.add(e.recipientId);
   }
   const users = [...referenced].flatMap((id) => {
     const account = data.accounts.byUserId(id);
@@ -149,8 +190,10 @@ export function answerDmLookup(
   });
   if (users.length > 0) body.includes = { users };
   const meta: Record<string, unknown> = { result_count: page.events.length };
-  if (page.hasOlder) meta.next_token = encodePosition({ direction: 'older', id: page.events.at(-1)!.id });
-  if (position) meta.previous_token = encodePosition({ direction: 'newer', id: page.events[0]!.id });
+  if (page.hasOlder)
+    meta.next_token = encodePosition({ direction: 'older', id: page.events.at(-1)!.id });
+  if (position)
+    meta.previous_token = encodePosition({ direction: 'newer', id: page.events[0]!.id });
   body.meta = meta;
   return v2Json(200, body);
 }
@@ -163,7 +206,8 @@ function eventJson(e: StoredEvent, fields: Set<string>): Record<string, unknown>
   if (fields.has('dm_conversation_id')) json.dm_conversation_id = e.conversationId;
   if (fields.has('created_at')) json.created_at = e.createdAt.toISOString();
   // Since June 2025 X leaves participant_ids off MessageCreate; on a join or leave it names who.
-  if (fields.has('participant_ids') && e.eventType !== 'MessageCreate') json.participant_ids = [e.recipientId];
+  if (fields.has('participant_ids') && e.eventType !== 'MessageCreate')
+    json.participant_ids = [e.recipientId];
   return json;
 }
 
@@ -173,7 +217,8 @@ interface Position {
 }
 
 function pageOf(events: StoredEvent[], position: Position | undefined, maxResults: number) {
-  if (!position) return { events: events.slice(0, maxResults), hasOlder: events.length > maxResults };
+  if (!position)
+    return { events: events.slice(0, maxResults), hasOlder: events.length > maxResults };
   const anchor = BigInt(position.id);
   if (position.direction === 'older') {
     const older = events.filter((e) => e.order < anchor);
@@ -192,7 +237,8 @@ function encodePosition({ direction, id }: Position): string {
   let bits = '';
   for (const byte of bytes) bits += byte.toString(2).padStart(8, '0');
   let out = '';
-  for (let i = 0; i < bits.length; i += 5) out += base32hex[parseInt(bits.slice(i, i + 5).padEnd(5, '0'), 2)];
+  for (let i = 0; i < bits.length; i += 5)
+    out += base32hex[parseInt(bits.slice(i, i + 5).padEnd(5, '0'), 2)];
   return out;
 }
 

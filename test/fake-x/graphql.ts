@@ -1,4 +1,9 @@
-import { graphqlProtectedUser, graphqlUnavailableUser, graphqlUser, type AccountStore } from './accounts.ts';
+import {
+  graphqlProtectedUser,
+  graphqlUnavailableUser,
+  graphqlUser,
+  type AccountStore,
+} from './accounts.ts';
 import { emptyNotFound, json, type FakeReply } from './replies.ts';
 import { parseSearch, searchTweets } from './search.ts';
 import { timelinePage } from './timeline.ts';
@@ -19,7 +24,11 @@ export interface GraphqlData {
  * before (answer.ts, strict mode only): the kind mode takes any id, as clients take them from caches
  * and fallback lists.
  */
-export function answerGraphql(operation: string, variables: Record<string, unknown>, data: GraphqlData): FakeReply {
+export function answerGraphql(
+  operation: string,
+  variables: Record<string, unknown>,
+  data: GraphqlData,
+): FakeReply {
   if (operation === 'UserByScreenName') return userByScreenName(variables, data);
   if (operation === 'UserTweets') return userTweets(variables, data);
   if (operation === 'SearchTimeline') return searchTimeline(variables, data);
@@ -36,17 +45,27 @@ const deniedToProtected = {
   kind: 'Permissions',
   path: ['user', 'result', 'legacy'],
 };
-const isHiddenFrom = (account: FakeXAccount, viewer: FakeXAccount) => account.protected === true && account.userId !== viewer.userId;
+const isHiddenFrom = (account: FakeXAccount, viewer: FakeXAccount) =>
+  account.protected === true && account.userId !== viewer.userId;
 
-function userByScreenName(variables: Record<string, unknown>, { accounts, viewer }: GraphqlData): FakeReply {
+function userByScreenName(
+  variables: Record<string, unknown>,
+  { accounts, viewer }: GraphqlData,
+): FakeReply {
   const account = accounts.byScreenName(String(variables.screen_name ?? ''));
   if (!account) return json(200, { data: {} }); // what X returns for a handle nobody has
   if (account.partialErrors) {
-    return json(200, { data: { user: {} }, errors: [{ message: 'User has been suspended.', code: 63, kind: 'NonFatal' }] });
+    return json(200, {
+      data: { user: {} },
+      errors: [{ message: 'User has been suspended.', code: 63, kind: 'NonFatal' }],
+    });
   }
   if (account.suspended) return json(200, { data: { user: { result: graphqlUnavailableUser } } });
   if (isHiddenFrom(account, viewer)) {
-    return json(200, { data: { user: { result: graphqlProtectedUser(account) } }, errors: [deniedToProtected] });
+    return json(200, {
+      data: { user: { result: graphqlProtectedUser(account) } },
+      errors: [deniedToProtected],
+    });
   }
   return json(200, { data: { user: { result: graphqlUser(account) } } });
 }
@@ -63,13 +82,26 @@ function userTweets(variables: Record<string, unknown>, data: GraphqlData): Fake
   if (account.suspended) return json(200, { data: { user: { result: graphqlUnavailableUser } } });
   if (isHiddenFrom(account, viewer)) {
     const result = { __typename: 'User', timeline: { timeline: { instructions: [] } } };
-    return json(200, { data: { user: { result } }, errors: [{ ...deniedToProtected, path: ['user', 'result', 'timeline'] }] });
+    return json(200, {
+      data: { user: { result } },
+      errors: [{ ...deniedToProtected, path: ['user', 'result', 'timeline'] }],
+    });
   }
   let shown = tweets.byAuthor(account.userId);
-  if (strict) shown = shown.filter((t) => !t.inReplyTo || repliedToUserId(t, accounts) === account.userId);
+  if (strict)
+    shown = shown.filter((t) => !t.inReplyTo || repliedToUserId(t, accounts) === account.userId);
   const page = timelinePage(shown, variables, data);
   return {
-    ...json(200, { data: { user: { result: { __typename: 'User', timeline: { timeline: { instructions: page.instructions } } } } } }),
+    ...json(200, {
+      data: {
+        user: {
+          result: {
+            __typename: 'User',
+            timeline: { timeline: { instructions: page.instructions } },
+          },
+        },
+      },
+    }),
     served: { tweetIds: page.tweetIds },
   };
 }
@@ -82,7 +114,11 @@ function searchTimeline(variables: Record<string, unknown>, data: GraphqlData): 
   const search = parseSearch(variables.rawQuery);
   const page = timelinePage(searchTweets(search, data.tweets, data.accounts), variables, data);
   return {
-    ...json(200, { data: { search_by_raw_query: { search_timeline: { timeline: { instructions: page.instructions } } } } }),
+    ...json(200, {
+      data: {
+        search_by_raw_query: { search_timeline: { timeline: { instructions: page.instructions } } },
+      },
+    }),
     served: { search, tweetIds: page.tweetIds },
   };
 }
@@ -92,7 +128,9 @@ export function readVariables(url: URL, body?: unknown): Record<string, unknown>
   const fromUrl = parseObject(url.searchParams.get('variables'));
   if (fromUrl) return fromUrl;
   const fromBody = (body as { variables?: unknown } | undefined)?.variables;
-  return fromBody && typeof fromBody === 'object' && !Array.isArray(fromBody) ? (fromBody as Record<string, unknown>) : {};
+  return fromBody && typeof fromBody === 'object' && !Array.isArray(fromBody)
+    ? (fromBody as Record<string, unknown>)
+    : {};
 }
 
 /** The `features` a GraphQL request sent: a POST's JSON body (bird's SearchTimeline), else the URL's. */
@@ -106,7 +144,9 @@ function parseObject(text: string | null): Record<string, unknown> | null {
   if (text === null) return null;
   try {
     const parsed: unknown = JSON.parse(text);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

@@ -11,14 +11,23 @@ export const imageHost = 'https://pbs.twimg.com';
 export const isImagePath = (path: string) => path.startsWith('/profile_images/');
 
 /** Where an account's avatar lives when the test gives none: its own path on pbs.twimg.com, like X's. */
-export const defaultAvatarUrl = (userId: string) => `${imageHost}/profile_images/${userId}/avatar_normal.png`;
+export const defaultAvatarUrl = (userId: string) =>
+  `${imageHost}/profile_images/${userId}/avatar_normal.png`;
 
 /** What pbs.twimg.com sends for an avatar path, or a 404 for a path no account uses (any more). */
 export function answerImage(path: string, accounts: AccountStore): FakeReply {
   const account = accounts.byAvatarPath(path);
   if (!account) return { status: 404, body: 'Not Found', contentType: 'text/plain; charset=utf-8' };
-  const image = account.avatarImage ?? { contentType: 'image/png', body: solidPng(colourOf(account)) };
-  return { status: 200, body: Buffer.from(image.body), contentType: image.contentType, headers: { 'cache-control': 'max-age=604800' } };
+  const image = account.avatarImage ?? {
+    contentType: 'image/png',
+    body: solidPng(colourOf(account)),
+  };
+  return {
+    status: 200,
+    body: Buffer.from(image.body),
+    contentType: image.contentType,
+    headers: { 'cache-control': 'max-age=604800' },
+  };
 }
 
 /** A colour of the account's own (a hue from its id), so two avatars never look or weigh the same. */
@@ -38,7 +47,10 @@ function colourOf(account: FakeXAccount): [number, number, number] {
 
 /** A 48×48 PNG in one colour (X's "_normal" size). */
 export function solidPng([r, g, b]: [number, number, number], size = 48): Buffer {
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => [r, g, b]).flat())]);
+  const row = Buffer.concat([
+    Buffer.from([0]),
+    Buffer.from(Array.from({ length: size }, () => [r, g, b]).flat()),
+  ]);
   const header = Buffer.alloc(13);
   header.writeUInt32BE(size, 0);
   header.writeUInt32BE(size, 4);

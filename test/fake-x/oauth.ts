@@ -16,10 +16,30 @@ export const defaultCodeLifetimeSeconds = 30;
 
 // The scopes X's OpenAPI document lists for OAuth2UserToken.
 const knownScopes = new Set([
-  'block.read', 'block.write', 'bookmark.read', 'bookmark.write', 'broadcast.read', 'broadcast.write',
-  'dm.read', 'dm.write', 'follows.read', 'follows.write', 'like.read', 'like.write', 'list.read',
-  'list.write', 'media.write', 'mute.read', 'mute.write', 'offline.access', 'space.read', 'timeline.read',
-  'tweet.moderate.write', 'tweet.read', 'tweet.write', 'users.read',
+  'block.read',
+  'block.write',
+  'bookmark.read',
+  'bookmark.write',
+  'broadcast.read',
+  'broadcast.write',
+  'dm.read',
+  'dm.write',
+  'follows.read',
+  'follows.write',
+  'like.read',
+  'like.write',
+  'list.read',
+  'list.write',
+  'media.write',
+  'mute.read',
+  'mute.write',
+  'offline.access',
+  'space.read',
+  'timeline.read',
+  'tweet.moderate.write',
+  'tweet.read',
+  'tweet.write',
+  'users.read',
 ]);
 
 /** What a valid access token stands for. */
@@ -99,7 +119,8 @@ export function createOAuthStore(accounts: AccountStore): OAuthStore {
   function revokeGrant(grant: Grant) {
     grant.revoked = true;
     if (grant.refreshToken) refreshTokens.delete(grant.refreshToken);
-    for (const [token, entry] of accessTokens) if (entry.grant === grant) accessTokens.delete(token);
+    for (const [token, entry] of accessTokens)
+      if (entry.grant === grant) accessTokens.delete(token);
   }
 
   /** RFC 6749 §2.3 as X applies it: client_id always in the body, Basic for confidential clients. */
@@ -112,18 +133,37 @@ export function createOAuthStore(accounts: AccountStore): OAuthStore {
     const client = clients.get(clientId);
     const basic = parseBasic(authorization);
     if (!client) {
-      return { refusal: json(401, { error: 'invalid_client', error_description: 'Client authentication failed.' }) };
-    }
-    const basicMatches = basic !== undefined && basic.id === client.clientId && equal(basic.secret, client.clientSecret ?? '');
-    if (client.clientSecret !== undefined ? !basicMatches : basic !== undefined && basic.id !== client.clientId) {
       return {
-        refusal: json(401, { error: 'unauthorized_client', error_description: 'Missing valid authorization header' }),
+        refusal: json(401, {
+          error: 'invalid_client',
+          error_description: 'Client authentication failed.',
+        }),
+      };
+    }
+    const basicMatches =
+      basic !== undefined &&
+      basic.id === client.clientId &&
+      equal(basic.secret, client.clientSecret ?? '');
+    if (
+      client.clientSecret !== undefined
+        ? !basicMatches
+        : basic !== undefined && basic.id !== client.clientId
+    ) {
+      return {
+        refusal: json(401, {
+          error: 'unauthorized_client',
+          error_description: 'Missing valid authorization header',
+        }),
       };
     }
     return { client };
   }
 
-  function authorizationCodeGrant(client: FakeXOAuthClient, params: Record<string, string>, now: number): FakeReply {
+  function authorizationCodeGrant(
+    client: FakeXOAuthClient,
+    params: Record<string, string>,
+    now: number,
+  ): FakeReply {
     for (const name of ['code', 'redirect_uri', 'code_verifier']) {
       if (!params[name]) return missingParameter(name);
     }
@@ -140,17 +180,29 @@ export function createOAuthStore(accounts: AccountStore): OAuthStore {
     if (code.expiresAtMs <= now) return invalidCode();
     if (code.redirectUri !== params.redirect_uri) return invalidCode();
     if (!pkceMatches(code, params.code_verifier!)) return invalidCode();
-    const grant: Grant = { clientId: client.clientId, userId: code.userId, scopes: code.scopes, revoked: false };
+    const grant: Grant = {
+      clientId: client.clientId,
+      userId: code.userId,
+      scopes: code.scopes,
+      revoked: false,
+    };
     grants.push(grant);
     code.spent.grant = grant;
     return issue(grant, now);
   }
 
-  function refreshTokenGrant(client: FakeXOAuthClient, params: Record<string, string>, now: number): FakeReply {
+  function refreshTokenGrant(
+    client: FakeXOAuthClient,
+    params: Record<string, string>,
+    now: number,
+  ): FakeReply {
     if (!params.refresh_token) return missingParameter('refresh_token');
     const grant = refreshTokens.get(params.refresh_token);
     if (!grant || grant.revoked || grant.clientId !== client.clientId) {
-      return json(400, { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' });
+      return json(400, {
+        error: 'invalid_request',
+        error_description: 'Value passed for the token was invalid.',
+      });
     }
     return issue(grant, now); // rotates: the refresh token just used is gone
   }
@@ -188,16 +240,20 @@ export function createOAuthStore(accounts: AccountStore): OAuthStore {
       }
       if (q.get('response_type') !== 'code') return errorPage('response_type must be code.');
       const scopes = (q.get('scope') ?? '').split(' ').filter(Boolean);
-      if (scopes.length === 0 || scopes.some((s) => !knownScopes.has(s))) return errorPage('scope is missing or unknown.');
+      if (scopes.length === 0 || scopes.some((s) => !knownScopes.has(s)))
+        return errorPage('scope is missing or unknown.');
       const state = q.get('state') ?? '';
-      if (!state || state.length > 500) return errorPage('state is missing or longer than 500 characters.');
+      if (!state || state.length > 500)
+        return errorPage('state is missing or longer than 500 characters.');
       const challenge = q.get('code_challenge') ?? '';
       const method = normaliseMethod(q.get('code_challenge_method'));
       if (!method || !/^[A-Za-z0-9._~-]{43,128}$/.test(challenge)) {
         return errorPage('code_challenge and code_challenge_method (S256 or plain) are required.');
       }
-      if (!consent.userId) return errorPage('nobody is signed in: call fakeX.oauth.setConsent({ userId, approve }).');
-      if (!accounts.byUserId(consent.userId)) return errorPage(`the signed-in user ${consent.userId} is no account.`);
+      if (!consent.userId)
+        return errorPage('nobody is signed in: call fakeX.oauth.setConsent({ userId, approve }).');
+      if (!accounts.byUserId(consent.userId))
+        return errorPage(`the signed-in user ${consent.userId} is no account.`);
 
       const back = new URL(redirectUri);
       if (!consent.approve) {
@@ -226,9 +282,14 @@ export function createOAuthStore(accounts: AccountStore): OAuthStore {
         if ('refusal' in authenticated) return authenticated.refusal;
         const grantType = params.grant_type;
         if (!grantType) return missingParameter('grant_type');
-        if (grantType === 'authorization_code') return authorizationCodeGrant(authenticated.client, params, now);
-        if (grantType === 'refresh_token') return refreshTokenGrant(authenticated.client, params, now);
-        return json(400, { error: 'unsupported_grant_type', error_description: 'Value passed for the grant type was invalid.' });
+        if (grantType === 'authorization_code')
+          return authorizationCodeGrant(authenticated.client, params, now);
+        if (grantType === 'refresh_token')
+          return refreshTokenGrant(authenticated.client, params, now);
+        return json(400, {
+          error: 'unsupported_grant_type',
+          error_description: 'Value passed for the grant type was invalid.',
+        });
       })();
       tokenRequests.push({ grantType: params.grant_type ?? '', status: reply.status, at: now });
       return reply;
@@ -249,14 +310,20 @@ export function createOAuthStore(accounts: AccountStore): OAuthStore {
       const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
       const entry = token === undefined ? undefined : accessTokens.get(token);
       if (!entry || entry.grant.revoked || entry.expiresAtMs <= now) return undefined;
-      return { userId: entry.grant.userId, scopes: new Set(entry.grant.scopes), clientId: entry.grant.clientId };
+      return {
+        userId: entry.grant.userId,
+        scopes: new Set(entry.grant.scopes),
+        clientId: entry.grant.clientId,
+      };
     },
   };
 }
 
 /** X's tokens are base64url of `<random>:<issued ms>:1:0:<at|rt>:1`. */
 function newToken(kind: 'at' | 'rt', now: number): string {
-  return Buffer.from(`${randomBytes(33).toString('base64url')}:${now}:1:0:${kind}:1`).toString('base64url');
+  return Buffer.from(`${randomBytes(33).toString('base64url')}:${now}:1:0:${kind}:1`).toString(
+    'base64url',
+  );
 }
 
 function normaliseMethod(method: string | null): 'S256' | 'plain' | undefined {
@@ -268,7 +335,8 @@ function normaliseMethod(method: string | null): 'S256' | 'plain' | undefined {
 
 function pkceMatches(code: AuthorizationCode, verifier: string): boolean {
   if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return false;
-  const derived = code.method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+  const derived =
+    code.method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
   return equal(derived, code.challenge);
 }
 
@@ -296,10 +364,16 @@ function equal(a: string, b: string): boolean {
 }
 
 const missingParameter = (name: string) =>
-  json(400, { error: 'invalid_request', error_description: `Missing required parameter [${name}].` });
+  json(400, {
+    error: 'invalid_request',
+    error_description: `Missing required parameter [${name}].`,
+  });
 
 const invalidCode = () =>
-  json(400, { error: 'invalid_request', error_description: 'Value passed for the authorization code was invalid.' });
+  json(400, {
+    error: 'invalid_request',
+    error_description: 'Value passed for the authorization code was invalid.',
+  });
 
 const redirect = (location: URL): FakeReply => ({
   status: 302,

@@ -95,8 +95,15 @@ export function withKnownDeviations(document: OpenApiDocument): OpenApiDocument 
       detail: { type: 'string' },
     },
   };
-  const types = (name: string) => ({ type: 'string', enum: [`https://api.x.com/2/problems/${name}`, `https://api.twitter.com/2/problems/${name}`] });
-  const common = { title: { type: 'string' }, detail: { type: 'string' }, status: { type: 'integer' } };
+  const types = (name: string) => ({
+    type: 'string',
+    enum: [`https://api.x.com/2/problems/${name}`, `https://api.twitter.com/2/problems/${name}`],
+  });
+  const common = {
+    title: { type: 'string' },
+    detail: { type: 'string' },
+    status: { type: 'integer' },
+  };
   schemas.ClientForbiddenProblem = {
     type: 'object',
     required: ['type', 'title', 'detail'],
@@ -135,7 +142,12 @@ export function withKnownDeviations(document: OpenApiDocument): OpenApiDocument 
   ];
   // The legacy Error stays what application/json errors are, besides the 402.
   schemas.LegacyError = schemas.Error!;
-  schemas.Error = { oneOf: [{ $ref: '#/components/schemas/LegacyError' }, { $ref: '#/components/schemas/CreditsDepletedProblem' }] };
+  schemas.Error = {
+    oneOf: [
+      { $ref: '#/components/schemas/LegacyError' },
+      { $ref: '#/components/schemas/CreditsDepletedProblem' },
+    ],
+  };
   return copy;
 }
 
@@ -143,7 +155,9 @@ export function withKnownDeviations(document: OpenApiDocument): OpenApiDocument 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
   addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
-export function createOpenApiValidator(document: OpenApiDocument = loadXApiDocument()): OpenApiValidator {
+export function createOpenApiValidator(
+  document: OpenApiDocument = loadXApiDocument(),
+): OpenApiValidator {
   // OpenAPI 3.0 schemas are JSON Schema plus a few keywords: ajv knows `nullable`; `discriminator`
   // (with a mapping ajv does not support) is ignored, so a Problem is told apart by its oneOf, whose
   // variants each require a distinct `type` enum. strict: false because the document carries
@@ -167,25 +181,41 @@ export function createOpenApiValidator(document: OpenApiDocument = loadXApiDocum
       const operation = route && document.paths[route.template]?.[method.toLowerCase()];
       if (!route || !operation) return null;
       const responses = operation.responses ?? {};
-      const statusKey = [String(status), `${String(status)[0]}XX`, 'default'].find((k) => k in responses);
+      const statusKey = [String(status), `${String(status)[0]}XX`, 'default'].find(
+        (k) => k in responses,
+      );
       if (!statusKey) return [`status ${status} is not documented`];
       const content = responses[statusKey]?.content;
-      if (!content) return body === undefined ? [] : [`status ${status} is documented without a body`];
+      if (!content)
+        return body === undefined ? [] : [`status ${status} is documented without a body`];
       const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
       if (!(mediaType in content)) {
-        return [`content-type ${mediaType} is not documented for ${status} (${Object.keys(content).join(', ')})`];
+        return [
+          `content-type ${mediaType} is not documented for ${status} (${Object.keys(content).join(', ')})`,
+        ];
       }
       const key = `${route.template} ${method.toLowerCase()} ${statusKey} ${mediaType}`;
       let validate = compiled.get(key);
       if (!validate) {
-        const pointer = ['paths', route.template, method.toLowerCase(), 'responses', statusKey, 'content', mediaType, 'schema']
+        const pointer = [
+          'paths',
+          route.template,
+          method.toLowerCase(),
+          'responses',
+          statusKey,
+          'content',
+          mediaType,
+          'schema',
+        ]
           .map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1'))
           .join('/');
         validate = ajv.compile({ $ref: `${documentId}#/${pointer}` });
         compiled.set(key, validate);
       }
       if (validate(body)) return [];
-      const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message ?? 'is invalid'}`);
+      const problems = (validate.errors ?? []).map(
+        (e) => `${e.instancePath || '(body)'} ${e.message ?? 'is invalid'}`,
+      );
       return [...new Set(problems)];
     },
   };

@@ -9,7 +9,12 @@ import type { FakeXTweet } from './types.ts';
  * "Timelines and search"). bird reads it as an ordinary tweet (collectTweetResultsFromEntry only
  * looks for tweet_results), so a client has to skip it itself. The ad need not match the query.
  */
-export function promotedEntry(t: FakeXTweet, accounts: AccountStore, sortIndex: string, wrapped: boolean) {
+export function promotedEntry(
+  t: FakeXTweet,
+  accounts: AccountStore,
+  sortIndex: string,
+  wrapped: boolean,
+) {
   const advertiser = accounts.byScreenName(t.by)!;
   const impressionId = randomBytes(8).toString('hex');
   const entry = tweetEntry(t, accounts, wrapped);

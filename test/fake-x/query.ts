@@ -37,7 +37,12 @@ export function checkQuery(query: URLSearchParams, allowed: string[]): QueryChec
   };
 }
 
-export function patternError(name: string, value: string, pattern: string, where: 'path' | 'query'): ParameterError {
+export function patternError(
+  name: string,
+  value: string,
+  pattern: string,
+  where: 'path' | 'query',
+): ParameterError {
   return {
     parameters: { [name]: [value] },
     message: `The \`${name}\` ${where} parameter value [${value}] does not match ${pattern}`,

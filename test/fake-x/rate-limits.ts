@@ -20,7 +20,10 @@ export function createRateLimits(): RateLimits {
         windows.set(key, window);
       }
       window.used += 1;
-      return rateLimitHeaders(Math.max(0, limitPerWindow - window.used), new Date(window.resetAtMs));
+      return rateLimitHeaders(
+        Math.max(0, limitPerWindow - window.used),
+        new Date(window.resetAtMs),
+      );
     },
     clear() {
       windows.clear();

@@ -45,7 +45,9 @@ export const queryUnspecified = (): FakeReply => ({
 });
 // A request without a feature flag X now requires (same sources).
 export const featuresCannotBeNull = (names: string[]): FakeReply =>
-  json(400, { errors: [{ message: `The following features cannot be null: ${names.join(', ')}`, code: 336 }] });
+  json(400, {
+    errors: [{ message: `The following features cannot be null: ${names.join(', ')}`, code: 336 }],
+  });
 
 // The account-wide refusals of the error table in x-cookie-api-realism.md.
 export const accountLocked = () =>

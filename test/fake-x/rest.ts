@@ -11,7 +11,12 @@ const verifyCredentialsPaths = new Set([
 const usersShowPaths = new Set(['/i/api/1.1/users/show.json', '/1.1/users/show.json']);
 
 /** REST answers for an already authenticated caller. */
-export function answerRest(url: URL, me: FakeXAccount, accounts: AccountStore, strict = false): FakeReply {
+export function answerRest(
+  url: URL,
+  me: FakeXAccount,
+  accounts: AccountStore,
+  strict = false,
+): FakeReply {
   if (settingsPaths.has(url.pathname)) {
     // Real X leaves user_id out (x-cookie-api-realism.md "Account endpoints"), so bird goes on to
     // verify_credentials.json; the kind fake includes it so bird's first candidate succeeds.

@@ -11,28 +11,41 @@ import type { FakeXSearch, FakeXTweet } from './types.ts';
  * older). Anything else is `unsupported` and finds nothing.
  */
 export function parseSearch(rawQuery: unknown): FakeXSearch {
-  const tokens = String(rawQuery ?? '').trim().split(/\s+/).filter(Boolean);
+  const tokens = String(rawQuery ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   const search: FakeXSearch = { form: 'unsupported' };
   let subject: 'mentions' | 'from' | null = null;
   let filter: 'replies' | 'no_replies' | null = null;
   for (const token of tokens) {
     let m: RegExpExecArray | null;
-    if (subject === null && (m = /^@([A-Za-z0-9_]{1,15})$/.exec(token))) [subject, search.handle] = ['mentions', m[1]!];
-    else if (subject === null && (m = /^from:@?([A-Za-z0-9_]{1,15})$/i.exec(token))) [subject, search.handle] = ['from', m[1]!];
+    if (subject === null && (m = /^@([A-Za-z0-9_]{1,15})$/.exec(token)))
+      [subject, search.handle] = ['mentions', m[1]!];
+    else if (subject === null && (m = /^from:@?([A-Za-z0-9_]{1,15})$/i.exec(token)))
+      [subject, search.handle] = ['from', m[1]!];
     else if (filter === null && /^filter:replies$/i.test(token)) filter = 'replies';
     else if (filter === null && /^-filter:replies$/i.test(token)) filter = 'no_replies';
-    else if (search.sinceId === undefined && (m = /^since_id:(\d+)$/i.exec(token))) search.sinceId = m[1]!;
-    else if (search.maxId === undefined && (m = /^max_id:(\d+)$/i.exec(token))) search.maxId = m[1]!;
+    else if (search.sinceId === undefined && (m = /^since_id:(\d+)$/i.exec(token)))
+      search.sinceId = m[1]!;
+    else if (search.maxId === undefined && (m = /^max_id:(\d+)$/i.exec(token)))
+      search.maxId = m[1]!;
     else return { form: 'unsupported' };
   }
   if (subject === 'mentions' && filter === null) search.form = 'mentions';
-  else if (subject === 'from') search.form = filter === 'replies' ? 'from_replies' : filter === 'no_replies' ? 'from_no_replies' : 'from';
+  else if (subject === 'from')
+    search.form =
+      filter === 'replies' ? 'from_replies' : filter === 'no_replies' ? 'from_no_replies' : 'from';
   else return { form: 'unsupported' };
   return search;
 }
 
 /** The tweets a parsed query finds, newest first. */
-export function searchTweets(search: FakeXSearch, tweets: TweetStore, accounts: AccountStore): FakeXTweet[] {
+export function searchTweets(
+  search: FakeXSearch,
+  tweets: TweetStore,
+  accounts: AccountStore,
+): FakeXTweet[] {
   if (search.form === 'unsupported' || !search.handle) return [];
   let found: FakeXTweet[];
   if (search.form === 'mentions') found = tweets.mentioning(search.handle);
@@ -44,5 +57,7 @@ export function searchTweets(search: FakeXSearch, tweets: TweetStore, accounts: 
   }
   const since = search.sinceId === undefined ? null : BigInt(search.sinceId);
   const max = search.maxId === undefined ? null : BigInt(search.maxId);
-  return found.filter((t) => (since === null || BigInt(t.id) > since) && (max === null || BigInt(t.id) <= max));
+  return found.filter(
+    (t) => (since === null || BigInt(t.id) > since) && (max === null || BigInt(t.id) <= max),
+  );
 }

@@ -13,7 +13,14 @@ import { xApiValidator, type OpenApiViolation } from './openapi.ts';
 import { createRateLimits, defaultRateLimitResetAt } from './rate-limits.ts';
 import { createTweetStore } from './tweets.ts';
 import type { FakeReply } from './replies.ts';
-import type { FakeX, FakeXMode, FakeXModeOptions, FakeXRequest, FakeXTweet, StartFakeXOptions } from './types.ts';
+import type {
+  FakeX,
+  FakeXMode,
+  FakeXModeOptions,
+  FakeXRequest,
+  FakeXTweet,
+  StartFakeXOptions,
+} from './types.ts';
 import { createWebClient } from './web-client.ts';
 import { listen } from '../lib/listen.ts';
 
@@ -110,7 +117,13 @@ export function startFakeX({
     }
     if (isV2) {
       const reply = answerApiV2(
-        { method: entry.method, url, headers: req.headers, params: parseParams(body, req.headers['content-type']), now: Date.now() },
+        {
+          method: entry.method,
+          url,
+          headers: req.headers,
+          params: parseParams(body, req.headers['content-type']),
+          now: Date.now(),
+        },
         { accounts, dms, oauth, budgets, dmBudget, mode, resetAt: state.resetAt },
       );
       entry.status = reply.status;
@@ -140,7 +153,9 @@ export function startFakeX({
     if (!problems || problems.length === 0) return;
     const violation = { method: entry.method, path: entry.path, status: entry.status, problems };
     openApiViolations.push(violation);
-    console.error(`fake X: this answer breaks X's OpenAPI document\n${describeViolation(violation)}`);
+    console.error(
+      `fake X: this answer breaks X's OpenAPI document\n${describeViolation(violation)}`,
+    );
   }
 
   function takeViolations(): Error | undefined {
@@ -204,12 +219,14 @@ export function startFakeX({
     },
     rotateBearer: () => client.rotateBearer(),
     setBudget(operation, budget) {
-      if (!isBudgetedOperation(operation)) throw new Error(`fake X: no budget named ${String(operation)}`);
+      if (!isBudgetedOperation(operation))
+        throw new Error(`fake X: no budget named ${String(operation)}`);
       state.budgets.set(operation, budget);
     },
     budgetUsed: (authToken, operation) => state.budgets.used(authToken, operation, now()),
     setPromoted(tweet: FakeXTweet | null) {
-      if (tweet && !state.accounts.byScreenName(tweet.by)) throw new Error(`fake X: add the advertiser @${tweet.by} first`);
+      if (tweet && !state.accounts.byScreenName(tweet.by))
+        throw new Error(`fake X: add the advertiser @${tweet.by} first`);
       state.promoted = tweet ? { ...tweet } : null;
     },
     get bundles() {
@@ -232,7 +249,10 @@ function write(res: ServerResponse, reply: FakeReply, headers: Record<string, st
   const payload = isRaw ? (reply.body as string | Uint8Array) : JSON.stringify(reply.body);
   res.writeHead(reply.status, { 'content-type': contentType, ...headers });
   res.end(payload);
-  return { contentType, text: typeof payload === 'string' ? payload : Buffer.from(payload).toString('latin1') };
+  return {
+    contentType,
+    text: typeof payload === 'string' ? payload : Buffer.from(payload).toString('latin1'),
+  };
 }
 
 const describeViolation = (v: OpenApiViolation) =>
@@ -264,13 +284,16 @@ function parseParams(body: string, contentType: string | undefined): Record<stri
       const parsed: unknown = JSON.parse(body);
       if (!parsed || typeof parsed !== 'object') return {};
       return Object.fromEntries(
-        Object.entries(parsed).flatMap(([k, v]) => (v === null || v === undefined ? [] : [[k, String(v)]])),
+        Object.entries(parsed).flatMap(([k, v]) =>
+          v === null || v === undefined ? [] : [[k, String(v)]],
+        ),
       );
     } catch {
       return {};
     }
   }
-  if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(body));
+  if (type === 'application/x-www-form-urlencoded')
+    return Object.fromEntries(new URLSearchParams(body));
   return {};
 }
 

@@ -3,8 +3,20 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from './index.ts';
 import { apiHeaders, graphql } from './strict-support.ts';
 
-const me = { authToken: 'sb-auth', ct0: 'sb-ct0', userId: '400', screenName: 'budget_me', name: 'Budget Me' };
-const other = { authToken: 'sb-other', ct0: 'sb-other-ct0', userId: '401', screenName: 'budget_other', name: 'Other' };
+const me = {
+  authToken: 'sb-auth',
+  ct0: 'sb-ct0',
+  userId: '400',
+  screenName: 'budget_me',
+  name: 'Budget Me',
+};
+const other = {
+  authToken: 'sb-other',
+  ct0: 'sb-other-ct0',
+  userId: '401',
+  screenName: 'budget_other',
+  name: 'Other',
+};
 const t0 = 1_800_000_000_000; // a whole second
 let clock = t0;
 let fakeX: FakeX;
@@ -18,7 +30,8 @@ beforeEach(async () => {
 });
 afterAll(() => fakeX?.close());
 
-const search = (who = me, opts = {}) => graphql(fakeX, who, 'SearchTimeline', { rawQuery: '@budget_me', count: 20 }, opts);
+const search = (who = me, opts = {}) =>
+  graphql(fakeX, who, 'SearchTimeline', { rawQuery: '@budget_me', count: 20 }, opts);
 const rest = async (path: string, who = me) => {
   const res = await fetch(new URL(path, fakeX.url), { headers: apiHeaders(fakeX, who) });
   return { status: res.status, headers: res.headers };
@@ -52,14 +65,28 @@ describe('strict fake X: budgets', () => {
     clock = t0 + 15 * 60 * 1000;
     const again = await search();
     expect(again.status).toBe(200);
-    expect(limits(again.headers)).toEqual({ limit: '50', remaining: '49', reset: String(clock / 1000 + 900) });
+    expect(limits(again.headers)).toEqual({
+      limit: '50',
+      remaining: '49',
+      reset: String(clock / 1000 + 900),
+    });
     expect(fakeX.budgetUsed(me.authToken, 'SearchTimeline')).toBe(1);
   });
 
   it('has X’s budgets per endpoint: UserTweets 50, UserByScreenName 95, REST 150 shared by both hosts', async () => {
-    expect(limits((await graphql(fakeX, me, 'UserTweets', { userId: '401' })).headers).limit).toBe('50');
-    expect(limits((await graphql(fakeX, me, 'UserByScreenName', { screen_name: 'budget_other' })).headers).limit).toBe('95');
-    for (const path of ['/i/api/account/settings.json', '/1.1/account/verify_credentials.json', '/1.1/users/show.json?screen_name=budget_other']) {
+    expect(limits((await graphql(fakeX, me, 'UserTweets', { userId: '401' })).headers).limit).toBe(
+      '50',
+    );
+    expect(
+      limits(
+        (await graphql(fakeX, me, 'UserByScreenName', { screen_name: 'budget_other' })).headers,
+      ).limit,
+    ).toBe('95');
+    for (const path of [
+      '/i/api/account/settings.json',
+      '/1.1/account/verify_credentials.json',
+      '/1.1/users/show.json?screen_name=budget_other',
+    ]) {
       expect(limits((await rest(path)).headers)).toMatchObject({ limit: '150', remaining: '149' });
     }
     expect(limits((await rest('/1.1/account/settings.json')).headers).remaining).toBe('148');
@@ -79,7 +106,11 @@ describe('strict fake X: budgets', () => {
     fakeX.setBudget('UserByScreenName', { limit: 2, windowSeconds: 60 });
     const lookUp = () => graphql(fakeX, me, 'UserByScreenName', { screen_name: 'budget_other' });
     expect((await lookUp()).status).toBe(200);
-    expect(limits((await lookUp()).headers)).toEqual({ limit: '2', remaining: '0', reset: String(t0 / 1000 + 60) });
+    expect(limits((await lookUp()).headers)).toEqual({
+      limit: '2',
+      remaining: '0',
+      reset: String(t0 / 1000 + 60),
+    });
     expect((await lookUp()).status).toBe(429);
     clock += 60_000;
     expect((await lookUp()).status).toBe(200);
@@ -94,10 +125,17 @@ describe('strict fake X: budgets', () => {
       kind.addAccount(me);
       let last: Response | undefined;
       for (let i = 0; i < 55; i++) {
-        last = await fetch(new URL('/i/api/graphql/any/SearchTimeline', kind.url), { method: 'POST', headers: apiHeaders(kind, me) });
+        last = await fetch(new URL('/i/api/graphql/any/SearchTimeline', kind.url), {
+          method: 'POST',
+          headers: apiHeaders(kind, me),
+        });
         expect(last.status).toBe(200);
       }
-      expect(limits(last!.headers)).toEqual({ limit: '150', remaining: '95', reset: String(t0 / 1000 + 900) });
+      expect(limits(last!.headers)).toEqual({
+        limit: '150',
+        remaining: '95',
+        reset: String(t0 / 1000 + 900),
+      });
     } finally {
       await kind.close();
     }

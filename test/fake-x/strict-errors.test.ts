@@ -6,10 +6,28 @@ import { birdClient } from './bird-support.ts';
 import { startFakeX, type FakeX } from './index.ts';
 import { apiHeaders, graphql } from './strict-support.ts';
 
-const me = { authToken: 'se-auth', ct0: 'se-ct0', userId: '600', screenName: 'errors_me', name: 'Errors Me' };
-const locked = { userId: '601', screenName: 'locked_in', name: 'Locked In', bio: 'my secret bio', protected: true };
+const me = {
+  authToken: 'se-auth',
+  ct0: 'se-ct0',
+  userId: '600',
+  screenName: 'errors_me',
+  name: 'Errors Me',
+};
+const locked = {
+  userId: '601',
+  screenName: 'locked_in',
+  name: 'Locked In',
+  bio: 'my secret bio',
+  protected: true,
+};
 const gone = { userId: '602', screenName: 'gone', name: 'Gone', suspended: true };
-const goneOlder = { userId: '603', screenName: 'gone_older', name: 'Gone Too', suspended: true, partialErrors: true };
+const goneOlder = {
+  userId: '603',
+  screenName: 'gone_older',
+  name: 'Gone Too',
+  suspended: true,
+  partialErrors: true,
+};
 
 let fakeX: FakeX;
 beforeEach(async () => {
@@ -31,11 +49,16 @@ describe('strict fake X: account endpoints', () => {
     expect(settings.status).toBe(200);
     expect(settings.body).toMatchObject({ screen_name: 'errors_me', name: 'Errors Me' });
     expect(settings.body).not.toHaveProperty('user_id');
-    expect((await getJson('/1.1/account/verify_credentials.json')).body).toMatchObject({ id_str: '600' });
+    expect((await getJson('/1.1/account/verify_credentials.json')).body).toMatchObject({
+      id_str: '600',
+    });
 
     fakeX.requests.length = 0;
     const bird = birdClient(fakeX, me);
-    expect(await bird.getCurrentUser()).toEqual({ success: true, user: { id: '600', username: 'errors_me', name: 'Errors Me' } });
+    expect(await bird.getCurrentUser()).toEqual({
+      success: true,
+      user: { id: '600', username: 'errors_me', name: 'Errors Me' },
+    });
     // bird finds no user_id in settings.json and reads verify_credentials' user_id/user.id_str (not id_str).
     expect(fakeX.requests.map((r) => [r.path, r.status])).toEqual([
       ['/i/api/account/settings.json', 200],
@@ -50,7 +73,9 @@ describe('strict fake X: account endpoints', () => {
     const kind = await startFakeX({ strict: false });
     try {
       kind.addAccount(me);
-      const res = await fetch(new URL('/i/api/account/settings.json', kind.url), { headers: apiHeaders(kind, me) });
+      const res = await fetch(new URL('/i/api/account/settings.json', kind.url), {
+        headers: apiHeaders(kind, me),
+      });
       expect(await res.json()).toMatchObject({ user_id: '600' });
     } finally {
       await kind.close();
@@ -60,15 +85,26 @@ describe('strict fake X: account endpoints', () => {
 
 describe('strict fake X: account-wide errors', () => {
   const cases = [
-    ['locked', 326, 'To protect our users from spam and other malicious activity, this account is temporarily locked. Please log in to https://twitter.com to unlock your account.'],
+    [
+      'locked',
+      326,
+      'To protect our users from spam and other malicious activity, this account is temporarily locked. Please log in to https://twitter.com to unlock your account.',
+    ],
     ['suspended', 64, 'Your account is suspended and is not permitted to access this feature.'],
-    ['automated', 226, "This request looks like it might be automated. To protect our users from spam and other malicious activity, we can't complete this action right now. Please try again later."],
+    [
+      'automated',
+      226,
+      "This request looks like it might be automated. To protect our users from spam and other malicious activity, we can't complete this action right now. Please try again later.",
+    ],
   ] as const;
   for (const [mode, code, message] of cases) {
     it(`answers 403 code ${code} in mode '${mode}', on GraphQL and REST`, async () => {
       fakeX.setMode(mode, { afterRequests: 1 });
       expect((await getJson('/i/api/account/settings.json')).status).toBe(200);
-      for (const path of ['/1.1/account/settings.json', '/i/api/1.1/users/show.json?screen_name=gone']) {
+      for (const path of [
+        '/1.1/account/settings.json',
+        '/i/api/1.1/users/show.json?screen_name=gone',
+      ]) {
         expect(await getJson(path)).toEqual({ status: 403, body: { errors: [{ code, message }] } });
       }
       const lookUp = await graphql(fakeX, me, 'UserByScreenName', { screen_name: 'locked_in' });
@@ -78,18 +114,36 @@ describe('strict fake X: account-wide errors', () => {
 
   it("answers every GraphQL request 400 code 336 in mode 'features_changed', whatever it sends", async () => {
     fakeX.setMode('features_changed');
-    const body = { errors: [{ message: `The following features cannot be null: ${inventedFeature}`, code: 336 }] };
-    expect(await graphql(fakeX, me, 'UserTweets', { userId: '601' })).toMatchObject({ status: 400, body });
-    expect(await graphql(fakeX, me, 'SearchTimeline', { rawQuery: '@x' }, { features: { [inventedFeature]: true } })).toMatchObject({ status: 400, body });
+    const body = {
+      errors: [{ message: `The following features cannot be null: ${inventedFeature}`, code: 336 }],
+    };
+    expect(await graphql(fakeX, me, 'UserTweets', { userId: '601' })).toMatchObject({
+      status: 400,
+      body,
+    });
+    expect(
+      await graphql(
+        fakeX,
+        me,
+        'SearchTimeline',
+        { rawQuery: '@x' },
+        { features: { [inventedFeature]: true } },
+      ),
+    ).toMatchObject({ status: 400, body });
     expect((await getJson('/1.1/account/verify_credentials.json')).status).toBe(200);
     const bird = birdClient(fakeX, me);
-    expect(await bird.search('@errors_me', 20)).toMatchObject({ success: false, error: expect.stringContaining('HTTP 400') });
+    expect(await bird.search('@errors_me', 20)).toMatchObject({
+      success: false,
+      error: expect.stringContaining('HTTP 400'),
+    });
   });
 });
 
 describe('fake X: one contact’s errors', () => {
   it('shows a protected profile as partial data beside code 37: no description, no avatar', async () => {
-    const { status, body } = await graphql(fakeX, me, 'UserByScreenName', { screen_name: 'locked_in' });
+    const { status, body } = await graphql(fakeX, me, 'UserByScreenName', {
+      screen_name: 'locked_in',
+    });
     expect(status).toBe(200);
     expect(body.data.user.result).toEqual({
       __typename: 'User',
@@ -98,34 +152,63 @@ describe('fake X: one contact’s errors', () => {
       legacy: { protected: true, screen_name: 'locked_in', name: 'Locked In' },
     });
     expect(body.errors).toEqual([
-      { message: expect.stringMatching(/^Authorization: Denied by access control: /), code: 37, kind: 'Permissions', path: ['user', 'result', 'legacy'] },
+      {
+        message: expect.stringMatching(/^Authorization: Denied by access control: /),
+        code: 37,
+        kind: 'Permissions',
+        path: ['user', 'result', 'legacy'],
+      },
     ]);
     // bird takes it for a found profile.
-    expect(await birdClient(fakeX, me).getUserIdByUsername('locked_in')).toMatchObject({ success: true, userId: '601' });
+    expect(await birdClient(fakeX, me).getUserIdByUsername('locked_in')).toMatchObject({
+      success: true,
+      userId: '601',
+    });
 
     const timeline = await graphql(fakeX, me, 'UserTweets', { userId: '601' });
     expect(timeline.status).toBe(200);
-    expect(timeline.body.data).toEqual({ user: { result: { __typename: 'User', timeline: { timeline: { instructions: [] } } } } });
+    expect(timeline.body.data).toEqual({
+      user: { result: { __typename: 'User', timeline: { timeline: { instructions: [] } } } },
+    });
     expect(timeline.body.errors[0]).toMatchObject({ code: 37, kind: 'Permissions' });
 
     // The account itself sees its whole profile.
     const self = { authToken: 'locked-auth', ct0: 'locked-ct0' };
     fakeX.addAccount({ ...locked, ...self });
     const own = await graphql(fakeX, self, 'UserByScreenName', { screen_name: 'locked_in' });
-    expect(own.body.data.user.result.legacy).toMatchObject({ description: 'my secret bio', protected: true });
+    expect(own.body.data.user.result.legacy).toMatchObject({
+      description: 'my secret bio',
+      protected: true,
+    });
     expect(own.body.errors).toBeUndefined();
   });
 
   it('answers a suspended profile UserUnavailable, or with partialErrors 200 beside code 63', async () => {
     const unavailable = await graphql(fakeX, me, 'UserByScreenName', { screen_name: 'gone' });
-    expect(unavailable.body).toEqual({ data: { user: { result: { __typename: 'UserUnavailable', reason: 'Suspended', message: 'User is suspended' } } } });
+    expect(unavailable.body).toEqual({
+      data: {
+        user: {
+          result: {
+            __typename: 'UserUnavailable',
+            reason: 'Suspended',
+            message: 'User is suspended',
+          },
+        },
+      },
+    });
     const partial = await graphql(fakeX, me, 'UserByScreenName', { screen_name: 'gone_older' });
     expect(partial).toMatchObject({
       status: 200,
-      body: { data: { user: {} }, errors: [{ message: 'User has been suspended.', code: 63, kind: 'NonFatal' }] },
+      body: {
+        data: { user: {} },
+        errors: [{ message: 'User has been suspended.', code: 63, kind: 'NonFatal' }],
+      },
     });
     // bird reads the errors, then asks users/show.json, which says 403 code 63.
     const bird = await birdClient(fakeX, me).getUserIdByUsername('gone_older');
-    expect(bird).toMatchObject({ success: false, error: expect.stringContaining('User has been suspended.') });
+    expect(bird).toMatchObject({
+      success: false,
+      error: expect.stringContaining('User has been suspended.'),
+    });
   });
 });

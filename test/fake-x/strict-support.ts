@@ -1,6 +1,10 @@
 // Helpers for the strict-mode tests: requests shaped like bird 0.8.0's (current query id, bird's
 // feature flags, the client bearer, cookies and csrf header), each part overridable.
-import { searchTimelineFeatures, userByScreenNameFeatures, userTweetsFeatures } from './bird-features.ts';
+import {
+  searchTimelineFeatures,
+  userByScreenNameFeatures,
+  userTweetsFeatures,
+} from './bird-features.ts';
 import type { FakeX, FakeXOperation } from './types.ts';
 
 export const birdFeaturesOf: Record<FakeXOperation, Record<string, boolean>> = {
@@ -14,7 +18,11 @@ export interface Signed {
   ct0: string;
 }
 
-export const apiHeaders = (fakeX: FakeX, who: Signed, bearer = fakeX.bearer): Record<string, string> => ({
+export const apiHeaders = (
+  fakeX: FakeX,
+  who: Signed,
+  bearer = fakeX.bearer,
+): Record<string, string> => ({
   authorization: `Bearer ${bearer}`,
   cookie: `auth_token=${who.authToken}; ct0=${who.ct0}`,
   'x-csrf-token': who.ct0,
@@ -43,7 +51,11 @@ export async function graphql(
   let res: Response;
   if (operation === 'SearchTimeline') {
     const body = JSON.stringify({ ...(features ? { features } : {}), queryId });
-    res = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body,
+    });
   } else {
     if (features) url.searchParams.set('features', JSON.stringify(features));
     res = await fetch(url, { headers });
@@ -58,7 +70,12 @@ export async function graphql(
   return { status: res.status, headers: res.headers, body };
 }
 
-export type Instruction = { type: string; entries?: Entry[]; entry_id_to_replace?: string; entry?: Entry };
+export type Instruction = {
+  type: string;
+  entries?: Entry[];
+  entry_id_to_replace?: string;
+  entry?: Entry;
+};
 export type Entry = { entryId: string; sortIndex: string; content: any };
 
 export const instructionsOf = (operation: FakeXOperation, body: any): Instruction[] =>
@@ -73,8 +90,10 @@ export function readPage(instructions: Instruction[]) {
     .filter((e) => e.content.itemContent && !e.content.itemContent.promotedMetadata)
     .map((e) => {
       const result = e.content.itemContent.tweet_results.result;
-      return (result.__typename === 'TweetWithVisibilityResults' ? result.tweet : result).rest_id as string;
+      return (result.__typename === 'TweetWithVisibilityResults' ? result.tweet : result)
+        .rest_id as string;
     });
-  const bottom = entries.find((e) => e.content.cursorType === 'Bottom')?.content.value as string | undefined;
+  const bottom = entries.find((e) => e.content.cursorType === 'Bottom')?.content.value as
+    string | undefined;
   return { tweets, bottom };
 }

@@ -46,14 +46,24 @@ export async function grantTokens(
     code_challenge_method: 'S256',
   }).toString();
   const consent = await fetch(authorize, { redirect: 'manual' });
-  const code = new URL(consent.headers.get('location') ?? 'http://invalid/').searchParams.get('code');
-  if (!code) throw new Error(`fake X refused the authorize link: ${consent.status} ${await consent.text()}`);
+  const code = new URL(consent.headers.get('location') ?? 'http://invalid/').searchParams.get(
+    'code',
+  );
+  if (!code)
+    throw new Error(`fake X refused the authorize link: ${consent.status} ${await consent.text()}`);
   const token = await fetch(new URL('/2/oauth2/token', fakeX.url), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: clientId }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: clientId,
+    }),
   });
   const body = (await token.json()) as { access_token?: string; refresh_token?: string };
-  if (!body.access_token) throw new Error(`fake X refused the token request: ${token.status} ${JSON.stringify(body)}`);
+  if (!body.access_token)
+    throw new Error(`fake X refused the token request: ${token.status} ${JSON.stringify(body)}`);
   return { accessToken: body.access_token, refreshToken: body.refresh_token };
 }

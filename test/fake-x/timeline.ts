@@ -19,7 +19,11 @@ export interface TimelinePage {
 }
 
 /** One page of a timeline (UserTweets) or search (SearchTimeline); `tweets` newest first. */
-export function timelinePage(tweets: FakeXTweet[], variables: Record<string, unknown>, ctx: TimelineContext): TimelinePage {
+export function timelinePage(
+  tweets: FakeXTweet[],
+  variables: Record<string, unknown>,
+  ctx: TimelineContext,
+): TimelinePage {
   return ctx.strict ? strictPage(tweets, variables, ctx) : kindPage(tweets, variables, ctx);
 }
 
@@ -32,21 +36,40 @@ const pageSize = (variables: Record<string, unknown>) =>
  * empty (clients stop there). Cursors ("bottom:<id>") carry the last id shown, so new tweets do not
  * shift pages, and past the end the same cursor comes back.
  */
-function kindPage(tweets: FakeXTweet[], variables: Record<string, unknown>, ctx: TimelineContext): TimelinePage {
-  const match = typeof variables.cursor === 'string' ? /^bottom:(\d+)$/.exec(variables.cursor) : null;
+function kindPage(
+  tweets: FakeXTweet[],
+  variables: Record<string, unknown>,
+  ctx: TimelineContext,
+): TimelinePage {
+  const match =
+    typeof variables.cursor === 'string' ? /^bottom:(\d+)$/.exec(variables.cursor) : null;
   const after = match ? BigInt(match[1]!) : null;
-  const page = (after === null ? tweets : tweets.filter((t) => BigInt(t.id) < after)).slice(0, pageSize(variables));
+  const page = (after === null ? tweets : tweets.filter((t) => BigInt(t.id) < after)).slice(
+    0,
+    pageSize(variables),
+  );
   const bottom = page.at(-1)?.id ?? (after === null ? '0' : String(after));
-  const entries = withPromoted(page.map((t) => tweetEntry(t, ctx.accounts, t.wrapped === true)), ctx);
+  const entries = withPromoted(
+    page.map((t) => tweetEntry(t, ctx.accounts, t.wrapped === true)),
+    ctx,
+  );
   entries.push(kindCursorEntry('Top', `top:${page[0]?.id ?? bottom}`));
   entries.push(kindCursorEntry('Bottom', `bottom:${bottom}`));
-  return { instructions: [{ type: 'TimelineClearCache' }, { type: 'TimelineAddEntries', entries }], tweetIds: page.map((t) => t.id) };
+  return {
+    instructions: [{ type: 'TimelineClearCache' }, { type: 'TimelineAddEntries', entries }],
+    tweetIds: page.map((t) => t.id),
+  };
 }
 
 const kindCursorEntry = (cursorType: 'Top' | 'Bottom', value: string) => ({
   entryId: `cursor-${cursorType.toLowerCase()}-${value}`,
   sortIndex: '0',
-  content: { entryType: 'TimelineTimelineCursor', __typename: 'TimelineTimelineCursor', value, cursorType },
+  content: {
+    entryType: 'TimelineTimelineCursor',
+    __typename: 'TimelineTimelineCursor',
+    value,
+    cursorType,
+  },
 });
 
 /**
@@ -58,14 +81,20 @@ const kindCursorEntry = (cursorType: 'Top' | 'Bottom', value: string) => ({
  * cursor. Tweets whose id is a multiple of 3 come wrapped in TweetWithVisibilityResults unless the
  * tweet says otherwise (`wrapped`).
  */
-function strictPage(tweets: FakeXTweet[], variables: Record<string, unknown>, ctx: TimelineContext): TimelinePage {
+function strictPage(
+  tweets: FakeXTweet[],
+  variables: Record<string, unknown>,
+  ctx: TimelineContext,
+): TimelinePage {
   const cursorSent = typeof variables.cursor === 'string' && variables.cursor !== '';
   // A cursor the fake did not make starts from the top, as if none had been sent.
   const at = cursorSent ? decodeCursor(variables.cursor) : null;
   const count = pageSize(variables);
   let page: FakeXTweet[];
-  if (at?.direction === 'bottom') page = tweets.filter((t) => BigInt(t.id) < BigInt(at.bottom)).slice(0, count);
-  else if (at?.direction === 'top') page = tweets.filter((t) => BigInt(t.id) > BigInt(at.top)).slice(0, count);
+  if (at?.direction === 'bottom')
+    page = tweets.filter((t) => BigInt(t.id) < BigInt(at.bottom)).slice(0, count);
+  else if (at?.direction === 'top')
+    page = tweets.filter((t) => BigInt(t.id) > BigInt(at.top)).slice(0, count);
   else page = tweets.slice(0, count);
 
   const session = at?.session ?? String(1_900_000_000_000_000_000n + BigInt(randomInt(2 ** 47)));
@@ -77,11 +106,24 @@ function strictPage(tweets: FakeXTweet[], variables: Record<string, unknown>, ct
     page: (at?.page ?? 0) + 1,
   };
   const top = strictCursorEntry('Top', encodeCursor({ ...next, direction: 'top' }), session);
-  const bottom = strictCursorEntry('Bottom', encodeCursor({ ...next, direction: 'bottom' }), session);
-  const entries = withPromoted(page.map((t) => tweetEntry(t, ctx.accounts, isWrapped(t))), ctx);
+  const bottom = strictCursorEntry(
+    'Bottom',
+    encodeCursor({ ...next, direction: 'bottom' }),
+    session,
+  );
+  const entries = withPromoted(
+    page.map((t) => tweetEntry(t, ctx.accounts, isWrapped(t))),
+    ctx,
+  );
   const tweetIds = page.map((t) => t.id);
   if (!cursorSent) {
-    return { instructions: [{ type: 'TimelineClearCache' }, { type: 'TimelineAddEntries', entries: [...entries, top, bottom] }], tweetIds };
+    return {
+      instructions: [
+        { type: 'TimelineClearCache' },
+        { type: 'TimelineAddEntries', entries: [...entries, top, bottom] },
+      ],
+      tweetIds,
+    };
   }
   return {
     instructions: [
@@ -101,7 +143,12 @@ function strictCursorEntry(cursorType: 'Top' | 'Bottom', value: string, session:
   return {
     entryId: `cursor-${cursorType.toLowerCase()}-${sortIndex}`,
     sortIndex,
-    content: { entryType: 'TimelineTimelineCursor', __typename: 'TimelineTimelineCursor', value, cursorType },
+    content: {
+      entryType: 'TimelineTimelineCursor',
+      __typename: 'TimelineTimelineCursor',
+      value,
+      cursorType,
+    },
   };
 }
 
@@ -110,6 +157,11 @@ function withPromoted(entries: unknown[], ctx: TimelineContext): unknown[] {
   if (!ctx.promoted) return entries;
   const first = entries[0] as { sortIndex: string } | undefined;
   const sortIndex = first ? String(BigInt(first.sortIndex) - 1n) : ctx.promoted.id;
-  const ad = promotedEntry(ctx.promoted, ctx.accounts, sortIndex, ctx.strict ? isWrapped(ctx.promoted) : ctx.promoted.wrapped === true);
+  const ad = promotedEntry(
+    ctx.promoted,
+    ctx.accounts,
+    sortIndex,
+    ctx.strict ? isWrapped(ctx.promoted) : ctx.promoted.wrapped === true,
+  );
   return [...entries.slice(0, 1), ad, ...entries.slice(1)];
 }

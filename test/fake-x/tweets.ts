@@ -20,7 +20,8 @@ export function createTweetStore(accounts: AccountStore): TweetStore {
   return {
     add(tweets) {
       for (const tweet of tweets) {
-        if (!accounts.byScreenName(tweet.by)) throw new Error(`fake X: add the account @${tweet.by} before its tweets`);
+        if (!accounts.byScreenName(tweet.by))
+          throw new Error(`fake X: add the account @${tweet.by} before its tweets`);
         byId.set(tweet.id, { ...tweet });
       }
     },

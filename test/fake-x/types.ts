@@ -148,7 +148,8 @@ export interface FakeXRequest {
 export type FakeXOperation = 'UserByScreenName' | 'UserTweets' | 'SearchTimeline';
 
 /** The endpoints strict mode budgets: the three GraphQL operations and three REST endpoints (either host). */
-export type FakeXBudgetedOperation = FakeXOperation | 'settings.json' | 'verify_credentials.json' | 'users/show.json';
+export type FakeXBudgetedOperation =
+  FakeXOperation | 'settings.json' | 'verify_credentials.json' | 'users/show.json';
 
 export interface FakeX {
   url: string;
@@ -190,13 +191,19 @@ export interface FakeX {
    * the old ids answer 404 "Query: Unspecified" and requests without the new features 400 code 336.
    * Returns the current ids.
    */
-  rotateQueryIds(opts?: { operations?: string[]; addFeatures?: Partial<Record<string, string[]>> }): Record<string, string>;
+  rotateQueryIds(opts?: {
+    operations?: string[];
+    addFeatures?: Partial<Record<string, string[]>>;
+  }): Record<string, string>;
   /** The current client bearer token (without "Bearer "); strict mode requires `authorization: Bearer <it>`. */
   readonly bearer: string;
   /** A new random bearer of the web client's shape, served in the main bundle from now on; returns it. */
   rotateBearer(): string;
   /** Strict mode: overrides one endpoint's budget (its windows start afresh) until reset(). */
-  setBudget(operation: FakeXBudgetedOperation, budget: { limit: number; windowSeconds: number }): void;
+  setBudget(
+    operation: FakeXBudgetedOperation,
+    budget: { limit: number; windowSeconds: number },
+  ): void;
   /** Strict mode: requests counted against this auth_token's budget for `operation` in the current window. */
   budgetUsed(authToken: string, operation: FakeXBudgetedOperation): number;
   /**

@@ -1,5 +1,9 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { searchTimelineFeatures, userByScreenNameFeatures, userTweetsFeatures } from './bird-features.ts';
+import {
+  searchTimelineFeatures,
+  userByScreenNameFeatures,
+  userTweetsFeatures,
+} from './bird-features.ts';
 import type { FakeXOperation } from './types.ts';
 
 /**
@@ -9,7 +13,11 @@ import type { FakeXOperation } from './types.ts';
  * imperatrona/twitter-scraper#53); strict mode refuses requests that do not match, and the bundles
  * (bundles.ts) always show the current values so a client can rediscover them.
  */
-export const fakeXOperations: readonly FakeXOperation[] = ['UserByScreenName', 'UserTweets', 'SearchTimeline'];
+export const fakeXOperations: readonly FakeXOperation[] = [
+  'UserByScreenName',
+  'UserTweets',
+  'SearchTimeline',
+];
 
 // The ids bird 0.8.0 tries first: UserByScreenName's first hard-coded id (twitter-client-user-lookup.js),
 // UserTweets from FALLBACK_QUERY_IDS (twitter-client-constants.js), SearchTimeline from query-ids.json.
@@ -55,14 +63,21 @@ export interface WebClient {
 }
 
 /** Operations the bundles carry only to fool a parser that matches names by proximity or prefix. */
-export const decoyOperations = ['HomeTimeline', 'TweetDetail', 'UserTweetsAndReplies', 'UserByRestId', 'SearchTimelineV2Typeahead'];
+export const decoyOperations = [
+  'HomeTimeline',
+  'TweetDetail',
+  'UserTweetsAndReplies',
+  'UserByRestId',
+  'SearchTimelineV2Typeahead',
+];
 
 export const isFakeXOperation = (name: string): name is FakeXOperation =>
   (fakeXOperations as readonly string[]).includes(name);
 
 export function createWebClient(initialIds: Partial<Record<string, string>> = {}): WebClient {
   for (const name of Object.keys(initialIds)) {
-    if (!isFakeXOperation(name)) throw new Error(`fake X: no query id for ${name}; it serves ${fakeXOperations.join(', ')}`);
+    if (!isFakeXOperation(name))
+      throw new Error(`fake X: no query id for ${name}; it serves ${fakeXOperations.join(', ')}`);
   }
   const startIds = { ...birdQueryIds, ...(initialIds as Partial<Record<FakeXOperation, string>>) };
   let ids = { ...startIds };
@@ -84,12 +99,18 @@ export function createWebClient(initialIds: Partial<Record<string, string>> = {}
     decoyIds: () => ({ ...decoys }),
     isCurrent: (operation, queryId) => isFakeXOperation(operation) && ids[operation] === queryId,
     missingFeatures(operation, sent) {
-      const given = sent && typeof sent === 'object' && !Array.isArray(sent) ? (sent as Record<string, unknown>) : {};
-      return Object.keys(features[operation]).filter((name) => given[name] === undefined || given[name] === null);
+      const given =
+        sent && typeof sent === 'object' && !Array.isArray(sent)
+          ? (sent as Record<string, unknown>)
+          : {};
+      return Object.keys(features[operation]).filter(
+        (name) => given[name] === undefined || given[name] === null,
+      );
     },
     rotateQueryIds({ operations = [...fakeXOperations], addFeatures = {} } = {}) {
       for (const name of [...operations, ...Object.keys(addFeatures)]) {
-        if (!isFakeXOperation(name)) throw new Error(`fake X: cannot rotate ${name}; it serves ${fakeXOperations.join(', ')}`);
+        if (!isFakeXOperation(name))
+          throw new Error(`fake X: cannot rotate ${name}; it serves ${fakeXOperations.join(', ')}`);
       }
       for (const name of operations as FakeXOperation[]) ids[name] = randomQueryId();
       for (const [name, added] of Object.entries(addFeatures)) {
@@ -113,7 +134,10 @@ export function createWebClient(initialIds: Partial<Record<string, string>> = {}
 }
 
 const cloneFeatures = (from: Record<FakeXOperation, Record<string, boolean>>) =>
-  Object.fromEntries(fakeXOperations.map((op) => [op, { ...from[op] }])) as Record<FakeXOperation, Record<string, boolean>>;
+  Object.fromEntries(fakeXOperations.map((op) => [op, { ...from[op] }])) as Record<
+    FakeXOperation,
+    Record<string, boolean>
+  >;
 
 /** 22 characters of [A-Za-z0-9_-], like X's query ids (16 random bytes in base64url). */
 export const randomQueryId = () => randomBytes(16).toString('base64url');

@@ -27,19 +27,30 @@ it('pairs from the settings page, pushes, follows cookie changes and serves the 
   });
 
   background.main();
-  const reply = await external.send({ type: 'perch.pair', serverUrl: server.url, code: 'ABCD-2345' }, { origin: server.url });
+  const reply = await external.send(
+    { type: 'perch.pair', serverUrl: server.url, code: 'ABCD-2345' },
+    { origin: server.url },
+  );
   expect(reply).toMatchObject({ ok: true, view: { paired: true, status: { state: 'connected' } } });
   expect(server.requests[0]?.body).toEqual({ code: 'ABCD2345', deviceName: 'Chrome on Linux' });
   expect(server.cookiePushes()).toEqual(['PUT']);
 
   cookies.set('auth_token', 'A2');
   await expect.poll(() => server.cookiePushes()).toEqual(['PUT', 'PUT']);
-  expect(server.requests.at(-1)).toMatchObject({ authorization: `Bearer ${deviceToken}`, body: { authToken: 'A2', ct0: 'C1' } });
+  expect(server.requests.at(-1)).toMatchObject({
+    authorization: `Bearer ${deviceToken}`,
+    body: { authToken: 'A2', ct0: 'C1' },
+  });
 
   const view = await sendPopupMessage(fakeBrowser.runtime, { type: 'popup.getView' });
-  expect(view).toMatchObject({ ok: true, view: { paired: true, serverReachable: true, status: { state: 'connected', handle: 'jack' } } });
+  expect(view).toMatchObject({
+    ok: true,
+    view: { paired: true, serverReachable: true, status: { state: 'connected', handle: 'jack' } },
+  });
   await expect.poll(() => fakeBrowser.action.getBadgeText({})).toBe('');
 
-  expect(await sendPopupMessage(fakeBrowser.runtime, { type: 'popup.unpair' })).toMatchObject({ view: { paired: false } });
+  expect(await sendPopupMessage(fakeBrowser.runtime, { type: 'popup.unpair' })).toMatchObject({
+    view: { paired: false },
+  });
   await expect.poll(() => fakeBrowser.action.getBadgeText({})).toBe('!');
 });

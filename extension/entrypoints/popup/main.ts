@@ -49,7 +49,9 @@ async function send(message: PopupMessage): Promise<MessageReply> {
     if (!reply.ok) showError(reply.error ?? 'Something went wrong.');
     return reply;
   } catch (error) {
-    showError(`The Perch background worker did not answer (${error instanceof Error ? error.message : error}).`);
+    showError(
+      `The Perch background worker did not answer (${error instanceof Error ? error.message : error}).`,
+    );
     return { ok: false };
   }
 }
@@ -68,7 +70,11 @@ actionButton.addEventListener('click', async () => {
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   submit.disabled = true;
-  const reply = await send({ type: 'popup.pair', serverUrl: serverInput.value.trim(), code: codeInput.value.trim() });
+  const reply = await send({
+    type: 'popup.pair',
+    serverUrl: serverInput.value.trim(),
+    code: codeInput.value.trim(),
+  });
   submit.disabled = false;
   if (reply.ok) codeInput.value = '';
 });

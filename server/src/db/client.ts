@@ -17,7 +17,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+export const migrationsFolder = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'migrations',
+);
 
 /** `template`: a dumped, already-migrated data folder to start an in-memory database from (fast test databases). */
 export async function openPglite(dataDir: string | null, template?: Blob): Promise<Database> {
@@ -32,7 +35,12 @@ export async function openPglite(dataDir: string | null, template?: Blob): Promi
   const client = await PGlite.create(dir, template ? { loadDataDir: template } : {});
   const db = drizzle(client, { schema, casing: 'snake_case' });
   await migrate(db, { migrationsFolder });
-  return { db: db as unknown as Db, kind: 'pglite', queueConnection: { pglite: client }, close: () => client.close() };
+  return {
+    db: db as unknown as Db,
+    kind: 'pglite',
+    queueConnection: { pglite: client },
+    close: () => client.close(),
+  };
 }
 
 // Any fixed number; pg-boss takes its own locks under other keys.
@@ -54,5 +62,10 @@ export async function openPostgres(url: string): Promise<Database> {
     await lock`select pg_advisory_unlock(${migrationLockKey})`.catch(() => {});
     lock.release();
   }
-  return { db: db as unknown as Db, kind: 'postgres', queueConnection: { url }, close: () => client.end({ timeout: 5 }) };
+  return {
+    db: db as unknown as Db,
+    kind: 'postgres',
+    queueConnection: { url },
+    close: () => client.end({ timeout: 5 }),
+  };
 }

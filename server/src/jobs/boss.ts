@@ -24,12 +24,26 @@ const takeoverSweepMs = 5_000;
 
 export type PgBossQueue = JobQueue & { readonly kind: 'pg-boss'; readonly boss: Boss };
 
-export function createPgBossQueue({ database, logger }: { database: Database; logger: Logger }): PgBossQueue {
+export function createPgBossQueue({
+  database,
+  logger,
+}: {
+  database: Database;
+  logger: Logger;
+}): PgBossQueue {
   const connection = database.queueConnection;
-  const intervals = { superviseIntervalSeconds: superviseSeconds, monitorIntervalSeconds: superviseSeconds };
+  const intervals = {
+    superviseIntervalSeconds: superviseSeconds,
+    monitorIntervalSeconds: superviseSeconds,
+  };
   const boss =
     'pglite' in connection
-      ? new PgBoss({ db: fromPglite(connection.pglite), backend: 'pglite', schema: 'pgboss', ...intervals })
+      ? new PgBoss({
+          db: fromPglite(connection.pglite),
+          backend: 'pglite',
+          schema: 'pgboss',
+          ...intervals,
+        })
       : new PgBoss({ connectionString: connection.url, schema: 'pgboss', max: 4, ...intervals });
   const log = logger.child({ module: 'jobs' });
   boss.on('error', (error) => log.error({ err: errorSummary(error) }, 'job queue error'));
@@ -46,10 +60,19 @@ export function createPgBossQueue({ database, logger }: { database: Database; lo
       const waiting = await boss.findJobs(name, { queued: true });
       for (const job of waiting) {
         // pg-boss stores its own failures' message under `value`
-        const output = job.output as { message?: string; value?: { message?: string } } | null | undefined;
-        if (job.state !== 'retry' || (output?.value?.message ?? output?.message) !== heartbeatLost || job.startAfter.getTime() <= Date.now()) continue;
+        const output = job.output as
+          { message?: string; value?: { message?: string } } | null | undefined;
+        if (
+          job.state !== 'retry' ||
+          (output?.value?.message ?? output?.message) !== heartbeatLost ||
+          job.startAfter.getTime() <= Date.now()
+        )
+          continue;
         await boss.update(name, undefined, { id: job.id, startAfter: new Date() });
-        log.warn({ queue: name, jobId: job.id, retryCount: job.retryCount }, 'took over a job whose worker stopped (no heartbeat)');
+        log.warn(
+          { queue: name, jobId: job.id, retryCount: job.retryCount },
+          'took over a job whose worker stopped (no heartbeat)',
+        );
       }
     }
   }
@@ -59,9 +82,17 @@ export function createPgBossQueue({ database, logger }: { database: Database; lo
     for (const [name, options] of queues) await boss.createQueue(name, options);
     for (const [name, cron] of schedules) await boss.schedule(name, cron);
     for (const [name, handler] of handlers) {
-      await boss.work<object>(name, async ([job]) => handler({ id: job!.id, data: job!.data, retryCount: job!.retryCount }));
+      await boss.work<object>(name, async ([job]) =>
+        handler({ id: job!.id, data: job!.data, retryCount: job!.retryCount }),
+      );
     }
-    sweep = setInterval(() => void takeOverLostJobs().catch((error: Error) => log.warn({ err: errorSummary(error) }, 'could not sweep for lost jobs')), takeoverSweepMs);
+    sweep = setInterval(
+      () =>
+        void takeOverLostJobs().catch((error: Error) =>
+          log.warn({ err: errorSummary(error) }, 'could not sweep for lost jobs'),
+        ),
+      takeoverSweepMs,
+    );
     sweep.unref();
   }
 
@@ -75,7 +106,10 @@ export function createPgBossQueue({ database, logger }: { database: Database; lo
       // the server serves pages before the queue is up: an ask made meanwhile waits for it
       if (!started) throw new Error(`the job queue is not started (sending ${name})`);
       await started;
-      return boss.send(name, data, { ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}), ...(options.startAfter ? { startAfter: options.startAfter } : {}) });
+      return boss.send(name, data, {
+        ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+        ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+      });
     },
     start() {
       started ??= startBoss();

@@ -52,7 +52,11 @@ export interface JobQueue {
 }
 
 /** How every piece of work that talks to X retries an unexpected failure: 3 times, from a minute, backing off. */
-export const xWorkRetries = { retryLimit: 3, retryDelay: 60, retryBackoff: true } satisfies Partial<QueueOptions>;
+export const xWorkRetries = {
+  retryLimit: 3,
+  retryDelay: 60,
+  retryBackoff: true,
+} satisfies Partial<QueueOptions>;
 
 /** Seconds before retry number `retryCount + 1`, as pg-boss computes it (without its jitter). */
 export const retryDelaySeconds = (options: QueueOptions, retryCount: number) =>
@@ -90,7 +94,8 @@ export function createInMemoryJobQueue({ logger }: { logger: Logger }): InMemory
   let stopped = false;
   let nextId = 0;
 
-  const sameKey = (job: MemoryJob, name: string, key: string | undefined) => job.name === name && job.key === key;
+  const sameKey = (job: MemoryJob, name: string, key: string | undefined) =>
+    job.name === name && job.key === key;
 
   function admits(name: string, key: string | undefined) {
     const policy = queues.get(name)?.policy ?? 'exclusive';
@@ -110,7 +115,9 @@ export function createInMemoryJobQueue({ logger }: { logger: Logger }): InMemory
     if (stopped) return;
     const handler = handlers.get(job.name);
     if (!handler) return later(100, () => due(job));
-    const busy = [...jobs].some((j) => j !== job && sameKey(j, job.name, job.key) && j.state === 'active');
+    const busy = [...jobs].some(
+      (j) => j !== job && sameKey(j, job.name, job.key) && j.state === 'active',
+    );
     if (busy) return later(50, () => due(job));
     job.state = 'active';
     const run = handler({ id: job.id, data: job.data, retryCount: job.retryCount }).then(
@@ -142,7 +149,15 @@ export function createInMemoryJobQueue({ logger }: { logger: Logger }): InMemory
     async send(name, data, options = {}) {
       if (stopped || !admits(name, options.singletonKey)) return null;
       const dueAt = options.startAfter?.getTime() ?? Date.now();
-      const job: MemoryJob = { id: `memory-${++nextId}`, name, data, key: options.singletonKey, state: 'created', retryCount: 0, dueAt };
+      const job: MemoryJob = {
+        id: `memory-${++nextId}`,
+        name,
+        data,
+        key: options.singletonKey,
+        state: 'created',
+        retryCount: 0,
+        dueAt,
+      };
       jobs.add(job);
       later(dueAt - Date.now(), () => due(job));
       return job.id;
@@ -151,7 +166,8 @@ export function createInMemoryJobQueue({ logger }: { logger: Logger }): InMemory
     async idle() {
       for (;;) {
         if (running.size > 0) await Promise.all(running);
-        else if (!stopped && [...jobs].some((j) => j.state === 'created' && j.dueAt <= Date.now())) await new Promise((r) => setTimeout(r, 10));
+        else if (!stopped && [...jobs].some((j) => j.state === 'created' && j.dueAt <= Date.now()))
+          await new Promise((r) => setTimeout(r, 10));
         else return;
       }
     },

@@ -12,8 +12,10 @@ let t: Awaited<ReturnType<typeof createTestApp>>;
 afterEach(() => t.close());
 
 const poll = { timeout: 20_000, interval: 100 };
-const jobsOf = (boss: Boss, queue: string, userId: string) => boss.findJobs<{ userId: string }>(queue, { key: userId });
-const stateOf = async (boss: Boss, queue: string, id: string) => (await boss.findJobs(queue, { id }))[0]?.state;
+const jobsOf = (boss: Boss, queue: string, userId: string) =>
+  boss.findJobs<{ userId: string }>(queue, { key: userId });
+const stateOf = async (boss: Boss, queue: string, id: string) =>
+  (await boss.findJobs(queue, { id }))[0]?.state;
 
 /** A user whose cookies the scripted X accepts as @<handle>; the sync runs themselves never reach X. */
 async function connectedUser(email: string, authToken: string) {
@@ -21,17 +23,30 @@ async function connectedUser(email: string, authToken: string) {
   await t.pushCookies(cookie, { authToken, ct0: `${authToken}-ct0` });
   return user.id;
 }
-const scriptedX = () => scriptedXWeb((pair) => connectedAs(pair.authToken, String(1000 + pair.authToken.length)));
+const scriptedX = () =>
+  scriptedXWeb((pair) => connectedAs(pair.authToken, String(1000 + pair.authToken.length)));
 
 describe('job queue', () => {
   it('starts pg-boss on this database, registers every queue and schedules the recheck and the daily sync', async () => {
     t = await createTestApp({ overrides: { jobQueue: 'pg-boss' } });
     const boss = await startPgBoss(t.deps);
     const queues = await boss.getQueues();
-    expect(queues.map((q) => q.name)).toEqual(expect.arrayContaining([xConnectionJobs.recheck, ...Object.values(xSyncJobs), ...Object.values(xDmJobs)]));
-    expect(queues.find((q) => q.name === xSyncJobs.run)).toMatchObject({ policy: 'exclusive', retryLimit: 3, retryBackoff: true });
+    expect(queues.map((q) => q.name)).toEqual(
+      expect.arrayContaining([
+        xConnectionJobs.recheck,
+        ...Object.values(xSyncJobs),
+        ...Object.values(xDmJobs),
+      ]),
+    );
+    expect(queues.find((q) => q.name === xSyncJobs.run)).toMatchObject({
+      policy: 'exclusive',
+      retryLimit: 3,
+      retryBackoff: true,
+    });
     const schedules = await boss.getSchedules();
-    expect(schedules.map((s) => s.name)).toEqual(expect.arrayContaining([xConnectionJobs.recheck, xDmJobs.daily, xDmJobs.refresh]));
+    expect(schedules.map((s) => s.name)).toEqual(
+      expect.arrayContaining([xConnectionJobs.recheck, xDmJobs.daily, xDmJobs.refresh]),
+    );
     expect(schedules.find((s) => s.name === xSyncJobs.daily)).toMatchObject({ cron: '0 6 * * *' });
   });
 
@@ -42,7 +57,12 @@ describe('job queue', () => {
     const second = await boss.send(xConnectionJobs.recheck, {});
     expect(first).toBeTruthy();
     expect(second).toBeNull(); // exclusive queue: a second one is not queued
-    await expect.poll(async () => (await boss.getJobById(xConnectionJobs.recheck, first!))?.state, { timeout: 15_000, interval: 200 }).toBe('completed');
+    await expect
+      .poll(async () => (await boss.getJobById(xConnectionJobs.recheck, first!))?.state, {
+        timeout: 15_000,
+        interval: 200,
+      })
+      .toBe('completed');
   });
 });
 
@@ -54,7 +74,13 @@ describe('x-sync jobs', () => {
   afterAll(() => fakeX.close());
 
   it('a run is a per-user singleton: asking again while it is queued or running changes nothing', async () => {
-    const me = { authToken: 'jobsauth0token0a1b2c3d4e5f60718293a4b5c6d', ct0: 'jobsct0value0aaaabbbbccccddddeeeeffff', userId: '9100', screenName: 'perch_jobs', name: 'Jobs' };
+    const me = {
+      authToken: 'jobsauth0token0a1b2c3d4e5f60718293a4b5c6d',
+      ct0: 'jobsct0value0aaaabbbbccccddddeeeeffff',
+      userId: '9100',
+      screenName: 'perch_jobs',
+      name: 'Jobs',
+    };
     let userId: string;
     ({ t, userId } = await connectedToFakeX(fakeX, me, [], { jobQueue: 'pg-boss' }));
     const boss = await startPgBoss(t.deps);
@@ -73,7 +99,11 @@ describe('x-sync jobs', () => {
 
     await expect.poll(() => stateOf(boss, xSyncJobs.run, job!.id), poll).toBe('completed');
     // one run, not three: one search for mentions, one for the user's replies
-    expect(fakeX.requests.filter((r) => r.operation === 'SearchTimeline').map((r) => r.variables.rawQuery)).toEqual(['@perch_jobs', 'from:perch_jobs filter:replies']);
+    expect(
+      fakeX.requests
+        .filter((r) => r.operation === 'SearchTimeline')
+        .map((r) => r.variables.rawQuery),
+    ).toEqual(['@perch_jobs', 'from:perch_jobs filter:replies']);
     expect((await t.deps.xSyncRunner.progress(userId))?.status).toBe('finished');
 
     fakeX.setMode('ok');
@@ -82,12 +112,22 @@ describe('x-sync jobs', () => {
   });
 
   it('a run turned away by the rate-limit gate comes back at the reset time, without asking X before it', async () => {
-    const me = { authToken: 'gateauth0token0a1b2c3d4e5f60718293a4b5c6d', ct0: 'gatect0value0aaaabbbbccccddddeeeeffff', userId: '9200', screenName: 'perch_gate', name: 'Gate' };
+    const me = {
+      authToken: 'gateauth0token0a1b2c3d4e5f60718293a4b5c6d',
+      ct0: 'gatect0value0aaaabbbbccccddddeeeeffff',
+      userId: '9200',
+      screenName: 'perch_gate',
+      name: 'Gate',
+    };
     let userId: string;
     ({ t, userId } = await connectedToFakeX(fakeX, me, [], { jobQueue: 'pg-boss' }));
     const boss = await startPgBoss(t.deps);
     const resetAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 10 * 60_000);
-    await t.deps.xConnection.recordSyncFailure(userId, { ok: false, kind: 'rate_limited', retryAt: resetAt });
+    await t.deps.xConnection.recordSyncFailure(userId, {
+      ok: false,
+      kind: 'rate_limited',
+      retryAt: resetAt,
+    });
 
     await t.deps.requestSync(userId);
     const [run] = await jobsOf(boss, xSyncJobs.run, userId);
@@ -107,12 +147,25 @@ describe('x-sync jobs', () => {
     await boss.deleteJob(xSyncJobs.resume, resume!.id);
     await boss.send(xSyncJobs.resume, { userId }, { singletonKey: userId });
     await expect.poll(async () => (await jobsOf(boss, xSyncJobs.run, userId)).length, poll).toBe(2);
-    await expect.poll(async () => (await jobsOf(boss, xSyncJobs.resume, userId)).filter((j) => j.state === 'created').length, poll).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (await jobsOf(boss, xSyncJobs.resume, userId)).filter((j) => j.state === 'created')
+            .length,
+        poll,
+      )
+      .toBe(1);
     expect(fakeX.requests).toHaveLength(0);
   });
 
   it('a run that used up this window’s budget (Perch’s own pacing, no 429) comes back at the window’s end', async () => {
-    const me = { authToken: 'paceauth0token0a1b2c3d4e5f60718293a4b5c6d', ct0: 'pacect0value0aaaabbbbccccddddeeeeffff', userId: '9300', screenName: 'perch_pace', name: 'Pace' };
+    const me = {
+      authToken: 'paceauth0token0a1b2c3d4e5f60718293a4b5c6d',
+      ct0: 'pacect0value0aaaabbbbccccddddeeeeffff',
+      userId: '9300',
+      screenName: 'perch_pace',
+      name: 'Pace',
+    };
     let userId: string;
     ({ t, userId } = await connectedToFakeX(fakeX, me, [], { jobQueue: 'pg-boss' }));
     fakeX.setBudget('SearchTimeline', { limit: 1, windowSeconds: 900 }); // one search per window: mentions, then none
@@ -121,8 +174,16 @@ describe('x-sync jobs', () => {
     const [run] = await jobsOf(boss, xSyncJobs.run, userId);
     await expect.poll(() => stateOf(boss, xSyncJobs.run, run!.id), poll).toBe('completed');
     const progress = await t.deps.xSyncRunner.progress(userId);
-    expect(progress).toMatchObject({ status: 'finished', resumesAt: expect.any(String), error: expect.stringContaining('goes on by itself') });
-    expect(progress!.outcomes.map((o) => [o.sync, o.ok])).toEqual([['mentions', true], ['replies', false], ['bios', true]]);
+    expect(progress).toMatchObject({
+      status: 'finished',
+      resumesAt: expect.any(String),
+      error: expect.stringContaining('goes on by itself'),
+    });
+    expect(progress!.outcomes.map((o) => [o.sync, o.ok])).toEqual([
+      ['mentions', true],
+      ['replies', false],
+      ['bios', true],
+    ]);
     const [resume] = await jobsOf(boss, xSyncJobs.resume, userId);
     expect(resume).toMatchObject({ state: 'created', data: { userId } });
     expect(resume!.startAfter.toISOString()).toBe(progress!.resumesAt);
@@ -139,14 +200,30 @@ describe('x-sync jobs', () => {
     const [job] = await jobsOf(boss, xSyncJobs.run, userId);
     await expect.poll(() => stateOf(boss, xSyncJobs.run, job!.id), poll).toBe('retry');
     const [retrying] = await jobsOf(boss, xSyncJobs.run, userId);
-    expect(retrying).toMatchObject({ state: 'retry', retryLimit: 3, output: { message: expect.stringContaining('scriptedXWeb only answers verifyCookies') } });
+    expect(retrying).toMatchObject({
+      state: 'retry',
+      retryLimit: 3,
+      output: { message: expect.stringContaining('scriptedXWeb only answers verifyCookies') },
+    });
     expect(retrying!.startAfter.getTime()).toBeGreaterThanOrEqual(started + 60_000);
-    expect(await t.deps.xSyncRunner.progress(userId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^Perch hit an unexpected error/) });
-    expect(t.logLines.filter((l) => l.includes('"msg":"x sync run failed"') && l.includes('scriptedXWeb only answers verifyCookies'))).toHaveLength(1);
+    expect(await t.deps.xSyncRunner.progress(userId)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^Perch hit an unexpected error/),
+    });
+    expect(
+      t.logLines.filter(
+        (l) =>
+          l.includes('"msg":"x sync run failed"') &&
+          l.includes('scriptedXWeb only answers verifyCookies'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('the daily job queues one run per connected user, and only one however often it fires', async () => {
-    t = await createTestApp({ env: { PERCH_ALLOW_SIGNUP: 'true' }, overrides: { xWeb: scriptedX(), jobQueue: 'pg-boss' } });
+    t = await createTestApp({
+      env: { PERCH_ALLOW_SIGNUP: 'true' },
+      overrides: { xWeb: scriptedX(), jobQueue: 'pg-boss' },
+    });
     const boss = await startPgBoss(t.deps);
     const ann = await connectedUser('ann@example.com', 'ann-token');
     const ben = await connectedUser('ben@example.com', 'ben-token-longer');
@@ -159,7 +236,9 @@ describe('x-sync jobs', () => {
     expect(await jobsOf(boss, xSyncJobs.run, ann)).toHaveLength(1);
     expect(await jobsOf(boss, xSyncJobs.run, ben)).toHaveLength(1);
     expect(await jobsOf(boss, xSyncJobs.run, cat.id)).toHaveLength(0);
-    expect((await boss.findJobs<{ userId: string }>(xSyncJobs.run)).map((j) => j.data.userId).sort()).toEqual([ann, ben].sort());
+    expect(
+      (await boss.findJobs<{ userId: string }>(xSyncJobs.run)).map((j) => j.data.userId).sort(),
+    ).toEqual([ann, ben].sort());
   });
 });
 
@@ -171,27 +250,55 @@ describe('a worker that dies mid-run (issue 9, item 9)', () => {
   afterAll(() => fakeX.close());
 
   it('has its run taken over by another worker within a minute, which finishes it', async () => {
-    const me = { authToken: 'deadauth0token0a1b2c3d4e5f60718293a4b5c6d', ct0: 'deadct0value0aaaabbbbccccddddeeeeffff', userId: '9400', screenName: 'perch_dead', name: 'Dead' };
+    const me = {
+      authToken: 'deadauth0token0a1b2c3d4e5f60718293a4b5c6d',
+      ct0: 'deadct0value0aaaabbbbccccddddeeeeffff',
+      userId: '9400',
+      screenName: 'perch_dead',
+      name: 'Dead',
+    };
     let userId: string, cookie: string;
     ({ t, userId, cookie } = await connectedToFakeX(fakeX, me, [], { jobQueue: 'pg-boss' }));
     // The dead worker: another pg-boss on the same database claims the run and then never heartbeats or settles
     // it, as a process SIGKILLed mid-run leaves it.
     const dead = createPgBossQueue({ database: t.deps.database, logger: t.deps.logger });
-    dead.define(xSyncJobs.run, { policy: 'exclusive', ...xWorkRetries, heartbeatSeconds: runHeartbeatSeconds });
+    dead.define(xSyncJobs.run, {
+      policy: 'exclusive',
+      ...xWorkRetries,
+      heartbeatSeconds: runHeartbeatSeconds,
+    });
     await dead.start();
     try {
       await dead.send(xSyncJobs.run, { userId }, { singletonKey: userId });
       const [claimed] = await dead.boss.fetch<{ userId: string }>(xSyncJobs.run);
       expect(claimed?.data.userId).toBe(userId);
       const crashedAt = Date.now();
-      await t.deps.xSyncState.recordRun(userId, { status: 'running', startedAt: new Date(crashedAt).toISOString(), heartbeatAt: new Date(crashedAt).toISOString(), finishedAt: null, contactsDone: 6, contactsTotal: 23, outcomes: [], error: null });
+      await t.deps.xSyncState.recordRun(userId, {
+        status: 'running',
+        startedAt: new Date(crashedAt).toISOString(),
+        heartbeatAt: new Date(crashedAt).toISOString(),
+        finishedAt: null,
+        contactsDone: 6,
+        contactsTotal: 23,
+        outcomes: [],
+        error: null,
+      });
 
       const boss = await startPgBoss(t.deps); // the live worker
       const res = await t.request('/api/v1/x/sync', { method: 'POST', headers: { cookie } });
-      expect(await res.json()).toMatchObject({ waitingFor: expect.stringMatching(/^Waiting for the sync started at \d\d:\d\d UTC to finish \(last progress \d+ s ago\)\.$/) });
+      expect(await res.json()).toMatchObject({
+        waitingFor: expect.stringMatching(
+          /^Waiting for the sync started at \d\d:\d\d UTC to finish \(last progress \d+ s ago\)\.$/,
+        ),
+      });
       expect(await jobsOf(boss, xSyncJobs.run, userId)).toHaveLength(1); // Sync now queued nothing beside it
 
-      await expect.poll(async () => (await t.deps.xSyncRunner.progress(userId))?.status, { timeout: 70_000, interval: 250 }).toBe('finished');
+      await expect
+        .poll(async () => (await t.deps.xSyncRunner.progress(userId))?.status, {
+          timeout: 70_000,
+          interval: 250,
+        })
+        .toBe('finished');
       const progress = await t.deps.xSyncRunner.progress(userId);
       expect(progress!.tookOverAt).toBeTruthy();
       expect(Date.parse(progress!.tookOverAt!) - crashedAt).toBeLessThan(60_000);

@@ -10,10 +10,21 @@ import { ProblemError } from './http-problem.ts';
 const loopbackHostnames = new Set(['localhost', '127.0.0.1', '[::1]']);
 const defaultPorts: Record<string, string> = { 'http:': '80', 'https:': '443' };
 
-export function allowedHost({ publicUrl, loopbackHostsAllowed }: { publicUrl: string; loopbackHostsAllowed: boolean }) {
+export function allowedHost({
+  publicUrl,
+  loopbackHostsAllowed,
+}: {
+  publicUrl: string;
+  loopbackHostsAllowed: boolean;
+}) {
   const expected = new URL(publicUrl);
-  const accepted = new Set([expected.host, `${expected.hostname}:${expected.port || defaultPorts[expected.protocol]}`]);
-  const isAccepted = (host: URL | null) => host !== null && (accepted.has(host.host) || (loopbackHostsAllowed && loopbackHostnames.has(host.hostname)));
+  const accepted = new Set([
+    expected.host,
+    `${expected.hostname}:${expected.port || defaultPorts[expected.protocol]}`,
+  ]);
+  const isAccepted = (host: URL | null) =>
+    host !== null &&
+    (accepted.has(host.host) || (loopbackHostsAllowed && loopbackHostnames.has(host.hostname)));
   const parse = (host: string) => {
     try {
       return new URL(`http://${host}`);

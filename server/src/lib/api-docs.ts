@@ -51,30 +51,66 @@ export { describeRoute } from 'hono-openapi';
  */
 export const apiSchemas = z.registry<{ id: string }>();
 const named = {
-  Problem, Credentials, User, SignedIn, AuthState, PairingCode, RedeemPairingCode, Device, DeviceList, DeviceToken, XCookiePair,
-  ConnectionStatus, Contact, ContactList, CreateContact, UpdateContact, Timeline, NotificationList, UnreadCount, UnknownAuthorList,
-  AddedContact, RecentTweets, XDmStatus, XDmConnectStart, XDmDisconnected, XDmContactSync, XSyncProgress, XSyncStatus,
+  Problem,
+  Credentials,
+  User,
+  SignedIn,
+  AuthState,
+  PairingCode,
+  RedeemPairingCode,
+  Device,
+  DeviceList,
+  DeviceToken,
+  XCookiePair,
+  ConnectionStatus,
+  Contact,
+  ContactList,
+  CreateContact,
+  UpdateContact,
+  Timeline,
+  NotificationList,
+  UnreadCount,
+  UnknownAuthorList,
+  AddedContact,
+  RecentTweets,
+  XDmStatus,
+  XDmConnectStart,
+  XDmDisconnected,
+  XDmContactSync,
+  XSyncProgress,
+  XSyncStatus,
 };
 for (const [id, schema] of Object.entries(named)) apiSchemas.add(schema, { id });
 
 /** What the server sends (io 'output': defaults are filled in, so those fields are always present). */
-const sent = (schema: z.ZodType) => resolver(schema, { options: { io: 'output', metadata: apiSchemas } });
+const sent = (schema: z.ZodType) =>
+  resolver(schema, { options: { io: 'output', metadata: apiSchemas } });
 /** What a client sends (io 'input': fields with defaults may be left out). */
-export const received = (schema: z.ZodType) => resolver(schema, { options: { io: 'input', metadata: apiSchemas } });
+export const received = (schema: z.ZodType) =>
+  resolver(schema, { options: { io: 'input', metadata: apiSchemas } });
 
 export const problemMediaType = 'application/problem+json';
 
 /** A JSON answer in a shared schema. */
-export const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema: sent(schema) } } });
+export const json = (description: string, schema: z.ZodType) => ({
+  description,
+  content: { 'application/json': { schema: sent(schema) } },
+});
 
 /** An RFC 9457 problem answer (every API error). */
-export const problem = (description: string) => ({ description, content: { [problemMediaType]: { schema: sent(Problem) } } });
+export const problem = (description: string) => ({
+  description,
+  content: { [problemMediaType]: { schema: sent(Problem) } },
+});
 
 /** An answer without a body (204). */
 export const empty = (description: string) => ({ description });
 
 /** The same problem as a plain reference, for the generator's defaults (which it does not resolve). */
-export const problemRef = (description: string) => ({ description, content: { [problemMediaType]: { schema: { $ref: '#/components/schemas/Problem' } } } });
+export const problemRef = (description: string) => ({
+  description,
+  content: { [problemMediaType]: { schema: { $ref: '#/components/schemas/Problem' } } },
+});
 
 type Security = Array<Record<string, string[]>>;
 export const bySession: Security = [{ session: [] }];
@@ -82,12 +118,21 @@ export const byDevice: Security = [{ device: [] }];
 export const byDeviceOrSession: Security = [{ device: [] }, { session: [] }];
 
 const inputJsonSchema = (schema: z.ZodType) => {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   return rest;
 };
 
 /** A path parameter, e.g. pathParam('id', z.uuid()). */
-export const pathParam = (name: string, schema: z.ZodType, description?: string) => ({ name, in: 'path' as const, required: true, schema: inputJsonSchema(schema), ...(description ? { description } : {}) });
+export const pathParam = (name: string, schema: z.ZodType, description?: string) => ({
+  name,
+  in: 'path' as const,
+  required: true,
+  schema: inputJsonSchema(schema),
+  ...(description ? { description } : {}),
+});
 
 /** Query parameters from a zod object, one per key; optional keys are not required. */
 export function queryParams(schema: z.ZodObject) {
@@ -103,6 +148,10 @@ export function queryParams(schema: z.ZodObject) {
  * Marks a validator middleware (lib/validation.ts) so the generator documents what it validates: the JSON body,
  * or the query's parameters. The route then needs no second copy of the schema in its description.
  */
-export function documentsInput<M extends MiddlewareHandler>(target: 'json' | 'query', schema: z.ZodType, middleware: M): M {
+export function documentsInput<M extends MiddlewareHandler>(
+  target: 'json' | 'query',
+  schema: z.ZodType,
+  middleware: M,
+): M {
   return Object.assign(middleware, { [uniqueSymbol]: { target, ...received(schema) } });
 }

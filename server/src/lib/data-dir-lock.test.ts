@@ -34,7 +34,9 @@ async function spawnHolder(dir: string): Promise<ChildProcess> {
     `const { lockDataDir } = await import(${JSON.stringify(lockModule)});\n` +
       `lockDataDir(process.argv[2]);\nprocess.stdout.write('locked\\n');\nsetTimeout(() => {}, 60000);\n`,
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', script, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -56,7 +58,9 @@ describe('lockDataDir', () => {
   it('takes the lock, and releases it', () => {
     const dir = tempDir();
     const release = lockDataDir(dir);
-    expect(fs.readFileSync(path.join(dir, 'perch.pid'), 'utf8').split('\n')[0]).toBe(String(process.pid));
+    expect(fs.readFileSync(path.join(dir, 'perch.pid'), 'utf8').split('\n')[0]).toBe(
+      String(process.pid),
+    );
     release();
     expect(fs.existsSync(path.join(dir, 'perch.pid'))).toBe(false);
   });
@@ -70,7 +74,9 @@ describe('lockDataDir', () => {
     );
     await kill(holder);
     const release = lockDataDir(dir);
-    expect(fs.readFileSync(path.join(dir, 'perch.pid'), 'utf8').split('\n')[0]).toBe(String(process.pid));
+    expect(fs.readFileSync(path.join(dir, 'perch.pid'), 'utf8').split('\n')[0]).toBe(
+      String(process.pid),
+    );
     release();
     expect(fs.existsSync(path.join(dir, 'perch.pid'))).toBe(false);
   });
@@ -93,15 +99,18 @@ describe('lockDataDir', () => {
     },
   );
 
-  it.runIf(fs.existsSync('/proc/1/stat'))('takes over a lock naming pid 1 that pid 1 never wrote', () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'perch.pid');
-    const release = lockDataDir(dir);
-    const mine = fs.readFileSync(file, 'utf8');
-    release();
-    fs.writeFileSync(file, mine.replace(String(process.pid), '1'));
-    expect(() => lockDataDir(dir)()).not.toThrow();
-  });
+  it.runIf(fs.existsSync('/proc/1/stat'))(
+    'takes over a lock naming pid 1 that pid 1 never wrote',
+    () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'perch.pid');
+      const release = lockDataDir(dir);
+      const mine = fs.readFileSync(file, 'utf8');
+      release();
+      fs.writeFileSync(file, mine.replace(String(process.pid), '1'));
+      expect(() => lockDataDir(dir)()).not.toThrow();
+    },
+  );
 
   it('still reads an old lock file that holds only a pid', async () => {
     const dir = tempDir();

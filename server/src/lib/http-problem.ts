@@ -20,14 +20,29 @@ export class ProblemError extends Error {
 /** The body carries the request's id (hono/request-id) when there is one, to find the answer's lines in the log. */
 export function problemResponse(c: Context, problem: Omit<Problem, 'type' | 'requestId'>) {
   const requestId: string | undefined = c.var.requestId;
-  return c.body(JSON.stringify({ type: 'about:blank', ...problem, requestId }), problem.status as ContentfulStatusCode, {
-    'content-type': 'application/problem+json',
-  });
+  return c.body(
+    JSON.stringify({ type: 'about:blank', ...problem, requestId }),
+    problem.status as ContentfulStatusCode,
+    {
+      'content-type': 'application/problem+json',
+    },
+  );
 }
 
 export const problems = {
-  unauthenticated: () => new ProblemError(401, 'auth.required', 'Sign in first', 'This needs a signed-in session or a device token.'),
+  unauthenticated: () =>
+    new ProblemError(
+      401,
+      'auth.required',
+      'Sign in first',
+      'This needs a signed-in session or a device token.',
+    ),
   bodyTooLarge: (maxKiB: number) =>
-    new ProblemError(413, 'request.too_large', 'Request body too large', `Perch takes request bodies of at most ${maxKiB} KiB; this one is larger.`),
+    new ProblemError(
+      413,
+      'request.too_large',
+      'Request body too large',
+      `Perch takes request bodies of at most ${maxKiB} KiB; this one is larger.`,
+    ),
   notFound: (what: string) => new ProblemError(404, 'not_found', `${what} not found`),
 };

@@ -11,7 +11,14 @@ import { z, type ZodType } from 'zod';
 import { ProblemError } from './http-problem.ts';
 
 /** A timestamp as Date#toISOString gives it and nothing else, so that a forged one never reaches PostgreSQL's parser. */
-export const isoInstant = z.string().refine((s) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString() === s);
+export const isoInstant = z
+  .string()
+  .refine(
+    (s) =>
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(s) &&
+      !Number.isNaN(Date.parse(s)) &&
+      new Date(s).toISOString() === s,
+  );
 
 export type Keys = readonly [string, string];
 
@@ -28,7 +35,9 @@ export interface KeysetOrder<Row> {
 }
 
 const badCursor = (message: string) =>
-  new ProblemError(400, 'request.invalid', 'The request is not valid', `cursor: ${message}`, [{ path: 'cursor', message }]);
+  new ProblemError(400, 'request.invalid', 'The request is not valid', `cursor: ${message}`, [
+    { path: 'cursor', message },
+  ]);
 
 export const encodeCursor = (keys: Keys) => Buffer.from(JSON.stringify(keys)).toString('base64url');
 
@@ -42,7 +51,10 @@ export function decodeCursor(cursor: string, shape: ZodType<Keys>): Keys {
     throw badCursor('This is not a cursor Perch gave out; pass a page’s nextCursor unchanged.');
   }
   const parsed = shape.safeParse(value);
-  if (!parsed.success) throw badCursor('This cursor does not belong to this list; pass a page’s nextCursor unchanged.');
+  if (!parsed.success)
+    throw badCursor(
+      'This cursor does not belong to this list; pass a page’s nextCursor unchanged.',
+    );
   return parsed.data;
 }
 
@@ -56,7 +68,9 @@ export function keyset<Row>(order: KeysetOrder<Row>) {
       if (cursor === undefined) return undefined;
       const [x, y] = decodeCursor(cursor, order.cursor);
       // A row comparison, so that PostgreSQL reads it as one index condition on (a, b).
-      return order.direction === 'asc' ? sql`(${a}, ${b}) > (${x}::${ta}, ${y}::${tb})` : sql`(${a}, ${b}) < (${x}::${ta}, ${y}::${tb})`;
+      return order.direction === 'asc'
+        ? sql`(${a}, ${b}) > (${x}::${ta}, ${y}::${tb})`
+        : sql`(${a}, ${b}) < (${x}::${ta}, ${y}::${tb})`;
     },
     orderBy: [ordered(a), ordered(b)] as const,
     /** Query `limit + 1` rows; this keeps `limit` of them and says where the next page starts, if there is one. */

@@ -14,9 +14,10 @@ describe('errorSummary', () => {
   it('names a failed query and its cause, never the values it was given', async () => {
     database = await createTestDatabase();
     const note = 'Met at the Lisbon meetup, call before Friday';
-    const error = await database.db
-      .execute(sql`select ${note}::int as n`)
-      .then(() => null, (caught: unknown) => caught);
+    const error = await database.db.execute(sql`select ${note}::int as n`).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(Error);
     expect(String((error as Error).message)).toContain(note); // drizzle's own message carries the parameters
 

@@ -4,17 +4,39 @@ export type { Logger };
 
 /** Paths whose values are secrets; pino replaces them before a line is written. */
 const secretKeys = [
-  'authToken', 'ct0', 'password', 'cookie', 'authorization', 'deviceToken', 'token', 'code',
-  'accessToken', 'refreshToken', 'codeVerifier', 'clientSecret', 'apiKey', 'access_token', 'refresh_token', 'code_verifier', 'client_secret',
+  'authToken',
+  'ct0',
+  'password',
+  'cookie',
+  'authorization',
+  'deviceToken',
+  'token',
+  'code',
+  'accessToken',
+  'refreshToken',
+  'codeVerifier',
+  'clientSecret',
+  'apiKey',
+  'access_token',
+  'refresh_token',
+  'code_verifier',
+  'client_secret',
 ];
 export const redactedPaths = [
   ...secretKeys,
   ...secretKeys.map((key) => `*.${key}`),
-  'req.headers.cookie', 'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers.authorization',
 ];
 
-export function createLogger(options: { level: string; destination?: pino.DestinationStream }): Logger {
-  return pino({ level: options.level, redact: { paths: redactedPaths, censor: '[redacted]' } }, options.destination);
+export function createLogger(options: {
+  level: string;
+  destination?: pino.DestinationStream;
+}): Logger {
+  return pino(
+    { level: options.level, redact: { paths: redactedPaths, censor: '[redacted]' } },
+    options.destination,
+  );
 }
 
 /**
@@ -25,12 +47,15 @@ export function createLogger(options: { level: string; destination?: pino.Destin
 export function errorSummary(error: unknown, options: { stack?: boolean } = {}): ErrorSummary {
   if (!(error instanceof Error)) return { type: typeof error, message: String(error) };
   const failedQuery = queryOf(error);
-  const message = failedQuery === undefined ? withoutQuotedValue(error.message) : `Failed query: ${failedQuery}`;
+  const message =
+    failedQuery === undefined ? withoutQuotedValue(error.message) : `Failed query: ${failedQuery}`;
   const summary: ErrorSummary = { type: error.name, message };
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') summary.code = code;
-  if (failedQuery !== undefined && error.cause !== undefined) summary.cause = errorSummary(error.cause);
-  if (options.stack && error.stack) summary.stack = [`${error.name}: ${message}`, ...stackFrames(error.stack)].join('\n');
+  if (failedQuery !== undefined && error.cause !== undefined)
+    summary.cause = errorSummary(error.cause);
+  if (options.stack && error.stack)
+    summary.stack = [`${error.name}: ${message}`, ...stackFrames(error.stack)].join('\n');
   return summary;
 }
 

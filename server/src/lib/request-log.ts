@@ -12,5 +12,13 @@ export const requestLog = (logger: Logger) =>
     const log = logger.child({ reqId: c.var.requestId });
     c.set('log', log);
     await next();
-    log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    log.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
   });

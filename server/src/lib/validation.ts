@@ -3,14 +3,36 @@ import type { ZodType } from 'zod';
 import { documentsInput } from './api-docs.ts';
 import { ProblemError } from './http-problem.ts';
 
-const invalid = (result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } }, whole: string) => {
+const invalid = (
+  result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } },
+  whole: string,
+) => {
   if (result.success) return;
-  const errors = result.error!.issues.map((i) => ({ path: i.path.map(String).join('.') || whole, message: i.message }));
-  throw new ProblemError(400, 'request.invalid', 'The request is not valid', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  const errors = result.error!.issues.map((i) => ({
+    path: i.path.map(String).join('.') || whole,
+    message: i.message,
+  }));
+  throw new ProblemError(
+    400,
+    'request.invalid',
+    'The request is not valid',
+    errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+    errors,
+  );
 };
 
 /** zod-validated JSON body; a bad body is a 400 problem naming each field, in plain words. Documented as the route's request body. */
-export const validJson = <T extends ZodType>(schema: T) => documentsInput('json', schema, zValidator('json', schema, (result) => invalid(result, '(body)')));
+export const validJson = <T extends ZodType>(schema: T) =>
+  documentsInput(
+    'json',
+    schema,
+    zValidator('json', schema, (result) => invalid(result, '(body)')),
+  );
 
 /** zod-validated query parameters, 400 like validJson; documented as the route's query parameters. */
-export const validQuery = <T extends ZodType>(schema: T) => documentsInput('query', schema, zValidator('query', schema, (result) => invalid(result, '(query)')));
+export const validQuery = <T extends ZodType>(schema: T) =>
+  documentsInput(
+    'query',
+    schema,
+    zValidator('query', schema, (result) => invalid(result, '(query)')),
+  );

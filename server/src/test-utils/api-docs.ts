@@ -11,7 +11,8 @@ import { apiBasePath, type OpenApiDocument } from '../modules/api-docs/openapi.t
 type Operation = { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
 
 /** JSON Pointer escaping (RFC 6901), for the ref into the document. */
-const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+const pointer = (...parts: string[]) =>
+  parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
 
 export function createDocumentedCheck(loadDocument: () => Promise<OpenApiDocument>) {
   let ready: Promise<{ doc: OpenApiDocument; ajv: Ajv2020 }> | undefined;
@@ -29,11 +30,17 @@ export function createDocumentedCheck(loadDocument: () => Promise<OpenApiDocumen
    * @returns the parsed JSON body (undefined for other bodies), for the test's own assertions.
    * @example const { user } = await t.expectDocumented(res, 'POST /api/v1/auth/sign-up', 201);
    */
-  return async function expectDocumented<T = unknown>(res: Response, operation: string, status: number): Promise<T> {
+  return async function expectDocumented<T = unknown>(
+    res: Response,
+    operation: string,
+    status: number,
+  ): Promise<T> {
     const { doc, ajv } = await (ready ??= load());
     const [method = '', fullPath = ''] = operation.split(' ');
     const path = fullPath.replace(/:(\w+)/g, '{$1}').slice(apiBasePath.length);
-    const op = (doc.paths as Record<string, Record<string, Operation>>)[path]?.[method.toLowerCase()];
+    const op = (doc.paths as Record<string, Record<string, Operation>>)[path]?.[
+      method.toLowerCase()
+    ];
     const text = await res.clone().text();
     expect(op, `${operation} is not in the API document`).toBeDefined();
     expect(res.status, `${operation} answered ${res.status}: ${text.slice(0, 300)}`).toBe(status);
@@ -44,13 +51,22 @@ export function createDocumentedCheck(loadDocument: () => Promise<OpenApiDocumen
       expect(text, `${operation} ${status} documents no body`).toBe('');
       return undefined as T;
     }
-    const media = Object.keys(answer!.content).find((m) => m === type || (m.endsWith('/*') && type.startsWith(m.slice(0, -1))));
-    expect(media, `${operation} ${status} answered ${type || 'no content type'}; documented: ${Object.keys(answer!.content).join(', ')}`).toBeDefined();
+    const media = Object.keys(answer!.content).find(
+      (m) => m === type || (m.endsWith('/*') && type.startsWith(m.slice(0, -1))),
+    );
+    expect(
+      media,
+      `${operation} ${status} answered ${type || 'no content type'}; documented: ${Object.keys(answer!.content).join(', ')}`,
+    ).toBeDefined();
     if (!/[/+]json$/.test(media!)) return undefined as T;
     const body = JSON.parse(text) as T;
-    const validate = ajv.getSchema(`perch-openapi#/${pointer('paths', path, method.toLowerCase(), 'responses', String(status), 'content', media!, 'schema')}`)!;
+    const validate = ajv.getSchema(
+      `perch-openapi#/${pointer('paths', path, method.toLowerCase(), 'responses', String(status), 'content', media!, 'schema')}`,
+    )!;
     if (!validate(body)) {
-      expect.fail(`${operation} ${status} does not match its documented schema: ${ajv.errorsText(validate.errors, { dataVar: 'body' })}\n${text.slice(0, 500)}`);
+      expect.fail(
+        `${operation} ${status} does not match its documented schema: ${ajv.errorsText(validate.errors, { dataVar: 'body' })}\n${text.slice(0, 500)}`,
+      );
     }
     return body;
   };

@@ -19,7 +19,8 @@ async function migratedPgliteTemplate(): Promise<Blob> {
 }
 
 export async function createTestDatabase(): Promise<Database> {
-  if (!testDatabaseUrl) return openPglite(null, await (pgliteTemplate ??= migratedPgliteTemplate()));
+  if (!testDatabaseUrl)
+    return openPglite(null, await (pgliteTemplate ??= migratedPgliteTemplate()));
   const { default: postgres } = await import('postgres');
   const admin = postgres(testDatabaseUrl, { onnotice: () => {}, max: 1 });
   const name = `perch_test_${randomBytes(6).toString('hex')}`;

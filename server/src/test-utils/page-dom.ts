@@ -23,7 +23,10 @@ export interface ApiCall {
 
 /** An answer with a status other than 200, or a problem+json one. */
 export const answer = (status: number, body: unknown = null) =>
-  new Response(body === null ? null : JSON.stringify(body), { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' } });
+  new Response(body === null ? null : JSON.stringify(body), {
+    status,
+    headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' },
+  });
 
 type Route = (body: unknown, call: ApiCall) => unknown;
 
@@ -31,19 +34,39 @@ type Route = (body: unknown, call: ApiCall) => unknown;
 export function fakeApi(routes: Record<string, Route>) {
   const calls: ApiCall[] = [];
   vi.stubGlobal('fetch', async (input: string, init: RequestInit = {}) => {
-    const call = { method: init.method ?? 'GET', path: String(input), body: init.body ? JSON.parse(String(init.body)) : undefined };
+    const call = {
+      method: init.method ?? 'GET',
+      path: String(input),
+      body: init.body ? JSON.parse(String(init.body)) : undefined,
+    };
     calls.push(call);
     const route = routes[`${call.method} ${call.path}`];
-    if (!route) return answer(404, { title: 'Not found', detail: `The fake API has no ${call.method} ${call.path}` });
+    if (!route)
+      return answer(404, {
+        title: 'Not found',
+        detail: `The fake API has no ${call.method} ${call.path}`,
+      });
     const result = await route(call.body, call);
     return result instanceof Response ? result : answer(200, result);
   });
-  return { calls, routes, sent: (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path) };
+  return {
+    calls,
+    routes,
+    sent: (method: string, path: string) =>
+      calls.filter((c) => c.method === method && c.path === path),
+  };
 }
 
 /** Stands in for window.location (and history) so a script's navigation can be seen instead of happening. */
 export function fakeLocation(pathname = '/', search = '') {
-  const location = { origin: 'http://perch.test', pathname, search, assign: vi.fn(), replace: vi.fn(), reload: vi.fn() };
+  const location = {
+    origin: 'http://perch.test',
+    pathname,
+    search,
+    assign: vi.fn(),
+    replace: vi.fn(),
+    reload: vi.fn(),
+  };
   vi.stubGlobal('location', location);
   vi.stubGlobal('history', { replaceState: vi.fn() });
   return location;

@@ -41,14 +41,16 @@ export function startServeProcess(env: Record<string, string>, args: string[] = 
     stderr += chunk.toString();
     lines.push(`stderr: ${chunk.toString()}`);
   });
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   let ended = false;
   void exited.then(() => (ended = true));
 
   const find = (msg: string) =>
-    lines.map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg?: string; url?: string }) : {})).find((l) => l.msg?.startsWith(msg)) as
-      | { msg: string; url?: string }
-      | undefined;
+    lines
+      .map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg?: string; url?: string }) : {}))
+      .find((l) => l.msg?.startsWith(msg)) as { msg: string; url?: string } | undefined;
 
   return {
     child,
@@ -65,7 +67,8 @@ export function startServeProcess(env: Record<string, string>, args: string[] = 
         const line = find(msg);
         if (line) return line;
         if (ended) return null;
-        if (Date.now() > deadline) throw new Error(`no "${msg}" after ${timeoutMs} ms:\n${lines.join('\n')}`);
+        if (Date.now() > deadline)
+          throw new Error(`no "${msg}" after ${timeoutMs} ms:\n${lines.join('\n')}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },

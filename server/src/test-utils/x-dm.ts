@@ -11,8 +11,15 @@ export const dmCallbackUrl = `${testOrigin}/api/v1/x-dm/callback`;
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
-export async function createDmTestApp(fakeX: FakeX, options: { env?: Record<string, string>; overrides?: DepsOverrides; publicClient?: boolean } = {}) {
-  fakeX.oauth.addClient({ clientId: dmApp.clientId, ...(options.publicClient ? {} : { clientSecret: dmApp.clientSecret }), redirectUris: [dmCallbackUrl] });
+export async function createDmTestApp(
+  fakeX: FakeX,
+  options: { env?: Record<string, string>; overrides?: DepsOverrides; publicClient?: boolean } = {},
+) {
+  fakeX.oauth.addClient({
+    clientId: dmApp.clientId,
+    ...(options.publicClient ? {} : { clientSecret: dmApp.clientSecret }),
+    redirectUris: [dmCallbackUrl],
+  });
   return createTestApp({
     env: {
       PERCH_X_ORIGIN: fakeX.url,
@@ -29,21 +36,31 @@ export async function createDmTestApp(fakeX: FakeX, options: { env?: Record<stri
 /** Clicks Connect, lets the fake X answer the authorize page, and returns what X sent the browser back with. */
 export async function authorizeAtX(t: TestApp, cookie: string) {
   const start = await t.request('/api/v1/x-dm/connect', { method: 'POST', headers: { cookie } });
-  if (start.status !== 200) throw new Error(`connect refused: ${start.status} ${await start.text()}`);
+  if (start.status !== 200)
+    throw new Error(`connect refused: ${start.status} ${await start.text()}`);
   const stateCookie = start.headers.get('set-cookie')!.split(';')[0]!;
-  const { authorizeUrl } = await t.expectDocumented<{ authorizeUrl: string }>(start, 'POST /api/v1/x-dm/connect', 200);
+  const { authorizeUrl } = await t.expectDocumented<{ authorizeUrl: string }>(
+    start,
+    'POST /api/v1/x-dm/connect',
+    200,
+  );
   const consent = await fetch(authorizeUrl, { redirect: 'manual' });
   const location = consent.headers.get('location');
-  if (!location) throw new Error(`X did not redirect back: ${consent.status} ${await consent.text()}`);
+  if (!location)
+    throw new Error(`X did not redirect back: ${consent.status} ${await consent.text()}`);
   return { authorizeUrl: new URL(authorizeUrl), callback: new URL(location), stateCookie };
 }
 
 /** Follows X's redirect back to Perch's callback, with the browser's cookies; returns where Perch sends it next. */
 export async function returnToPerch(t: TestApp, callback: URL, cookies: string[]) {
-  const res = await t.request(`${callback.pathname}${callback.search}`, { headers: { cookie: cookies.filter(Boolean).join('; ') } });
+  const res = await t.request(`${callback.pathname}${callback.search}`, {
+    headers: { cookie: cookies.filter(Boolean).join('; ') },
+  });
   await t.expectDocumented(res, 'GET /api/v1/x-dm/callback', 200);
   const page = await res.text();
-  const next = /http-equiv="refresh" content="0;url=([^"]+)"/.exec(page)?.[1]?.replaceAll('&amp;', '&') ?? null;
+  const next =
+    /http-equiv="refresh" content="0;url=([^"]+)"/.exec(page)?.[1]?.replaceAll('&amp;', '&') ??
+    null;
   return { res, next };
 }
 

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { text } from './text.ts';
 
 export const Credentials = z.object({
-  email: text().pipe(z.email().max(254)).transform((e) => e.toLowerCase()),
+  email: text()
+    .pipe(z.email().max(254))
+    .transform((e) => e.toLowerCase()),
   password: text().min(10, 'Use at least 10 characters.').max(1024),
 });
 export type Credentials = z.input<typeof Credentials>;
@@ -14,5 +16,9 @@ export type User = z.infer<typeof User>;
 export const SignedIn = z.object({ user: User });
 export type SignedIn = z.infer<typeof SignedIn>;
 
-export const AuthState = z.object({ signedIn: z.boolean(), user: User.nullable(), signUpOpen: z.boolean() });
+export const AuthState = z.object({
+  signedIn: z.boolean(),
+  user: User.nullable(),
+  signUpOpen: z.boolean(),
+});
 export type AuthState = z.infer<typeof AuthState>;

@@ -11,11 +11,23 @@ const handlePattern = /^[A-Za-z0-9_]{1,15}$/;
  */
 export const XHandle = text()
   .trim()
-  .transform((s) => s.replace(/^https?:\/\/(www\.)?(x|twitter)\.com\//i, '').replace(/^@/, '').replace(/[/?#].*$/, ''))
-  .pipe(z.string().regex(handlePattern, 'An X handle has 1 to 15 letters, digits or underscores, like @jack.'));
+  .transform((s) =>
+    s
+      .replace(/^https?:\/\/(www\.)?(x|twitter)\.com\//i, '')
+      .replace(/^@/, '')
+      .replace(/[/?#].*$/, ''),
+  )
+  .pipe(
+    z
+      .string()
+      .regex(handlePattern, 'An X handle has 1 to 15 letters, digits or underscores, like @jack.'),
+  );
 
 /** An empty handle field means "no handle". */
-const OptionalHandle = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? null : v), XHandle.nullable());
+const OptionalHandle = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
+  XHandle.nullable(),
+);
 
 export const CreateContact = z
   .object({
@@ -23,7 +35,10 @@ export const CreateContact = z
     xHandle: OptionalHandle.optional(),
     notes: text().max(20_000).default(''),
   })
-  .refine((c) => c.name !== '' || Boolean(c.xHandle), { message: 'Give the contact a name or an X handle.', path: ['name'] });
+  .refine((c) => c.name !== '' || Boolean(c.xHandle), {
+    message: 'Give the contact a name or an X handle.',
+    path: ['name'],
+  });
 export type CreateContact = z.input<typeof CreateContact>;
 
 export const UpdateContact = z

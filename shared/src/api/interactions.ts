@@ -46,5 +46,9 @@ export const UnknownAuthorList = paged({ authors: z.array(UnknownAuthor) });
 export type UnknownAuthorList = z.infer<typeof UnknownAuthorList>;
 
 /** An unknown author made a contact: `created` false when an existing contact had their handle; `moved` items went onto its timeline. */
-export const AddedContact = z.object({ contact: Contact, created: z.boolean(), moved: z.number().int() });
+export const AddedContact = z.object({
+  contact: Contact,
+  created: z.boolean(),
+  moved: z.number().int(),
+});
 export type AddedContact = z.infer<typeof AddedContact>;

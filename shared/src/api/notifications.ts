@@ -14,10 +14,15 @@ export const Notification = z.object({
 export type Notification = z.infer<typeof Notification>;
 
 /** Newest first; a page of them. */
-export const NotificationList = paged({ notifications: z.array(Notification), unreadCount: z.number().int() });
+export const NotificationList = paged({
+  notifications: z.array(Notification),
+  unreadCount: z.number().int(),
+});
 
 /** `?unread=true`: only unread ones. */
-export const NotificationsQuery = PageQuery.extend({ unread: z.enum(['true', 'false']).optional() });
+export const NotificationsQuery = PageQuery.extend({
+  unread: z.enum(['true', 'false']).optional(),
+});
 export type NotificationsQuery = z.output<typeof NotificationsQuery>;
 export type NotificationList = z.infer<typeof NotificationList>;
 

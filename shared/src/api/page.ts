@@ -14,9 +14,19 @@ export const PageQuery = z.object({
     .string()
     .regex(/^\d{1,4}$/, `limit is a whole number from 1 to ${maxPageLimit}.`)
     .transform(Number)
-    .pipe(z.number().int().min(1, `limit is a whole number from 1 to ${maxPageLimit}.`).max(maxPageLimit, `limit is at most ${maxPageLimit}.`))
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, `limit is a whole number from 1 to ${maxPageLimit}.`)
+        .max(maxPageLimit, `limit is at most ${maxPageLimit}.`),
+    )
     .default(defaultPageLimit),
-  cursor: z.string().min(1, 'cursor is the nextCursor of a previous page.').max(2000, 'cursor is the nextCursor of a previous page.').optional(),
+  cursor: z
+    .string()
+    .min(1, 'cursor is the nextCursor of a previous page.')
+    .max(2000, 'cursor is the nextCursor of a previous page.')
+    .optional(),
 });
 export type PageQuery = z.output<typeof PageQuery>;
 
@@ -31,4 +41,5 @@ export const NextCursor = z.string().nullable();
  * A page answer: the list under its usual key (`{ contacts: [...] }`), other fields, and `nextCursor`.
  * @example paged({ contacts: z.array(Contact) })
  */
-export const paged = <T extends z.ZodRawShape>(shape: T) => z.object({ ...shape, nextCursor: NextCursor });
+export const paged = <T extends z.ZodRawShape>(shape: T) =>
+  z.object({ ...shape, nextCursor: NextCursor });

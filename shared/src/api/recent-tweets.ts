@@ -1,7 +1,14 @@
 import { z } from 'zod';
 
 /** What a tweet can tell about its author's life; a detected one goes on the contact's timeline. */
-export const eventClasses = ['job_change', 'fundraising', 'product_launch', 'promotion', 'milestone', 'conference'] as const;
+export const eventClasses = [
+  'job_change',
+  'fundraising',
+  'product_launch',
+  'promotion',
+  'milestone',
+  'conference',
+] as const;
 export const EventClass = z.enum(eventClasses);
 export type EventClass = z.infer<typeof EventClass>;
 

@@ -4,7 +4,8 @@ import { z } from 'zod';
  * Text PostgreSQL cannot hold: U+0000 (NUL). A text column refuses it, so a string holding one would fail at the
  * insert; the schemas refuse it first, and text from X is cleaned with `withoutNul` before it is stored.
  */
-export const nulMessage = 'This text holds a NUL character (\\u0000), which Perch cannot store. Remove it and try again.';
+export const nulMessage =
+  'This text holds a NUL character (\\u0000), which Perch cannot store. Remove it and try again.';
 
 /** Whether a string can go into a PostgreSQL text column. */
 export const hasNoNul = (s: string) => !s.includes('\u0000');

@@ -18,9 +18,12 @@ export const xDmCallbackErrors = [
  * @example xDmCallbackSentences.authorization_denied // 'You did not allow Perch…'
  */
 export const xDmCallbackSentences: Record<(typeof xDmCallbackErrors)[number], string> = {
-  missing_params: 'X sent you back without the answer Perch needs (no code or state). Click Connect to try again.',
-  authorization_denied: 'You did not allow Perch to read your X direct messages, so nothing was connected.',
-  session_expired: 'That connection attempt expired or was already used. Click Connect to start again.',
+  missing_params:
+    'X sent you back without the answer Perch needs (no code or state). Click Connect to try again.',
+  authorization_denied:
+    'You did not allow Perch to read your X direct messages, so nothing was connected.',
+  session_expired:
+    'That connection attempt expired or was already used. Click Connect to start again.',
   token_exchange_failed:
     'X did not accept Perch’s sign-in. Click Connect to try again; if it keeps failing, check X_CLIENT_ID, X_CLIENT_SECRET and the callback URL in X’s developer portal.',
   wrong_account:
@@ -34,4 +37,5 @@ export const xDmCallbackSentences: Record<(typeof xDmCallbackErrors)[number], st
 };
 
 /** What the "Reconnect" notification and an expired row say. */
-export const xDmExpiredSentence = 'Reconnect X direct messages: X no longer accepts Perch’s access to them.';
+export const xDmExpiredSentence =
+  'Reconnect X direct messages: X no longer accepts Perch’s access to them.';

@@ -10,7 +10,16 @@ export type XDmState = z.infer<typeof XDmState>;
  * not attached to a Project), `usage_capped` (its monthly or daily cap is used up) and `credits_depleted` (its
  * prepaid credits are spent) are the app's, never the user's grant.
  */
-export const XDmFailureKind = z.enum(['invalid_grant', 'unauthorized', 'rate_limited', 'client_forbidden', 'usage_capped', 'credits_depleted', 'bad_request', 'unavailable']);
+export const XDmFailureKind = z.enum([
+  'invalid_grant',
+  'unauthorized',
+  'rate_limited',
+  'client_forbidden',
+  'usage_capped',
+  'credits_depleted',
+  'bad_request',
+  'unavailable',
+]);
 export type XDmFailureKind = z.infer<typeof XDmFailureKind>;
 
 /**
@@ -60,7 +69,11 @@ export type XDmStatus = z.infer<typeof XDmStatus>;
 export const XDmConnectStart = z.object({ authorizeUrl: z.string() });
 export type XDmConnectStart = z.infer<typeof XDmConnectStart>;
 
-export const XDmDisconnected = z.object({ status: XDmStatus, revoked: z.boolean(), sentence: z.string() });
+export const XDmDisconnected = z.object({
+  status: XDmStatus,
+  revoked: z.boolean(),
+  sentence: z.string(),
+});
 export type XDmDisconnected = z.infer<typeof XDmDisconnected>;
 
 export const XDmContactSync = z.object({ result: XDmSyncResult });

@@ -15,7 +15,12 @@ export const XSyncOutcome = z.union([
     contactsTotal: z.number().int().optional(),
     complete: z.boolean().optional(),
   }),
-  z.object({ sync: XSyncName, ok: z.literal(false), skipped: z.enum(['not_connected', 'rate_limited']), retryAt: z.iso.datetime().optional() }),
+  z.object({
+    sync: XSyncName,
+    ok: z.literal(false),
+    skipped: z.enum(['not_connected', 'rate_limited']),
+    retryAt: z.iso.datetime().optional(),
+  }),
   z.object({
     sync: XSyncName,
     ok: z.literal(false),
@@ -55,5 +60,8 @@ export type XSyncProgress = z.infer<typeof XSyncProgress>;
  * GET and POST /api/v1/x/sync: the last run, or null before the first; while a run is queued or running, what a new
  * "Sync now" waits for, as a sentence.
  */
-export const XSyncStatus = z.object({ progress: XSyncProgress.nullable(), waitingFor: z.string().nullable() });
+export const XSyncStatus = z.object({
+  progress: XSyncProgress.nullable(),
+  waitingFor: z.string().nullable(),
+});
 export type XSyncStatus = z.infer<typeof XSyncStatus>;

@@ -28,7 +28,12 @@ export const sameOriginForSession = (publicUrl: string) =>
       const origin = c.req.header('origin');
       const allowed = new Set([new URL(c.req.url).origin, publicUrl, extensionOrigin]);
       if (!origin || !allowed.has(origin)) {
-        throw new ProblemError(403, 'auth.cross_origin', 'Cross-origin request refused', 'Changes can only be made from Perch’s own pages.');
+        throw new ProblemError(
+          403,
+          'auth.cross_origin',
+          'Cross-origin request refused',
+          'Changes can only be made from Perch’s own pages.',
+        );
       }
     }
     await next();

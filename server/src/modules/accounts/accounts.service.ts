@@ -34,18 +34,40 @@ export function createAccountsService({ accountQueries, allowSignup, now }: Acco
 
     async signUp(credentials: Credentials & { email: string }) {
       if (!(await this.isSignUpOpen())) {
-        throw new ProblemError(403, 'auth.signup_closed', 'Sign-up is closed', 'This Perch already has its owner. Sign in instead.');
+        throw new ProblemError(
+          403,
+          'auth.signup_closed',
+          'Sign-up is closed',
+          'This Perch already has its owner. Sign in instead.',
+        );
       }
-      const user = await accountQueries.insertUser({ email: credentials.email, passwordHash: await hashPassword(credentials.password) });
-      if (!user) throw new ProblemError(409, 'auth.email_taken', 'Email already registered', 'An account with this email exists. Sign in instead.');
+      const user = await accountQueries.insertUser({
+        email: credentials.email,
+        passwordHash: await hashPassword(credentials.password),
+      });
+      if (!user)
+        throw new ProblemError(
+          409,
+          'auth.email_taken',
+          'Email already registered',
+          'An account with this email exists. Sign in instead.',
+        );
       return { user, session: await startSession(user.id) };
     },
 
     async signIn(credentials: Credentials & { email: string }) {
       const user = await accountQueries.findUserByEmail(credentials.email);
-      const valid = await verifyPassword(credentials.password, user?.passwordHash ?? (await getDecoyHash()));
+      const valid = await verifyPassword(
+        credentials.password,
+        user?.passwordHash ?? (await getDecoyHash()),
+      );
       if (!user || !valid) {
-        throw new ProblemError(401, 'auth.invalid_credentials', 'Wrong email or password', 'The email or password is not right.');
+        throw new ProblemError(
+          401,
+          'auth.invalid_credentials',
+          'Wrong email or password',
+          'The email or password is not right.',
+        );
       }
       return { user, session: await startSession(user.id) };
     },

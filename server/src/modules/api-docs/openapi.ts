@@ -12,20 +12,36 @@ import { problemRef } from '../../lib/api-docs.ts';
 /** The document's paths are relative to its server URL, `${publicUrl}/api/v1`. */
 export const apiBasePath = '/api/v1';
 
-const crossOrigin = { 403: problemRef('A change with the session cookie from another origin (only Perch’s pages may make one)') };
-const bodyMethods = { ...crossOrigin, 413: problemRef('Request body too large (more than 64 KiB)') };
+const crossOrigin = {
+  403: problemRef(
+    'A change with the session cookie from another origin (only Perch’s pages may make one)',
+  ),
+};
+const bodyMethods = {
+  ...crossOrigin,
+  413: problemRef('Request body too large (more than 64 KiB)'),
+};
 const everyAnswer = {
-  421: problemRef('The Host header is not Perch’s public host (PERCH_PUBLIC_URL), or loopback without one'),
+  421: problemRef(
+    'The Host header is not Perch’s public host (PERCH_PUBLIC_URL), or loopback without one',
+  ),
   500: problemRef('Unexpected error (it is in the server log)'),
 };
 
-const { $schema: _, ...problemSchema } = z.toJSONSchema(Problem, { io: 'output' }) as { $schema?: string; type: 'object' };
+const { $schema: _, ...problemSchema } = z.toJSONSchema(Problem, { io: 'output' }) as {
+  $schema?: string;
+  type: 'object';
+};
 
 // Hono's Hono<E> is invariant in E; the generator only reads `routes`.
 export async function createOpenApiDocument(app: Pick<Hono, 'routes'>, publicUrl: string) {
   const generated = await generateSpecs(app as Hono, {
     documentation: {
-      info: { title: 'Perch API', version: '1.0.0', description: 'Keeps an X account connected to your own CRM.' },
+      info: {
+        title: 'Perch API',
+        version: '1.0.0',
+        description: 'Keeps an X account connected to your own CRM.',
+      },
       servers: [{ url: `${publicUrl}${apiBasePath}` }],
       components: {
         securitySchemes: {
@@ -47,9 +63,13 @@ export async function createOpenApiDocument(app: Pick<Hono, 'routes'>, publicUrl
       PATCH: { responses: { ...bodyMethods, ...everyAnswer } },
     },
     // validJson's 400 (lib/validation.ts): a problem naming each invalid field in `errors`.
-    defaultValidationErrorResponse: problemRef('The request is not valid (`errors` names each field)'),
+    defaultValidationErrorResponse: problemRef(
+      'The request is not valid (`errors` names each field)',
+    ),
   });
-  const paths = Object.fromEntries(Object.entries(generated.paths).map(([path, item]) => [path.slice(apiBasePath.length), item]));
+  const paths = Object.fromEntries(
+    Object.entries(generated.paths).map(([path, item]) => [path.slice(apiBasePath.length), item]),
+  );
   return { ...generated, paths };
 }
 

@@ -11,7 +11,10 @@ async function setUp() {
   const owner = await t.signUp();
   /** Inserted straight into the table: hundreds of contacts in one statement. */
   const insert = (userId: string, names: string[]) =>
-    t.deps.database.db.insert(contacts).values(names.map((name) => ({ userId, name }))).returning({ id: contacts.id, name: contacts.name });
+    t.deps.database.db
+      .insert(contacts)
+      .values(names.map((name) => ({ userId, name })))
+      .returning({ id: contacts.id, name: contacts.name });
   const get = async (path: string, cookie = owner.cookie) => {
     const res = await t.request(path, { headers: { cookie } });
     return { res, body: (await res.json()) as ContactList & Problem };
@@ -25,7 +28,9 @@ async function walk(get: (path: string) => Promise<{ body: ContactList }>, query
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const { body }: { body: ContactList } = await get(`/api/v1/contacts?${query}${cursor ? `&cursor=${cursor}` : ''}`);
+    const { body }: { body: ContactList } = await get(
+      `/api/v1/contacts?${query}${cursor ? `&cursor=${cursor}` : ''}`,
+    );
     seen.push(...body.contacts.map((c) => ({ id: c.id, name: c.name })));
     cursor = body.nextCursor;
     pages++;
@@ -36,7 +41,10 @@ async function walk(get: (path: string) => Promise<{ body: ContactList }>, query
 describe('GET /api/v1/contacts pages', () => {
   it('serves 50 by default and at most 200, with nextCursor null on the last page', async () => {
     const { user, insert, get } = await setUp();
-    await insert(user.id, Array.from({ length: 230 }, (_, i) => `Contact ${String(i).padStart(3, '0')}`));
+    await insert(
+      user.id,
+      Array.from({ length: 230 }, (_, i) => `Contact ${String(i).padStart(3, '0')}`),
+    );
     const first = await get('/api/v1/contacts');
     expect(first.res.status).toBe(200);
     expect(first.body.contacts).toHaveLength(50);
@@ -45,7 +53,9 @@ describe('GET /api/v1/contacts pages', () => {
     const most = await get('/api/v1/contacts?limit=200');
     expect(most.body.contacts).toHaveLength(200);
     const rest = await get(`/api/v1/contacts?limit=200&cursor=${most.body.nextCursor}`);
-    expect(rest.body.contacts.map((c) => c.name)).toEqual(Array.from({ length: 30 }, (_, i) => `Contact ${200 + i}`));
+    expect(rest.body.contacts.map((c) => c.name)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `Contact ${200 + i}`),
+    );
     expect(rest.body.nextCursor).toBeNull();
   });
 
@@ -55,16 +65,28 @@ describe('GET /api/v1/contacts pages', () => {
       const { res, body } = await get(`/api/v1/contacts?limit=${limit}`);
       expect(res.status, limit).toBe(400);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
-      expect(body.errors?.map((e) => e.path), limit).toEqual(['limit']);
+      expect(
+        body.errors?.map((e) => e.path),
+        limit,
+      ).toEqual(['limit']);
     }
   });
 
   it('walks every contact once, in name order ignoring case, ties on the name broken by id', async () => {
     const { user, insert, get } = await setUp();
-    const rows = await insert(user.id, [...Array.from({ length: 7 }, () => 'Same Name'), ...Array.from({ length: 6 }, () => 'same name'), 'alpha', 'Beta', 'zeta', 'Zulu']);
+    const rows = await insert(user.id, [
+      ...Array.from({ length: 7 }, () => 'Same Name'),
+      ...Array.from({ length: 6 }, () => 'same name'),
+      'alpha',
+      'Beta',
+      'zeta',
+      'Zulu',
+    ]);
     const { seen, pages } = await walk(get, 'limit=3');
     expect(pages).toBe(6);
-    const expected = [...rows].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || (a.id < b.id ? -1 : 1));
+    const expected = [...rows].sort(
+      (a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || (a.id < b.id ? -1 : 1),
+    );
     expect(seen.map((c) => c.id)).toEqual(expected.map((c) => c.id));
     expect(new Set(seen.map((c) => c.id)).size).toBe(rows.length);
   });
@@ -81,15 +103,31 @@ describe('GET /api/v1/contacts pages', () => {
     for (const cursor of cursors) {
       const { res, body } = await get(`/api/v1/contacts?cursor=${encodeURIComponent(cursor)}`);
       expect(res.status, cursor).toBe(400);
-      expect(body.errors?.map((e) => e.path), cursor).toEqual(['cursor']);
+      expect(
+        body.errors?.map((e) => e.path),
+        cursor,
+      ).toEqual(['cursor']);
     }
   });
 
   it('?q= finds a part of the name or handle, any case, with %, _ and \\ taken literally; paged like the rest', async () => {
     const { user, insert, get, cookie } = await setUp();
-    await insert(user.id, ['100% Ada', '1000 Ada', 'a_b', 'axb', 'back\\slash', 'backslash', 'Grace']);
-    await t.request('/api/v1/contacts', { method: 'POST', headers: { cookie }, json: { name: 'Linus', xHandle: 'torvalds' } });
-    const names = async (q: string) => (await get(`/api/v1/contacts?q=${encodeURIComponent(q)}`)).body.contacts.map((c) => c.name);
+    await insert(user.id, [
+      '100% Ada',
+      '1000 Ada',
+      'a_b',
+      'axb',
+      'back\\slash',
+      'backslash',
+      'Grace',
+    ]);
+    await t.request('/api/v1/contacts', {
+      method: 'POST',
+      headers: { cookie },
+      json: { name: 'Linus', xHandle: 'torvalds' },
+    });
+    const names = async (q: string) =>
+      (await get(`/api/v1/contacts?q=${encodeURIComponent(q)}`)).body.contacts.map((c) => c.name);
     expect(await names('0%')).toEqual(['100% Ada']);
     expect(await names('a_')).toEqual(['a_b']);
     expect(await names('k\\s')).toEqual(['back\\slash']);

@@ -1,11 +1,17 @@
-import { maxPageLimit, type Contact, type ContactList, type ContactsQuery, type CreateContact, type UpdateContact } from '@perch/shared';
+import {
+  maxPageLimit,
+  type Contact,
+  type ContactList,
+  type ContactsQuery,
+  type CreateContact,
+  type UpdateContact,
+} from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
 import { isUuid } from '../../lib/ids.ts';
 import type { ContactQueries, ContactRow } from './contacts.queries.ts';
 
 export type ContactsService = ReturnType<typeof createContactsService>;
 export type { ContactRow };
-
 
 /** A contact whose handle was set or changed; its profile (id, bio, avatar) should be fetched from X at once. */
 export interface HandleChange {
@@ -31,16 +37,32 @@ export interface ContactsDeps {
 
 /** PostgreSQL's unique_violation, as postgres.js and PGlite report it (drizzle may wrap it in `cause`). */
 export function isUniqueViolation(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 3;
+    e = e.cause as typeof e, depth++
+  ) {
     if (e.code === '23505') return true;
   }
   return false;
 }
 
-const notFound = () => new ProblemError(404, 'contact.not_found', 'Contact not found', 'No contact with this id belongs to you.');
+const notFound = () =>
+  new ProblemError(
+    404,
+    'contact.not_found',
+    'Contact not found',
+    'No contact with this id belongs to you.',
+  );
 const handleTaken = (handle: string) =>
-  new ProblemError(409, 'contact.handle_taken', 'Handle already used', `Another of your contacts already has the X handle @${handle}.`);
-const sameHandle = (a: string | null, b: string | null) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+  new ProblemError(
+    409,
+    'contact.handle_taken',
+    'Handle already used',
+    `Another of your contacts already has the X handle @${handle}.`,
+  );
+const sameHandle = (a: string | null, b: string | null) =>
+  (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 
 export const toContact = (row: ContactRow, hasAvatar: boolean): Contact => ({
   id: row.id,
@@ -56,18 +78,32 @@ export const toContact = (row: ContactRow, hasAvatar: boolean): Contact => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-export function createContactsService({ contactQueries, now, onHandleChanged = () => {} }: ContactsDeps) {
+export function createContactsService({
+  contactQueries,
+  now,
+  onHandleChanged = () => {},
+}: ContactsDeps) {
   async function handleChanged(row: ContactRow) {
-    if (row.xHandle) await onHandleChanged({ userId: row.userId, contactId: row.id, xHandle: row.xHandle });
+    if (row.xHandle)
+      await onHandleChanged({ userId: row.userId, contactId: row.id, xHandle: row.xHandle });
   }
   async function withAvatarFlag(row: ContactRow) {
     return toContact(row, (await contactQueries.findAvatar(row.userId, row.id)) !== null);
   }
   /** One page of the user's contacts by name (`q`: whose name or handle contains it), as GET /contacts answers. */
-  async function page(userId: string, query: Omit<ContactsQuery, 'q'> & { q?: string }): Promise<ContactList> {
+  async function page(
+    userId: string,
+    query: Omit<ContactsQuery, 'q'> & { q?: string },
+  ): Promise<ContactList> {
     const { rows, nextCursor } = await contactQueries.page(userId, query);
-    const avatars = await contactQueries.withAvatar(userId, rows.map((r) => r.id));
-    return { contacts: rows.map(({ sortName: _, ...row }) => toContact(row, avatars.has(row.id))), nextCursor };
+    const avatars = await contactQueries.withAvatar(
+      userId,
+      rows.map((r) => r.id),
+    );
+    return {
+      contacts: rows.map(({ sortName: _, ...row }) => toContact(row, avatars.has(row.id))),
+      nextCursor,
+    };
   }
   async function getRow(userId: string, id: string) {
     const row = isUuid(id) ? await contactQueries.find(userId, id) : null;
@@ -87,11 +123,22 @@ export function createContactsService({ contactQueries, now, onHandleChanged = (
     withIds: (userId: string, ids: string[]) => contactQueries.withIds(userId, ids),
 
     /** `input` is CreateContact's output; a contact without a name is named after its handle until X says better. */
-    async create(userId: string, input: { name: string; xHandle?: string | null; notes: string; xUserId?: string | null }) {
+    async create(
+      userId: string,
+      input: { name: string; xHandle?: string | null; notes: string; xUserId?: string | null },
+    ) {
       const xHandle = input.xHandle ?? null;
       const at = now();
       const row = await contactQueries
-        .insert({ userId, name: input.name || xHandle!, xHandle, xUserId: input.xUserId ?? null, notes: input.notes, createdAt: at, updatedAt: at })
+        .insert({
+          userId,
+          name: input.name || xHandle!,
+          xHandle,
+          xUserId: input.xUserId ?? null,
+          notes: input.notes,
+          createdAt: at,
+          updatedAt: at,
+        })
         .catch((error: unknown) => {
           throw isUniqueViolation(error) ? handleTaken(xHandle ?? '') : error;
         });
@@ -100,7 +147,11 @@ export function createContactsService({ contactQueries, now, onHandleChanged = (
     },
 
     /** A handle edit clears what belonged to the old account (X id, bio, avatar) and reports `handleChanged`. */
-    async update(userId: string, id: string, patch: { name?: string; xHandle?: string | null; notes?: string }) {
+    async update(
+      userId: string,
+      id: string,
+      patch: { name?: string; xHandle?: string | null; notes?: string },
+    ) {
       const before = await getRow(userId, id);
       const changed = patch.xHandle !== undefined && !sameHandle(patch.xHandle, before.xHandle);
       const set = {
@@ -141,8 +192,23 @@ export function createContactsService({ contactQueries, now, onHandleChanged = (
       const xUserId = holder && holder.id !== row.id ? row.xUserId : profile.xUserId;
       const name = profile.name && row.name === row.xHandle ? profile.name : row.name;
       const at = now();
-      const updated = await contactQueries.updateBioIf(row.id, row.bio, { xUserId, bio: newBio, avatarUrl: profile.avatarUrl, name, bioCheckedAt: at, updatedAt: at });
-      if (!updated) return { contact: row, bioChanged: false, firstBio: false, oldBio: row.bio, newBio, avatarChanged: false };
+      const updated = await contactQueries.updateBioIf(row.id, row.bio, {
+        xUserId,
+        bio: newBio,
+        avatarUrl: profile.avatarUrl,
+        name,
+        bioCheckedAt: at,
+        updatedAt: at,
+      });
+      if (!updated)
+        return {
+          contact: row,
+          bioChanged: false,
+          firstBio: false,
+          oldBio: row.bio,
+          newBio,
+          avatarChanged: false,
+        };
       return {
         contact: updated,
         bioChanged: !firstBio && row.bio !== newBio,
@@ -154,9 +220,11 @@ export function createContactsService({ contactQueries, now, onHandleChanged = (
     },
 
     /** Contacts to check on X in a round that began at `roundStartedAt` (null: all), the longest unchecked first. */
-    dueForProfileCheck: (userId: string, roundStartedAt: Date | null) => contactQueries.dueForProfileCheck(userId, roundStartedAt),
+    dueForProfileCheck: (userId: string, roundStartedAt: Date | null) =>
+      contactQueries.dueForProfileCheck(userId, roundStartedAt),
     /** How far a round of profile checks got: contacts with a handle, and those checked since it began. */
-    profileCheckProgress: (userId: string, roundStartedAt: Date) => contactQueries.profileCheckCounts(userId, roundStartedAt),
+    profileCheckProgress: (userId: string, roundStartedAt: Date) =>
+      contactQueries.profileCheckCounts(userId, roundStartedAt),
     /** X had nothing to read about the contact (gone, suspended, protected): checked all the same, so it waits its turn. */
     markProfileChecked: (contactId: string) => contactQueries.markProfileChecked(contactId, now()),
 
@@ -164,10 +232,18 @@ export function createContactsService({ contactQueries, now, onHandleChanged = (
     avatarSource: (contactId: string) => contactQueries.findAvatarSource(contactId),
 
     /** Keeps Perch's copy of a contact's avatar (downloaded by the caller from `sourceUrl`). */
-    async storeAvatar(contactId: string, avatar: { contentType: string; bytes: Buffer; sourceUrl: string }) {
+    async storeAvatar(
+      contactId: string,
+      avatar: { contentType: string; bytes: Buffer; sourceUrl: string },
+    ) {
       const row = await contactQueries.findById(contactId);
       if (!row) return false;
-      await contactQueries.upsertAvatar({ contactId, userId: row.userId, ...avatar, fetchedAt: now() });
+      await contactQueries.upsertAvatar({
+        contactId,
+        userId: row.userId,
+        ...avatar,
+        fetchedAt: now(),
+      });
       return true;
     },
 

@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { customType, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  customType,
+  index,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.table.ts';
 
 // drizzle has no bytea column; postgres.js hands back a Buffer and PGlite a Uint8Array, so normalise to Buffer.
@@ -15,8 +23,12 @@ const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
 export const contacts = pgTable(
   'contacts',
   {
-    id: uuid().primaryKey().default(sql`gen_random_uuid()`),
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    id: uuid()
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     name: text().notNull(),
     xHandle: text(),
     xUserId: text(),
@@ -42,8 +54,12 @@ export const contacts = pgTable(
  * it; in its own table so that listing contacts never reads image bytes.
  */
 export const contactAvatars = pgTable('contact_avatars', {
-  contactId: uuid().primaryKey().references(() => contacts.id, { onDelete: 'cascade' }),
-  userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+  contactId: uuid()
+    .primaryKey()
+    .references(() => contacts.id, { onDelete: 'cascade' }),
+  userId: uuid()
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
   contentType: text().notNull(),
   bytes: bytea().notNull(),
   /** The X address these bytes came from: a profile whose avatarUrl differs needs a new download. */

@@ -19,10 +19,19 @@ export function createDeviceQueries({ db }: { db: Db }) {
         const [pairing] = await tx
           .update(pairingCodes)
           .set({ usedAt: now })
-          .where(and(eq(pairingCodes.codeHash, codeHash), isNull(pairingCodes.usedAt), gt(pairingCodes.expiresAt, now)))
+          .where(
+            and(
+              eq(pairingCodes.codeHash, codeHash),
+              isNull(pairingCodes.usedAt),
+              gt(pairingCodes.expiresAt, now),
+            ),
+          )
           .returning();
         if (!pairing) return null;
-        const [device] = await tx.insert(devices).values({ userId: pairing.userId, name }).returning();
+        const [device] = await tx
+          .insert(devices)
+          .values({ userId: pairing.userId, name })
+          .returning();
         return device!;
       });
     },
@@ -31,7 +40,11 @@ export function createDeviceQueries({ db }: { db: Db }) {
       return row ?? null;
     },
     listDevices(userId: string) {
-      return db.select().from(devices).where(eq(devices.userId, userId)).orderBy(desc(devices.createdAt));
+      return db
+        .select()
+        .from(devices)
+        .where(eq(devices.userId, userId))
+        .orderBy(desc(devices.createdAt));
     },
     async findActiveDevice(id: string, userId: string) {
       const [row] = await db

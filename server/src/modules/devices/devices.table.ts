@@ -6,7 +6,9 @@ import { users } from '../accounts/accounts.table.ts';
 export const pairingCodes = pgTable('pairing_codes', {
   /** SHA-256 of the normalised code. */
   codeHash: text().primaryKey(),
-  userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+  userId: uuid()
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp({ withTimezone: true }).notNull(),
   usedAt: timestamp({ withTimezone: true }),
@@ -16,8 +18,12 @@ export const pairingCodes = pgTable('pairing_codes', {
 export const devices = pgTable(
   'devices',
   {
-    id: uuid().primaryKey().default(sql`gen_random_uuid()`),
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    id: uuid()
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     name: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp({ withTimezone: true }),

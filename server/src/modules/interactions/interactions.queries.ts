@@ -36,18 +36,32 @@ export function createInteractionQueries({ db }: { db: Db }) {
       return row ?? null;
     },
     /** One page of a contact's timeline, newest first (ties by id). */
-    async timeline(userId: string, contactId: string, { limit, cursor }: { limit: number; cursor?: string }) {
+    async timeline(
+      userId: string,
+      contactId: string,
+      { limit, cursor }: { limit: number; cursor?: string },
+    ) {
       const rows = await db
         .select()
         .from(interactions)
-        .where(and(eq(interactions.userId, userId), eq(interactions.contactId, contactId), newestFirst.after(cursor)))
+        .where(
+          and(
+            eq(interactions.userId, userId),
+            eq(interactions.contactId, contactId),
+            newestFirst.after(cursor),
+          ),
+        )
         .orderBy(...newestFirst.orderBy)
         .limit(limit + 1);
       return newestFirst.page(rows, limit);
     },
 
     async insertUnknown(values: typeof unknownAuthors.$inferInsert) {
-      const [row] = await db.insert(unknownAuthors).values(values).onConflictDoNothing().returning();
+      const [row] = await db
+        .insert(unknownAuthors)
+        .values(values)
+        .onConflictDoNothing()
+        .returning();
       return row ?? null;
     },
     unknownItems: (userId: string, xUserId: string) =>
@@ -63,15 +77,27 @@ export function createInteractionQueries({ db }: { db: Db }) {
         : db
             .select({ xUserId: unknownAuthors.xUserId, itemCount: count() })
             .from(unknownAuthors)
-            .where(and(eq(unknownAuthors.userId, userId), eq(unknownAuthors.direction, 'inbound'), inArray(unknownAuthors.xUserId, xUserIds)))
+            .where(
+              and(
+                eq(unknownAuthors.userId, userId),
+                eq(unknownAuthors.direction, 'inbound'),
+                inArray(unknownAuthors.xUserId, xUserIds),
+              ),
+            )
             .groupBy(unknownAuthors.xUserId),
     /**
      * One page of unknown authors, each as their newest item of their own (for the handle, name and text to show),
      * the latest first: the items no newer item of the same author follows, read newest first from an index. The
      * user's own replies to them are kept, to move onto their timeline with the rest, but are not theirs to show.
      */
-    async latestUnknownItems(userId: string, { limit, cursor }: { limit: number; cursor?: string }) {
-      const inbound = and(eq(unknownAuthors.userId, userId), eq(unknownAuthors.direction, 'inbound'));
+    async latestUnknownItems(
+      userId: string,
+      { limit, cursor }: { limit: number; cursor?: string },
+    ) {
+      const inbound = and(
+        eq(unknownAuthors.userId, userId),
+        eq(unknownAuthors.direction, 'inbound'),
+      );
       const rows = await db
         .select()
         .from(unknownAuthors)
@@ -123,7 +149,9 @@ export function createInteractionQueries({ db }: { db: Db }) {
           )
           .onConflictDoNothing()
           .returning({ id: interactions.id });
-        await tx.delete(unknownAuthors).where(and(eq(unknownAuthors.userId, userId), eq(unknownAuthors.xUserId, xUserId)));
+        await tx
+          .delete(unknownAuthors)
+          .where(and(eq(unknownAuthors.userId, userId), eq(unknownAuthors.xUserId, xUserId)));
         return moved.length;
       });
     },

@@ -1,4 +1,11 @@
-import { maxPageLimit, type Interaction, type InteractionDirection, type InteractionKind, type PageQuery, type UnknownAuthorList } from '@perch/shared';
+import {
+  maxPageLimit,
+  type Interaction,
+  type InteractionDirection,
+  type InteractionKind,
+  type PageQuery,
+  type UnknownAuthorList,
+} from '@perch/shared';
 import { ProblemError } from '../../lib/http-problem.ts';
 import { sha256 } from '../../lib/ids.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
@@ -39,7 +46,8 @@ export const compareXIds = (a: string, b: string) => {
 };
 
 /** Whether `xId` is newer than the stored cursor (no cursor: everything is new). */
-export const isAfterCursor = (xId: string, cursor: string | null | undefined) => !cursor || compareXIds(xId, cursor) > 0;
+export const isAfterCursor = (xId: string, cursor: string | null | undefined) =>
+  !cursor || compareXIds(xId, cursor) > 0;
 
 export const toInteraction = (row: InteractionRow): Interaction => ({
   id: row.id,
@@ -54,9 +62,18 @@ export const toInteraction = (row: InteractionRow): Interaction => ({
 });
 
 const unknownNotFound = () =>
-  new ProblemError(404, 'unknown_author.not_found', 'Author not found', 'Nobody with this X id mentioned you without being a contact.');
+  new ProblemError(
+    404,
+    'unknown_author.not_found',
+    'Author not found',
+    'Nobody with this X id mentioned you without being a contact.',
+  );
 
-export function createInteractionsService({ interactionQueries, contacts, notifications }: InteractionsDeps) {
+export function createInteractionsService({
+  interactionQueries,
+  contacts,
+  notifications,
+}: InteractionsDeps) {
   async function record(userId: string, input: RecordInput) {
     const row = await interactionQueries.insert({ userId, text: null, data: null, ...input });
     return { inserted: row !== null, interaction: row ? toInteraction(row) : null };
@@ -72,7 +89,10 @@ export function createInteractionsService({ interactionQueries, contacts, notifi
   /** One page of the people who mentioned or messaged the user and are not contacts, the latest first. */
   async function unknownAuthorsPage(userId: string, page: PageQuery): Promise<UnknownAuthorList> {
     const { rows, nextCursor } = await interactionQueries.latestUnknownItems(userId, page);
-    const counts = await interactionQueries.unknownAuthorCounts(userId, rows.map((r) => r.xUserId));
+    const counts = await interactionQueries.unknownAuthorCounts(
+      userId,
+      rows.map((r) => r.xUserId),
+    );
     const countBy = new Map(counts.map((c) => [c.xUserId, c.itemCount]));
     const authors = rows.map((item) => ({
       xUserId: item.xUserId,
@@ -91,13 +111,17 @@ export function createInteractionsService({ interactionQueries, contacts, notifi
 
     timelinePage,
     /** The first page of a timeline (at most 200): for tests, and callers that know it is short. */
-    timeline: async (userId: string, contactId: string) => (await timelinePage(userId, contactId, { limit: maxPageLimit })).interactions,
+    timeline: async (userId: string, contactId: string) =>
+      (await timelinePage(userId, contactId, { limit: maxPageLimit })).interactions,
 
     /**
      * Puts a bio change (from contacts.updateProfileFromX) on the contact's timeline and tells the user, once:
      * the interaction's id is derived from the change itself, and the notification is keyed by it.
      */
-    async recordBioChange(userId: string, change: { contactId: string; contactName: string; oldBio: string; newBio: string; at: Date }) {
+    async recordBioChange(
+      userId: string,
+      change: { contactId: string; contactName: string; oldBio: string; newBio: string; at: Date },
+    ) {
       const digest = sha256(`${change.oldBio}\u0000${change.newBio}`).slice(0, 16);
       const xId = `bio:${change.at.getTime()}:${digest}`;
       const result = await record(userId, {
@@ -121,13 +145,19 @@ export function createInteractionsService({ interactionQueries, contacts, notifi
 
     /** Keeps a mention, reply or DM by someone who is not a contact; idempotent like record(). */
     async recordUnknown(userId: string, input: UnknownInput) {
-      const row = await interactionQueries.insertUnknown({ userId, text: null, data: null, ...input });
+      const row = await interactionQueries.insertUnknown({
+        userId,
+        text: null,
+        data: null,
+        ...input,
+      });
       return { inserted: row !== null };
     },
 
     unknownAuthorsPage,
     /** The first page of unknown authors (at most 200): for tests. */
-    listUnknownAuthors: async (userId: string) => (await unknownAuthorsPage(userId, { limit: maxPageLimit })).authors,
+    listUnknownAuthors: async (userId: string) =>
+      (await unknownAuthorsPage(userId, { limit: maxPageLimit })).authors,
 
     /**
      * "Add as contact": makes the author a contact (or finds the one that already has their X id or handle) and
@@ -136,13 +166,22 @@ export function createInteractionsService({ interactionQueries, contacts, notifi
     async addUnknownAsContact(userId: string, xUserId: string) {
       if (!xUserIdPattern.test(xUserId)) throw unknownNotFound(); // not an id X gives: never a query
       const items = await interactionQueries.unknownItems(userId, xUserId);
-      const existing = await contacts.findByXUserIdOrHandle(userId, xUserId, items[0]?.xHandle ?? null);
+      const existing = await contacts.findByXUserIdOrHandle(
+        userId,
+        xUserId,
+        items[0]?.xHandle ?? null,
+      );
       if (!existing && items.length === 0) throw unknownNotFound();
       let contactId = existing?.id;
       let created = false;
       if (!contactId) {
         const latest = items[0]!;
-        const result = await contacts.create(userId, { name: latest.name || `X user ${xUserId}`, xHandle: latest.xHandle, xUserId, notes: '' });
+        const result = await contacts.create(userId, {
+          name: latest.name || `X user ${xUserId}`,
+          xHandle: latest.xHandle,
+          xUserId,
+          notes: '',
+        });
         contactId = result.contact.id;
         created = true;
       }

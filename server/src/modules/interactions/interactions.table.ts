@@ -11,9 +11,15 @@ import { contacts } from '../contacts/contacts.table.ts';
 export const interactions = pgTable(
   'interactions',
   {
-    id: uuid().primaryKey().default(sql`gen_random_uuid()`),
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
-    contactId: uuid().notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    id: uuid()
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    contactId: uuid()
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
     kind: text().$type<InteractionKind>().notNull(),
     direction: text().$type<InteractionDirection>().notNull(),
     xId: text().notNull(),
@@ -30,8 +36,12 @@ export const interactions = pgTable(
 export const unknownAuthors = pgTable(
   'unknown_authors',
   {
-    id: uuid().primaryKey().default(sql`gen_random_uuid()`),
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    id: uuid()
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     xUserId: text().notNull(),
     /** Null when X did not say (a DM peer X no longer knows). */
     xHandle: text(),
@@ -46,5 +56,9 @@ export const unknownAuthors = pgTable(
   },
   // Unknown authors page by their latest item, newest first: the first index is read backwards for the page, the
   // second answers "has this author anything newer?" per item.
-  (t) => [unique().on(t.userId, t.kind, t.xId), index().on(t.userId, t.occurredAt, t.id), index().on(t.userId, t.xUserId, t.occurredAt, t.id)],
+  (t) => [
+    unique().on(t.userId, t.kind, t.xId),
+    index().on(t.userId, t.occurredAt, t.id),
+    index().on(t.userId, t.xUserId, t.occurredAt, t.id),
+  ],
 );

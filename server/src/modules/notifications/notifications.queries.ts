@@ -24,25 +24,49 @@ export function createNotificationQueries({ db }: { db: Db }) {
       return row ?? null;
     },
     /** One page, newest first. */
-    async page(userId: string, { unreadOnly, limit, cursor }: { unreadOnly: boolean; limit: number; cursor?: string }) {
+    async page(
+      userId: string,
+      { unreadOnly, limit, cursor }: { unreadOnly: boolean; limit: number; cursor?: string },
+    ) {
       const rows = await db
         .select()
         .from(notifications)
-        .where(and(eq(notifications.userId, userId), unreadOnly ? isNull(notifications.readAt) : undefined, newestFirst.after(cursor)))
+        .where(
+          and(
+            eq(notifications.userId, userId),
+            unreadOnly ? isNull(notifications.readAt) : undefined,
+            newestFirst.after(cursor),
+          ),
+        )
         .orderBy(...newestFirst.orderBy)
         .limit(limit + 1);
       return newestFirst.page(rows, limit);
     },
     async unreadCount(userId: string) {
-      const [row] = await db.select({ n: count() }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+      const [row] = await db
+        .select({ n: count() })
+        .from(notifications)
+        .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
       return row?.n ?? 0;
     },
     async find(userId: string, id: string) {
-      const [row] = await db.select().from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.id, id)));
+      const [row] = await db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, userId), eq(notifications.id, id)));
       return row ?? null;
     },
     async markRead(userId: string, id: string, at: Date) {
-      await db.update(notifications).set({ readAt: at }).where(and(eq(notifications.userId, userId), eq(notifications.id, id), isNull(notifications.readAt)));
+      await db
+        .update(notifications)
+        .set({ readAt: at })
+        .where(
+          and(
+            eq(notifications.userId, userId),
+            eq(notifications.id, id),
+            isNull(notifications.readAt),
+          ),
+        );
     },
     async markAllRead(userId: string, at: Date) {
       const rows = await db

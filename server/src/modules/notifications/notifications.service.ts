@@ -27,7 +27,13 @@ export const toNotification = (row: NotificationRow): Notification => ({
 /** The dedupe key for "at most one notification per error class per day" (UTC day). */
 export const dailyKey = (prefix: string, at: Date) => `${prefix}:${at.toISOString().slice(0, 10)}`;
 
-export function createNotificationsService({ notificationQueries, now }: { notificationQueries: NotificationQueries; now: () => Date }) {
+export function createNotificationsService({
+  notificationQueries,
+  now,
+}: {
+  notificationQueries: NotificationQueries;
+  now: () => Date;
+}) {
   return {
     /** Idempotent on `dedupeKey`: `created` is false (and nothing is written) when the key was used before. */
     async notify(userId: string, input: NotifyInput) {
@@ -44,19 +50,29 @@ export function createNotificationsService({ notificationQueries, now }: { notif
     },
 
     /** One page, newest first (`unreadOnly`: only unread ones). */
-    async page(userId: string, { unreadOnly = false, ...page }: PageQuery & { unreadOnly?: boolean }) {
+    async page(
+      userId: string,
+      { unreadOnly = false, ...page }: PageQuery & { unreadOnly?: boolean },
+    ) {
       const { rows, nextCursor } = await notificationQueries.page(userId, { unreadOnly, ...page });
       return { notifications: rows.map(toNotification), nextCursor };
     },
     /** The first page (at most 200): for tests. */
     list: async (userId: string, { unreadOnly = false } = {}) =>
-      (await notificationQueries.page(userId, { unreadOnly, limit: maxPageLimit })).rows.map(toNotification),
+      (await notificationQueries.page(userId, { unreadOnly, limit: maxPageLimit })).rows.map(
+        toNotification,
+      ),
 
     unreadCount: (userId: string) => notificationQueries.unreadCount(userId),
 
     async markRead(userId: string, id: string) {
       if (!isUuid(id) || !(await notificationQueries.find(userId, id))) {
-        throw new ProblemError(404, 'notification.not_found', 'Notification not found', 'No notification with this id belongs to you.');
+        throw new ProblemError(
+          404,
+          'notification.not_found',
+          'Notification not found',
+          'No notification with this id belongs to you.',
+        );
       }
       await notificationQueries.markRead(userId, id, now());
     },

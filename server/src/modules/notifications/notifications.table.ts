@@ -10,8 +10,12 @@ import { contacts } from '../contacts/contacts.table.ts';
 export const notifications = pgTable(
   'notifications',
   {
-    id: uuid().primaryKey().default(sql`gen_random_uuid()`),
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    id: uuid()
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     kind: text().notNull(),
     title: text().notNull(),
     body: text().notNull().default(''),

@@ -4,7 +4,11 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeClaude, type FakeClaude, type FakeClaudeRequestBody } from '../../../../test/fake-claude/index.ts';
+import {
+  startFakeClaude,
+  type FakeClaude,
+  type FakeClaudeRequestBody,
+} from '../../../../test/fake-claude/index.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createClaudeClassifier } from './claude-classifier.ts';
 import { localClassifier } from './local-classifier.ts';
@@ -27,7 +31,12 @@ const classifier = (apiKey = fakeClaude.apiKey) =>
     baseUrl: fakeClaude.url,
     model,
     fallback: localClassifier,
-    logger: createLogger({ level: 'debug', destination: new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }) }),
+    logger: createLogger({
+      level: 'debug',
+      destination: new Writable({
+        write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()),
+      }),
+    }),
   });
 
 // The local rules call the first a product launch and the second nothing; Claude is scripted to disagree.
@@ -35,7 +44,9 @@ const tweets = [
   { id: '1900000000000000101', text: 'Introducing our new podcast, episode one is out now' },
   { id: '1900000000000000102', text: 'Tomorrow I start at a place I have admired for years.' },
 ];
-const toolAnswer = (results: unknown) => (body: FakeClaudeRequestBody) => [{ type: 'tool_use' as const, id: 'toolu_01', name: body.tools![0]!.name, input: { results } }];
+const toolAnswer = (results: unknown) => (body: FakeClaudeRequestBody) => [
+  { type: 'tool_use' as const, id: 'toolu_01', name: body.tools![0]!.name, input: { results } },
+];
 
 describe('Claude classifier', () => {
   it('asks Claude once for the whole batch, with the model and a forced tool, and uses its answer', async () => {
@@ -47,14 +58,31 @@ describe('Claude classifier', () => {
     );
     const verdicts = await classifier().classify(tweets);
     expect(verdicts).toEqual([
-      { tweetId: tweets[0]!.id, eventClass: 'none', confidence: 0.8, classifier: `claude:${model}` },
-      { tweetId: tweets[1]!.id, eventClass: 'job_change', confidence: 0.93, classifier: `claude:${model}` },
+      {
+        tweetId: tweets[0]!.id,
+        eventClass: 'none',
+        confidence: 0.8,
+        classifier: `claude:${model}`,
+      },
+      {
+        tweetId: tweets[1]!.id,
+        eventClass: 'job_change',
+        confidence: 0.93,
+        classifier: `claude:${model}`,
+      },
     ]);
-    expect((await localClassifier.classify(tweets)).map((v) => v.eventClass)).toEqual(['product_launch', 'none']);
+    expect((await localClassifier.classify(tweets)).map((v) => v.eventClass)).toEqual([
+      'product_launch',
+      'none',
+    ]);
 
     expect(fakeClaude.requests).toHaveLength(1);
     const [request] = fakeClaude.requests;
-    expect(request).toMatchObject({ path: '/v1/messages', apiKeyValid: true, anthropicVersion: '2026-10-21' });
+    expect(request).toMatchObject({
+      path: '/v1/messages',
+      apiKeyValid: true,
+      anthropicVersion: '2026-10-21',
+    });
     const body = request!.body!;
     expect(body.model).toBe(model);
     expect(body.tool_choice).toEqual({ type: 'tool', name: body.tools![0]!.name });
@@ -74,7 +102,13 @@ describe('Claude classifier', () => {
     expect(verdicts).toEqual(await localClassifier.classify(tweets));
     expect(fakeClaude.requests.map((r) => r.status)).toEqual([401]);
     const line = logLines.find((l) => l.includes('claude classification failed'));
-    expect(JSON.parse(line!)).toMatchObject({ provider: 'anthropic', model, status: 401, errorType: 'authentication_error', errorClass: 'AuthenticationError' });
+    expect(JSON.parse(line!)).toMatchObject({
+      provider: 'anthropic',
+      model,
+      status: 401,
+      errorType: 'authentication_error',
+      errorClass: 'AuthenticationError',
+    });
     expect(logLines.join('')).not.toContain(wrongKey);
   });
 
@@ -87,7 +121,12 @@ describe('Claude classifier', () => {
   });
 
   it('a tweet the answer left out is classified locally; the others keep Claude’s verdict', async () => {
-    fakeClaude.script(toolAnswer([{ tweet_id: tweets[1]!.id, event: 'job_change', confidence: 0.9 }, { tweet_id: '42', event: 'milestone', confidence: 1 }]));
+    fakeClaude.script(
+      toolAnswer([
+        { tweet_id: tweets[1]!.id, event: 'job_change', confidence: 0.9 },
+        { tweet_id: '42', event: 'milestone', confidence: 1 },
+      ]),
+    );
     const verdicts = await classifier().classify(tweets);
     expect(verdicts.map((v) => [v.tweetId, v.eventClass, v.classifier])).toEqual([
       [tweets[0]!.id, 'product_launch', 'local'],

@@ -6,7 +6,7 @@ import { eventConfidenceThreshold } from './tweet-classifier.ts';
 const examples: Record<TweetClass, string[]> = {
   job_change: [
     'Some personal news: I’m joining @stripe as a staff engineer next month!',
-    "Today is my last day at Google after 9 wonderful years.",
+    'Today is my last day at Google after 9 wonderful years.',
     'Thrilled to join the Vercel team 🎉',
     'First day at Anthropic. Let’s go.',
   ],
@@ -48,7 +48,8 @@ describe('local classifier', () => {
       for (const text of texts) {
         const verdict = classifyTweetText(text);
         expect(verdict.eventClass, text).toBe(eventClass);
-        if (eventClass !== 'none') expect(verdict.confidence, text).toBeGreaterThanOrEqual(eventConfidenceThreshold);
+        if (eventClass !== 'none')
+          expect(verdict.confidence, text).toBeGreaterThanOrEqual(eventConfidenceThreshold);
         expect(verdict.confidence).toBeLessThanOrEqual(1);
       }
     });
@@ -61,17 +62,25 @@ describe('local classifier', () => {
   });
 
   it('picks the strongest class when several match, and gains a little from agreeing rules', () => {
-    expect(classifyTweetText('We raised a $4M seed round to launch our app').eventClass).toBe('fundraising');
+    expect(classifyTweetText('We raised a $4M seed round to launch our app').eventClass).toBe(
+      'fundraising',
+    );
     const one = classifyTweetText('Introducing Acme Sync').confidence;
     const two = classifyTweetText('Introducing Acme Sync: launched today, out now').confidence;
     expect(two).toBeGreaterThan(one);
   });
 
   it('is deterministic and answers one verdict per tweet, in order, under its own name', async () => {
-    const tweets = [{ id: '2', text: examples.fundraising[0]! }, { id: '1', text: examples.none[0]! }];
+    const tweets = [
+      { id: '2', text: examples.fundraising[0]! },
+      { id: '1', text: examples.none[0]! },
+    ];
     const first = await localClassifier.classify(tweets);
     expect(first).toEqual(await localClassifier.classify(tweets));
-    expect(first.map((v) => [v.tweetId, v.eventClass, v.classifier])).toEqual([['2', 'fundraising', 'local'], ['1', 'none', 'local']]);
+    expect(first.map((v) => [v.tweetId, v.eventClass, v.classifier])).toEqual([
+      ['2', 'fundraising', 'local'],
+      ['1', 'none', 'local'],
+    ]);
     expect(await localClassifier.classify([])).toEqual([]);
   });
 });

@@ -7,9 +7,16 @@ export const recentTweetsJobs = {
 } as const;
 
 /** Hands a fetch to the queue; `key` names the X account, so one fetch per account runs at a time. */
-export const sendRecentTweetsFetch = (jobQueue: JobQueue, job: RecentTweetsJob, key: string) => jobQueue.send(recentTweetsJobs.fetch, job, { singletonKey: key });
+export const sendRecentTweetsFetch = (jobQueue: JobQueue, job: RecentTweetsJob, key: string) =>
+  jobQueue.send(recentTweetsJobs.fetch, job, { singletonKey: key });
 
-export function registerRecentTweetsJobs({ jobQueue, recentTweets }: { jobQueue: JobQueue; recentTweets: RecentTweetsService }) {
+export function registerRecentTweetsJobs({
+  jobQueue,
+  recentTweets,
+}: {
+  jobQueue: JobQueue;
+  recentTweets: RecentTweetsService;
+}) {
   // stately + singletonKey = the X account: one fetch queued and one running per account, across every process
   jobQueue.define(recentTweetsJobs.fetch, { policy: 'stately', ...xWorkRetries });
   jobQueue.work<RecentTweetsJob>(recentTweetsJobs.fetch, async (job) => {

@@ -13,26 +13,45 @@ export function createRecentTweetQueries({ db }: { db: Db }) {
       const [row] = await db
         .select()
         .from(recentTweetCache)
-        .where(xUserId ? eq(recentTweetCache.xUserId, xUserId) : eq(recentTweetCache.handle, handle.toLowerCase()))
+        .where(
+          xUserId
+            ? eq(recentTweetCache.xUserId, xUserId)
+            : eq(recentTweetCache.handle, handle.toLowerCase()),
+        )
         .orderBy(desc(recentTweetCache.fetchedAt))
         .limit(1);
       return row ?? null;
     },
 
-    async saveCache(values: { xUserId: string; handle: string; tweets: CachedTweet[]; fetchedAt: Date }) {
+    async saveCache(values: {
+      xUserId: string;
+      handle: string;
+      tweets: CachedTweet[];
+      fetchedAt: Date;
+    }) {
       const row = { ...values, handle: values.handle.toLowerCase() };
       await db.transaction(async (tx) => {
         // a handle belongs to one account at a time: an older row that still has it (the handle moved) lets go
-        await tx.delete(recentTweetCache).where(and(eq(recentTweetCache.handle, row.handle), ne(recentTweetCache.xUserId, row.xUserId)));
+        await tx
+          .delete(recentTweetCache)
+          .where(
+            and(eq(recentTweetCache.handle, row.handle), ne(recentTweetCache.xUserId, row.xUserId)),
+          );
         await tx
           .insert(recentTweetCache)
           .values(row)
-          .onConflictDoUpdate({ target: recentTweetCache.xUserId, set: { handle: row.handle, tweets: row.tweets, fetchedAt: row.fetchedAt } });
+          .onConflictDoUpdate({
+            target: recentTweetCache.xUserId,
+            set: { handle: row.handle, tweets: row.tweets, fetchedAt: row.fetchedAt },
+          });
       });
     },
 
     async findFetch(contactId: string) {
-      const [row] = await db.select().from(recentTweetFetches).where(eq(recentTweetFetches.contactId, contactId));
+      const [row] = await db
+        .select()
+        .from(recentTweetFetches)
+        .where(eq(recentTweetFetches.contactId, contactId));
       return row ?? null;
     },
 
@@ -41,7 +60,10 @@ export function createRecentTweetQueries({ db }: { db: Db }) {
       await db
         .insert(recentTweetFetches)
         .values({ userId, contactId, requestedAt: at })
-        .onConflictDoUpdate({ target: recentTweetFetches.contactId, set: { requestedAt: at, finishedAt: null, failure: null } });
+        .onConflictDoUpdate({
+          target: recentTweetFetches.contactId,
+          set: { requestedAt: at, finishedAt: null, failure: null },
+        });
     },
 
     /** `failure`: the sentence for the page, or null when the fetch worked. */
@@ -49,7 +71,10 @@ export function createRecentTweetQueries({ db }: { db: Db }) {
       await db
         .insert(recentTweetFetches)
         .values({ userId, contactId, requestedAt: at, finishedAt: at, failure })
-        .onConflictDoUpdate({ target: recentTweetFetches.contactId, set: { finishedAt: at, failure } });
+        .onConflictDoUpdate({
+          target: recentTweetFetches.contactId,
+          set: { finishedAt: at, failure },
+        });
     },
   };
 }

@@ -12,11 +12,21 @@ import type { RecentTweetsService } from './recent-tweets.service.ts';
  */
 export function createRecentTweetsRoutes({ recentTweets }: { recentTweets: RecentTweetsService }) {
   return new Hono<AppEnv>()
-    .get('/:id/recent-tweets', describeRoute({
-      summary: 'The contact’s recent tweets and detected events: from a fetch under 12 hours old (fresh), or a fetch is queued (fetching: poll again), failed (message says why), or no_handle',
-      security: bySession,
-      parameters: [pathParam('id', z.uuid())],
-      responses: { 200: json('Recent tweets', RecentTweets), 401: problem('Not signed in'), 404: problem('No such contact') },
-    }))
-    .get('/:id/recent-tweets', requireUser, async (c) => c.json(await recentTweets.view(c.var.user!.id, c.req.param('id'))));
+    .get(
+      '/:id/recent-tweets',
+      describeRoute({
+        summary:
+          'The contact’s recent tweets and detected events: from a fetch under 12 hours old (fresh), or a fetch is queued (fetching: poll again), failed (message says why), or no_handle',
+        security: bySession,
+        parameters: [pathParam('id', z.uuid())],
+        responses: {
+          200: json('Recent tweets', RecentTweets),
+          401: problem('Not signed in'),
+          404: problem('No such contact'),
+        },
+      }),
+    )
+    .get('/:id/recent-tweets', requireUser, async (c) =>
+      c.json(await recentTweets.view(c.var.user!.id, c.req.param('id'))),
+    );
 }

@@ -47,25 +47,49 @@ export interface RecentTweetsDeps {
 
 export type RecentTweetsService = ReturnType<typeof createRecentTweetsService>;
 
-const accountKey = (contact: ContactRow) => (contact.xUserId ? `x:${contact.xUserId}` : `handle:${contact.xHandle!.toLowerCase()}`);
-const isEvent = (tweet: CachedTweet) => tweet.verdict !== null && tweet.verdict.eventClass !== 'none' && tweet.verdict.confidence >= eventConfidenceThreshold;
+const accountKey = (contact: ContactRow) =>
+  contact.xUserId ? `x:${contact.xUserId}` : `handle:${contact.xHandle!.toLowerCase()}`;
+const isEvent = (tweet: CachedTweet) =>
+  tweet.verdict !== null &&
+  tweet.verdict.eventClass !== 'none' &&
+  tweet.verdict.confidence >= eventConfidenceThreshold;
 
-function answer(status: RecentTweets['status'], cache: CacheRow | null, message: string | null = null): RecentTweets {
+function answer(
+  status: RecentTweets['status'],
+  cache: CacheRow | null,
+  message: string | null = null,
+): RecentTweets {
   const tweets = cache?.tweets ?? [];
   return {
     status,
     fetchedAt: cache?.fetchedAt.toISOString() ?? null,
     tweets: tweets.map(({ verdict: _verdict, ...tweet }) => tweet),
-    events: tweets.filter(isEvent).map(
-      (t): DetectedEvent => ({ tweetId: t.id, eventClass: t.verdict!.eventClass as DetectedEvent['eventClass'], confidence: t.verdict!.confidence, url: t.url, text: t.text, occurredAt: t.createdAt }),
-    ),
+    events: tweets.filter(isEvent).map((t): DetectedEvent => ({
+      tweetId: t.id,
+      eventClass: t.verdict!.eventClass as DetectedEvent['eventClass'],
+      confidence: t.verdict!.confidence,
+      url: t.url,
+      text: t.text,
+      occurredAt: t.createdAt,
+    })),
     message,
   };
 }
 
-export function createRecentTweetsService({ recentTweetQueries: queries, sessions, xConnection, contacts, interactions, classifier, logger, now, sendFetch }: RecentTweetsDeps) {
+export function createRecentTweetsService({
+  recentTweetQueries: queries,
+  sessions,
+  xConnection,
+  contacts,
+  interactions,
+  classifier,
+  logger,
+  now,
+  sendFetch,
+}: RecentTweetsDeps) {
   const log = logger.child({ provider: 'x', module: 'recent-tweets' });
-  const isFresh = (cache: CacheRow) => now().getTime() - cache.fetchedAt.getTime() < recentTweetsTtlMs;
+  const isFresh = (cache: CacheRow) =>
+    now().getTime() - cache.fetchedAt.getTime() < recentTweetsTtlMs;
 
   /** Puts the detected events on the contact's timeline; idempotent, so every answer may call it. */
   async function putEventsOnTimeline(userId: string, contactId: string, tweets: CachedTweet[]) {
@@ -78,7 +102,11 @@ export function createRecentTweetsService({ recentTweetQueries: queries, session
         xId: tweet.id,
         occurredAt: tweet.createdAt ? new Date(tweet.createdAt) : now(),
         text: tweet.text,
-        data: { eventClass: tweet.verdict!.eventClass, confidence: tweet.verdict!.confidence, url: tweet.url },
+        data: {
+          eventClass: tweet.verdict!.eventClass,
+          confidence: tweet.verdict!.confidence,
+          url: tweet.url,
+        },
       });
       if (inserted) added++;
     }
@@ -86,10 +114,22 @@ export function createRecentTweetsService({ recentTweetQueries: queries, session
   }
 
   /** Classifies the tweets this classifier has not classified before; retweets are someone else's news. */
-  async function classify(tweets: XTweet[], previous: CachedTweet[]): Promise<{ tweets: CachedTweet[]; asked: number }> {
-    const known = new Map(previous.filter((t) => t.verdict?.classifier === classifier.name).map((t) => [t.id, t.verdict!]));
+  async function classify(
+    tweets: XTweet[],
+    previous: CachedTweet[],
+  ): Promise<{ tweets: CachedTweet[]; asked: number }> {
+    const known = new Map(
+      previous
+        .filter((t) => t.verdict?.classifier === classifier.name)
+        .map((t) => [t.id, t.verdict!]),
+    );
     const ask = tweets.filter((t) => !t.isRetweet && !known.has(t.id));
-    const verdicts = new Map((await classifier.classify(ask.map((t) => ({ id: t.id, text: t.text })))).map((v) => [v.tweetId, v]));
+    const verdicts = new Map(
+      (await classifier.classify(ask.map((t) => ({ id: t.id, text: t.text })))).map((v) => [
+        v.tweetId,
+        v,
+      ]),
+    );
     const cached = tweets.map((t): CachedTweet => {
       const v = verdicts.get(t.id);
       return {
@@ -98,7 +138,11 @@ export function createRecentTweetsService({ recentTweetQueries: queries, session
         createdAt: t.createdAt?.toISOString() ?? null,
         url: tweetUrl(t),
         isRetweet: t.isRetweet,
-        verdict: t.isRetweet ? null : v ? { eventClass: v.eventClass, confidence: v.confidence, classifier: v.classifier } : (known.get(t.id) ?? null),
+        verdict: t.isRetweet
+          ? null
+          : v
+            ? { eventClass: v.eventClass, confidence: v.confidence, classifier: v.classifier }
+            : (known.get(t.id) ?? null),
       };
     });
     return { tweets: cached, asked: ask.length };
@@ -114,13 +158,21 @@ export function createRecentTweetsService({ recentTweetQueries: queries, session
   }
 
   /** The fetch itself (the job's work): never throws for X's or the classifier's reasons. */
-  async function fetchRecentTweets({ userId, contactId }: RecentTweetsJob): Promise<'fresh' | 'failed' | 'skipped'> {
+  async function fetchRecentTweets({
+    userId,
+    contactId,
+  }: RecentTweetsJob): Promise<'fresh' | 'failed' | 'skipped'> {
     const contact = await contactOrNull(userId, contactId);
     if (!contact?.xHandle) return 'skipped';
     const handle = contact.xHandle;
-    const finish = (failure: string | null) => queries.markFinished(userId, contactId, now(), failure);
-    const failed = async (sentence: string) => (await finish(`Perch could not fetch @${handle}'s recent tweets. ${sentence}`), 'failed' as const);
-    const waitUntil = (at: Date | string) => `X asked Perch to wait until ${utcTime(at)} UTC; open this page again after that.`;
+    const finish = (failure: string | null) =>
+      queries.markFinished(userId, contactId, now(), failure);
+    const failed = async (sentence: string) => (
+      await finish(`Perch could not fetch @${handle}'s recent tweets. ${sentence}`),
+      'failed' as const
+    );
+    const waitUntil = (at: Date | string) =>
+      `X asked Perch to wait until ${utcTime(at)} UTC; open this page again after that.`;
 
     const cached = await queries.findCache({ xUserId: contact.xUserId, handle });
     if (cached && isFresh(cached)) {
@@ -131,16 +183,29 @@ export function createRecentTweetsService({ recentTweetQueries: queries, session
 
     const opened = await sessions.open(userId);
     if ('skipped' in opened) {
-      return failed(opened.skipped === 'rate_limited' ? waitUntil(opened.retryAt) : describeConnection(await xConnection.status(userId)).sentence);
+      return failed(
+        opened.skipped === 'rate_limited'
+          ? waitUntil(opened.retryAt)
+          : describeConnection(await xConnection.status(userId)).sentence,
+      );
     }
     const xFailed = async (failure: XFailure) => {
       if (failure.kind === 'not_found' || failure.kind === 'suspended') {
-        log.info({ userId, sync: 'recent_tweets', contactId, errorClass: failure.kind }, 'x profile unavailable for one contact');
-        await finish(failure.kind === 'suspended' ? `X has suspended @${handle}.` : `X has no account @${handle}.`);
+        log.info(
+          { userId, sync: 'recent_tweets', contactId, errorClass: failure.kind },
+          'x profile unavailable for one contact',
+        );
+        await finish(
+          failure.kind === 'suspended'
+            ? `X has suspended @${handle}.`
+            : `X has no account @${handle}.`,
+        );
         return 'failed' as const;
       }
       await sessions.fail(userId, { sync: 'recent_tweets', label: 'recent tweets' }, failure);
-      return failed(failure.kind === 'rate_limited' ? waitUntil(failure.retryAt) : failureSentence(failure));
+      return failed(
+        failure.kind === 'rate_limited' ? waitUntil(failure.retryAt) : failureSentence(failure),
+      );
     };
 
     let xUserId = contact.xUserId;
@@ -157,7 +222,18 @@ export function createRecentTweetsService({ recentTweetQueries: queries, session
     await queries.saveCache({ xUserId, handle, tweets, fetchedAt: now() });
     const added = await putEventsOnTimeline(userId, contactId, tweets);
     await finish(null);
-    log.info({ userId, sync: 'recent_tweets', contactId, tweets: tweets.length, classified: asked, classifier: classifier.name, eventsAdded: added }, 'recent tweets fetched');
+    log.info(
+      {
+        userId,
+        sync: 'recent_tweets',
+        contactId,
+        tweets: tweets.length,
+        classified: asked,
+        classifier: classifier.name,
+        eventsAdded: added,
+      },
+      'recent tweets fetched',
+    );
     return 'fresh';
   }
 
@@ -175,8 +251,10 @@ export function createRecentTweetsService({ recentTweetQueries: queries, session
       }
       const last = await queries.findFetch(contactId);
       const since = (at: Date) => now().getTime() - at.getTime();
-      if (last?.finishedAt && last.failure && since(last.finishedAt) < retryFailedAfterMs) return answer('failed', cache, last.failure);
-      if (last && !last.finishedAt && since(last.requestedAt) < lostFetchMs) return answer('fetching', cache);
+      if (last?.finishedAt && last.failure && since(last.finishedAt) < retryFailedAfterMs)
+        return answer('failed', cache, last.failure);
+      if (last && !last.finishedAt && since(last.requestedAt) < lostFetchMs)
+        return answer('fetching', cache);
 
       await queries.markRequested(userId, contactId, now());
       const job = { userId, contactId };

@@ -34,8 +34,12 @@ export const recentTweetCache = pgTable(
  * requestedAt) with `failure` as the sentence to show, or null when it worked.
  */
 export const recentTweetFetches = pgTable('recent_tweet_fetches', {
-  contactId: uuid().primaryKey().references(() => contacts.id, { onDelete: 'cascade' }),
-  userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+  contactId: uuid()
+    .primaryKey()
+    .references(() => contacts.id, { onDelete: 'cascade' }),
+  userId: uuid()
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
   requestedAt: timestamp({ withTimezone: true }).notNull(),
   finishedAt: timestamp({ withTimezone: true }),
   failure: text(),

@@ -32,7 +32,15 @@ export interface TweetClassifier {
   classify(tweets: TweetToClassify[]): Promise<TweetVerdict[]>;
 }
 
-export function createTweetClassifier({ anthropic, logger, fetch }: { anthropic: Config['anthropic']; logger: Logger; fetch?: typeof globalThis.fetch }): TweetClassifier {
+export function createTweetClassifier({
+  anthropic,
+  logger,
+  fetch,
+}: {
+  anthropic: Config['anthropic'];
+  logger: Logger;
+  fetch?: typeof globalThis.fetch;
+}): TweetClassifier {
   if (!anthropic) return localClassifier;
   return createClaudeClassifier({ ...anthropic, fallback: localClassifier, logger, fetch });
 }

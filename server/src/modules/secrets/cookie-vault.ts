@@ -25,7 +25,9 @@ export function createCookieVault(keyring: Keyring): CookieVault {
     const material = keyring.get(kid);
     if (!material) return null;
     // \n cannot occur in a cookie value (printable ASCII only), so the pair is encoded unambiguously.
-    return createHmac('sha256', material.fingerprintKey).update(`${pair.authToken}\n${pair.ct0}`).digest();
+    return createHmac('sha256', material.fingerprintKey)
+      .update(`${pair.authToken}\n${pair.ct0}`)
+      .digest();
   };
 
   return {
@@ -45,7 +47,9 @@ export function createCookieVault(keyring: Keyring): CookieVault {
       const dot = stored.lastIndexOf('.');
       const expected = hmac(stored.slice(0, dot), pair);
       const actual = Buffer.from(stored.slice(dot + 1), 'hex');
-      return expected !== null && expected.length === actual.length && timingSafeEqual(expected, actual);
+      return (
+        expected !== null && expected.length === actual.length && timingSafeEqual(expected, actual)
+      );
     },
 
     kidOf: vault.kidOf,

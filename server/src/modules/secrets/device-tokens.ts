@@ -38,7 +38,8 @@ export function createDeviceTokens(keyring: Keyring): DeviceTokens {
           },
           { issuer, audience, algorithms: ['HS256'] },
         );
-        if (payload.typ !== 'device' || !payload.sub || !payload.jti) throw new DeviceTokenError('not a device token');
+        if (payload.typ !== 'device' || !payload.sub || !payload.jti)
+          throw new DeviceTokenError('not a device token');
         return { userId: payload.sub, deviceId: payload.jti };
       } catch {
         throw new DeviceTokenError('This device token is not valid.');

@@ -28,13 +28,23 @@ const checkValue = { check: 'perch keyring check' };
 
 export type KeyringChecks = ReturnType<typeof createKeyringChecks>;
 
-export function createKeyringChecks({ db, sealedColumns }: { db: Db; sealedColumns: SealedColumn[] }) {
+export function createKeyringChecks({
+  db,
+  sealedColumns,
+}: {
+  db: Db;
+  sealedColumns: SealedColumn[];
+}) {
   /** One sealed value per key and kind (a JWE's protected header is the same for every value of a key and kind). */
   async function sealedSamples(): Promise<Map<string, { kind: SecretKind | null; jwe: string }>> {
     const samples = new Map<string, { kind: SecretKind | null; jwe: string }>();
     for (const { table, column } of sealedColumns) {
       const header = sql`split_part(${column}, '.', 1)`;
-      const rows = await db.select({ sample: sql<string>`min(${column})` }).from(table).where(isNotNull(column)).groupBy(header);
+      const rows = await db
+        .select({ sample: sql<string>`min(${column})` })
+        .from(table)
+        .where(isNotNull(column))
+        .groupBy(header);
       for (const { sample } of rows) {
         let kid: string | undefined;
         let cty: string | undefined;
@@ -43,7 +53,10 @@ export function createKeyringChecks({ db, sealedColumns }: { db: Db; sealedColum
         } catch {
           continue; // not a JWE: opening it fails where it is used, with that secret's own words
         }
-        const kind = cty?.startsWith('perch.') && cty.slice(6) in secretKinds ? (cty.slice(6) as SecretKind) : null;
+        const kind =
+          cty?.startsWith('perch.') && cty.slice(6) in secretKinds
+            ? (cty.slice(6) as SecretKind)
+            : null;
         if (kid && !samples.has(kid)) samples.set(kid, { kind, jwe: sample });
       }
     }
@@ -68,9 +81,15 @@ export function createKeyringChecks({ db, sealedColumns }: { db: Db; sealedColum
       const check = checks.get(kid);
       const sample = samples.get(kid);
       const opens = check
-        ? await vault.open('keyring-check', check, ['check']).then((v) => v.check === checkValue.check, () => false)
+        ? await vault.open('keyring-check', check, ['check']).then(
+            (v) => v.check === checkValue.check,
+            () => false,
+          )
         : sample?.kind
-          ? await vault.open(sample.kind, sample.jwe, []).then(() => true, () => false)
+          ? await vault.open(sample.kind, sample.jwe, []).then(
+              () => true,
+              () => false,
+            )
           : true;
       if (!opens) {
         throw new KeyringError(
@@ -96,7 +115,9 @@ export function createKeyringChecks({ db, sealedColumns }: { db: Db; sealedColum
       const vault = createSecretVault(keyring);
       const checks = await storedChecks();
       const samples = await sealedSamples();
-      const missing = keyring.kids.filter((kid) => !checks.has(kid) && (kid === keyring.currentKid || samples.has(kid)));
+      const missing = keyring.kids.filter(
+        (kid) => !checks.has(kid) && (kid === keyring.currentKid || samples.has(kid)),
+      );
       if (missing.length === 0) return;
       for (const kid of missing) {
         await db
@@ -111,7 +132,9 @@ export function createKeyringChecks({ db, sealedColumns }: { db: Db; sealedColum
     /** After a rekey: older keys that no longer hold any data are no longer needed; returns their ids. */
     async retireUnused(keyring: Keyring): Promise<string[]> {
       const samples = await sealedSamples();
-      const unused = [...(await storedChecks()).keys()].filter((kid) => kid !== keyring.currentKid && !samples.has(kid));
+      const unused = [...(await storedChecks()).keys()].filter(
+        (kid) => kid !== keyring.currentKid && !samples.has(kid),
+      );
       for (const kid of unused) await db.delete(keyringChecks).where(eq(keyringChecks.kid, kid));
       return unused;
     },

@@ -75,7 +75,12 @@ export async function loadKeyring(options: {
   dataDir: string;
   kidsInUse: () => Promise<string[]>;
 }): Promise<{ keyring: Keyring; source: string; created: boolean }> {
-  if (options.secretKeys) return { keyring: parseKeyring(options.secretKeys), source: 'PERCH_SECRET_KEYS', created: false };
+  if (options.secretKeys)
+    return {
+      keyring: parseKeyring(options.secretKeys),
+      source: 'PERCH_SECRET_KEYS',
+      created: false,
+    };
   const file = keyFilePath(options.dataDir);
   let created = false;
   if (!fs.existsSync(file)) {
@@ -91,8 +96,15 @@ export async function loadKeyring(options: {
     created = true;
   }
   const mode = fs.statSync(file).mode & 0o777;
-  if (mode & 0o077) throw new KeyringError(`${file} is readable by other users (mode ${mode.toString(8)}); run chmod 600 on it.`);
-  return { keyring: parseKeyring(fs.readFileSync(file, 'utf8')), source: `the key file at ${file}`, created };
+  if (mode & 0o077)
+    throw new KeyringError(
+      `${file} is readable by other users (mode ${mode.toString(8)}); run chmod 600 on it.`,
+    );
+  return {
+    keyring: parseKeyring(fs.readFileSync(file, 'utf8')),
+    source: `the key file at ${file}`,
+    created,
+  };
 }
 
 /** Appends a new newest key to the key file (the keys:rotate command). */

@@ -25,7 +25,11 @@ export interface SecretVault {
   /** Sealed under the newest key, or under `kid` (the keyring's check values). */
   seal(kind: SecretKind, value: Record<string, string>, kid?: string): Promise<string>;
   /** The sealed object; every field is checked to be a string, and `fields` to be present. */
-  open<F extends string>(kind: SecretKind, jwe: string, fields: readonly F[]): Promise<Record<F, string>>;
+  open<F extends string>(
+    kind: SecretKind,
+    jwe: string,
+    fields: readonly F[],
+  ): Promise<Record<F, string>>;
   kidOf(jwe: string): string | undefined;
   /** Whether `jwe` is sealed under the newest key (rekey leaves it alone then). */
   isCurrent(jwe: string): boolean;
@@ -54,14 +58,18 @@ export function createSecretVault(keyring: Keyring): SecretVault {
           jwe,
           (header) => {
             const material = header.kid ? keyring.get(header.kid) : undefined;
-            if (!material) throw new SecretVaultError(`No secret key with id ${header.kid ?? '(none)'} is configured.`);
+            if (!material)
+              throw new SecretVaultError(
+                `No secret key with id ${header.kid ?? '(none)'} is configured.`,
+              );
             return material.vaultKey;
           },
           { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] },
         );
         if (protectedHeader.cty !== `perch.${kind}`) throw new Error('wrong kind');
         const value = JSON.parse(decoder.decode(plaintext)) as Record<string, unknown>;
-        for (const field of fields) if (typeof value[field] !== 'string') throw new Error('malformed');
+        for (const field of fields)
+          if (typeof value[field] !== 'string') throw new Error('malformed');
         return value as Record<(typeof fields)[number], string>;
       } catch (error) {
         if (error instanceof SecretVaultError) throw error;

@@ -52,8 +52,12 @@ describe('secretVault', () => {
     expect(jwe).not.toContain('secret-value');
     expect(vault.isCurrent(jwe)).toBe(true);
     expect(await vault.open('x-api-tokens', jwe, ['accessToken', 'refreshToken'])).toEqual(tokens);
-    await expect(vault.open('x-cookies', jwe, ['authToken'])).rejects.toThrow(/^Stored X cookies could not be decrypted/);
-    await expect(vault.open('x-api-tokens', jwe, ['codeVerifier'])).rejects.toBeInstanceOf(SecretVaultError);
+    await expect(vault.open('x-cookies', jwe, ['authToken'])).rejects.toThrow(
+      /^Stored X cookies could not be decrypted/,
+    );
+    await expect(vault.open('x-api-tokens', jwe, ['codeVerifier'])).rejects.toBeInstanceOf(
+      SecretVaultError,
+    );
   });
 });
 
@@ -74,12 +78,16 @@ describe('keyring', () => {
     expect(second.created).toBe(false);
     expect(second.keyring.currentKid).toBe(first.keyring.currentKid);
     fs.chmodSync(path.join(dir, 'secret-keys'), 0o644);
-    await expect(loadKeyring({ secretKeys: null, dataDir: dir, kidsInUse })).rejects.toThrow(KeyringError);
+    await expect(loadKeyring({ secretKeys: null, dataDir: dir, kidsInUse })).rejects.toThrow(
+      KeyringError,
+    );
   });
 
   it('never creates a key file for a database that already holds secrets', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-keys-'));
-    await expect(loadKeyring({ secretKeys: null, dataDir: dir, kidsInUse: async () => ['k20260101-abcdef'] })).rejects.toThrow(
+    await expect(
+      loadKeyring({ secretKeys: null, dataDir: dir, kidsInUse: async () => ['k20260101-abcdef'] }),
+    ).rejects.toThrow(
       /no key file at .*secret-keys.*sealed with secret key k20260101-abcdef.*set PERCH_SECRET_KEYS/,
     );
     expect(fs.existsSync(path.join(dir, 'secret-keys'))).toBe(false);
@@ -91,6 +99,8 @@ describe('deviceTokens', () => {
     const tokens = createDeviceTokens(parseKeyring(generateKeyEntry()));
     const token = await tokens.sign({ userId: 'u1', deviceId: 'd1' });
     expect(await tokens.verify(token)).toEqual({ userId: 'u1', deviceId: 'd1' });
-    await expect(createDeviceTokens(parseKeyring(generateKeyEntry())).verify(token)).rejects.toThrow(/not valid/);
+    await expect(
+      createDeviceTokens(parseKeyring(generateKeyEntry())).verify(token),
+    ).rejects.toThrow(/not valid/);
   });
 });

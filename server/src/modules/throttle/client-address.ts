@@ -9,7 +9,12 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 
 export function clientAddress(c: Context, { trustProxy }: { trustProxy: boolean }): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').map((entry) => entry.trim()).filter(Boolean).at(-1);
+    const forwarded = c.req
+      .header('x-forwarded-for')
+      ?.split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .at(-1);
     if (forwarded) return addressGroup(forwarded);
   }
   let socketAddress: string | undefined;
@@ -23,13 +28,19 @@ export function clientAddress(c: Context, { trustProxy }: { trustProxy: boolean 
 
 /** An IPv4 address as it is; an IPv6 one as its /64 (`2001:db8:0:1::/64`); an IPv4-mapped IPv6 one as the IPv4. */
 export function addressGroup(address: string): string {
-  const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '').toLowerCase();
+  const bare = address
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '')
+    .toLowerCase();
   if (!bare.includes(':')) return bare;
   const mapped = bare.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/);
   if (mapped) return mapped[1]!;
   const groups = expandIpv6(bare);
   if (!groups) return bare;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** The eight groups of an IPv6 address, or null when it is not one. */

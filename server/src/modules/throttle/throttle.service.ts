@@ -30,7 +30,15 @@ const cleanupEveryMs = 3600_000;
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
-export function createThrottle({ throttleQueries, trustProxy, now }: { throttleQueries: ThrottleQueries; trustProxy: boolean; now: () => Date }) {
+export function createThrottle({
+  throttleQueries,
+  trustProxy,
+  now,
+}: {
+  throttleQueries: ThrottleQueries;
+  trustProxy: boolean;
+  now: () => Date;
+}) {
   let lastCleanup = 0;
   async function cleanUpNowAndThen() {
     const at = now().getTime();
@@ -39,9 +47,15 @@ export function createThrottle({ throttleQueries, trustProxy, now }: { throttleQ
     await throttleQueries.deleteWindowsBefore(new Date(at - keepWindowsMs));
   }
 
-  const windowStartOf = (rule: ThrottleRule) => new Date(Math.floor(now().getTime() / rule.windowMs) * rule.windowMs);
-  const windowFor = (rule: ThrottleRule, key: string) => ({ scope: rule.scope, key: hashKey(key), windowStart: windowStartOf(rule) });
-  const resetTimeOf = (rule: ThrottleRule, windowStart: Date) => new Date(windowStart.getTime() + rule.windowMs);
+  const windowStartOf = (rule: ThrottleRule) =>
+    new Date(Math.floor(now().getTime() / rule.windowMs) * rule.windowMs);
+  const windowFor = (rule: ThrottleRule, key: string) => ({
+    scope: rule.scope,
+    key: hashKey(key),
+    windowStart: windowStartOf(rule),
+  });
+  const resetTimeOf = (rule: ThrottleRule, windowStart: Date) =>
+    new Date(windowStart.getTime() + rule.windowMs);
 
   /** hono-rate-limiter's Store for one rule, on throttle_hits. */
   function store(rule: ThrottleRule): Store {
@@ -59,7 +73,10 @@ export function createThrottle({ throttleQueries, trustProxy, now }: { throttleQ
       },
       async get(key) {
         const window = windowFor(rule, key);
-        return { totalHits: await throttleQueries.hits(window), resetTime: resetTimeOf(rule, window.windowStart) };
+        return {
+          totalHits: await throttleQueries.hits(window),
+          resetTime: resetTimeOf(rule, window.windowStart),
+        };
       },
       async resetKey(key) {
         await throttleQueries.reset({ scope: rule.scope, key: hashKey(key) });
@@ -67,7 +84,8 @@ export function createThrottle({ throttleQueries, trustProxy, now }: { throttleQ
     };
   }
 
-  const secondsUntil = (at: Date | undefined) => Math.max(1, Math.ceil(((at?.getTime() ?? now().getTime()) - now().getTime()) / 1000));
+  const secondsUntil = (at: Date | undefined) =>
+    Math.max(1, Math.ceil(((at?.getTime() ?? now().getTime()) - now().getTime()) / 1000));
 
   return {
     store,
@@ -87,7 +105,11 @@ export function createThrottle({ throttleQueries, trustProxy, now }: { throttleQ
      */
     limiter<E extends Env>(
       rule: ThrottleRule,
-      options: { key: (c: Context<E>) => string | Promise<string>; counts?: (c: Context<E>) => boolean; limit?: number | ((c: Context<E>) => number | Promise<number>) },
+      options: {
+        key: (c: Context<E>) => string | Promise<string>;
+        counts?: (c: Context<E>) => boolean;
+        limit?: number | ((c: Context<E>) => number | Promise<number>);
+      },
     ): MiddlewareHandler<E> {
       return rateLimiter<E>({
         store: store(rule) as unknown as Store<E>,

@@ -49,7 +49,10 @@ const pageNamespace = 'perch-page';
 const pageEntries: Plugin = {
   name: pageNamespace,
   setup(b) {
-    b.onResolve({ filter: new RegExp(`^${pageNamespace}:`) }, (args) => ({ path: args.path.slice(pageNamespace.length + 1), namespace: pageNamespace }));
+    b.onResolve({ filter: new RegExp(`^${pageNamespace}:`) }, (args) => ({
+      path: args.path.slice(pageNamespace.length + 1),
+      namespace: pageNamespace,
+    }));
     b.onLoad({ filter: /.*/, namespace: pageNamespace }, (args) => ({
       contents: `import { start } from './${args.path}.ts';\nstart();\n`,
       resolveDir: clientDir,
@@ -58,12 +61,18 @@ const pageEntries: Plugin = {
   },
 };
 
-const etagOf = (body: Uint8Array<ArrayBuffer>) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+const etagOf = (body: Uint8Array<ArrayBuffer>) =>
+  `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
 
-export async function buildWebAssets({ minify = false }: { minify?: boolean } = {}): Promise<WebAssets> {
+export async function buildWebAssets({
+  minify = false,
+}: { minify?: boolean } = {}): Promise<WebAssets> {
   const started = performance.now();
   const result = await build({
-    entryPoints: [...pageScripts.map((name) => ({ in: `${pageNamespace}:${name}`, out: name })), { in: path.join(staticDir, 'style.css'), out: 'style' }],
+    entryPoints: [
+      ...pageScripts.map((name) => ({ in: `${pageNamespace}:${name}`, out: name })),
+      { in: path.join(staticDir, 'style.css'), out: 'style' },
+    ],
     absWorkingDir: webDir,
     outdir: staticDir, // nothing is written: write is false, and the names only shape the source maps' paths
     write: false,
@@ -91,7 +100,9 @@ export async function buildWebAssets({ minify = false }: { minify?: boolean } = 
   for (const out of result.outputFiles) add(path.basename(out.path), new Uint8Array(out.contents));
   for (const [file, meta] of Object.entries(result.metafile.outputs)) {
     if (!meta.entryPoint) continue;
-    const name = meta.entryPoint.startsWith(`${pageNamespace}:`) ? `${meta.entryPoint.slice(pageNamespace.length + 1)}.js` : path.basename(meta.entryPoint);
+    const name = meta.entryPoint.startsWith(`${pageNamespace}:`)
+      ? `${meta.entryPoint.slice(pageNamespace.length + 1)}.js`
+      : path.basename(meta.entryPoint);
     urls.set(name, `/assets/${path.basename(file)}`);
   }
   const favicon = new Uint8Array(await readFile(path.join(staticDir, 'favicon.svg')));

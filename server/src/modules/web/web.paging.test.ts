@@ -18,20 +18,36 @@ async function setUp() {
 
 /** The page's links between pages, by rel, as the browser would follow them (entities decoded). */
 const links = (text: string, label: string) => {
-  const nav = text.match(new RegExp(`<nav class="pager" aria-label="${label}">(.*?)</nav>`, 's'))?.[1] ?? '';
-  return Object.fromEntries([...nav.matchAll(/<a href="([^"]*)" rel="(\w+)">/g)].map((m) => [m[2], m[1]!.replaceAll('&amp;', '&')]));
+  const nav =
+    text.match(new RegExp(`<nav class="pager" aria-label="${label}">(.*?)</nav>`, 's'))?.[1] ?? '';
+  return Object.fromEntries(
+    [...nav.matchAll(/<a href="([^"]*)" rel="(\w+)">/g)].map((m) => [
+      m[2],
+      m[1]!.replaceAll('&amp;', '&'),
+    ]),
+  );
 };
-const names = (text: string) => [...text.matchAll(/<span class="contact-name">([^<]*)<\/span>/g)].map((m) => m[1]);
+const names = (text: string) =>
+  [...text.matchAll(/<span class="contact-name">([^<]*)<\/span>/g)].map((m) => m[1]);
 
 describe('the CRM pages are paged with plain links', () => {
   it('/contacts shows 50 at a time with Next and First links that keep the search, and a GET search form', async () => {
     const { user, page, db } = await setUp();
-    await db.insert(contacts).values(Array.from({ length: 120 }, (_, i) => ({ userId: user.id, name: `${i % 2 ? 'Odd' : 'Even'} ${String(i).padStart(3, '0')}` })));
+    await db.insert(contacts).values(
+      Array.from({ length: 120 }, (_, i) => ({
+        userId: user.id,
+        name: `${i % 2 ? 'Odd' : 'Even'} ${String(i).padStart(3, '0')}`,
+      })),
+    );
     const first = await page('/contacts');
-    expect(first.text).toMatch(/<form id="contact-search" class="search" method="get" action="\/contacts" role="search">/);
+    expect(first.text).toMatch(
+      /<form id="contact-search" class="search" method="get" action="\/contacts" role="search">/,
+    );
     expect(first.text).toContain('name="q" type="search"');
     expect(names(first.text)).toHaveLength(50);
-    expect(links(first.text, 'Pages of contacts')).toEqual({ next: expect.stringMatching(/^\/contacts\?cursor=[\w-]+$/) });
+    expect(links(first.text, 'Pages of contacts')).toEqual({
+      next: expect.stringMatching(/^\/contacts\?cursor=[\w-]+$/),
+    });
 
     const search = await page('/contacts?q=odd');
     expect(search.text).toContain('value="odd"');
@@ -40,7 +56,9 @@ describe('the CRM pages are paged with plain links', () => {
     expect(next).toMatch(/^\/contacts\?q=odd&cursor=[\w-]+$/);
     const second = await page(next);
     shown.push(...names(second.text));
-    expect(shown).toEqual(Array.from({ length: 60 }, (_, i) => `Odd ${String(2 * i + 1).padStart(3, '0')}`));
+    expect(shown).toEqual(
+      Array.from({ length: 60 }, (_, i) => `Odd ${String(2 * i + 1).padStart(3, '0')}`),
+    );
     expect(links(second.text, 'Pages of contacts')).toEqual({ first: '/contacts?q=odd' });
 
     const none = await page('/contacts?q=%25');
@@ -51,7 +69,16 @@ describe('the CRM pages are paged with plain links', () => {
   it('/contacts pages the unknown authors apart, Older and Latest', async () => {
     const { user, page, db } = await setUp();
     await db.insert(unknownAuthors).values(
-      Array.from({ length: 55 }, (_, i) => ({ userId: user.id, xUserId: String(700 + i), xHandle: null, name: `Stranger ${i}`, kind: 'mention_in' as const, direction: 'inbound' as const, xId: String(i), occurredAt: new Date(Date.UTC(2026, 10, 1, 0, i)) })),
+      Array.from({ length: 55 }, (_, i) => ({
+        userId: user.id,
+        xUserId: String(700 + i),
+        xHandle: null,
+        name: `Stranger ${i}`,
+        kind: 'mention_in' as const,
+        direction: 'inbound' as const,
+        xId: String(i),
+        occurredAt: new Date(Date.UTC(2026, 10, 1, 0, i)),
+      })),
     );
     const first = await page('/contacts');
     expect(first.text.match(/class="add-author small"/g)).toHaveLength(50);
@@ -60,14 +87,24 @@ describe('the CRM pages are paged with plain links', () => {
     const second = await page(older.replace(/#.*/, ''));
     expect(second.text.match(/class="add-author small"/g)).toHaveLength(5);
     expect(second.text).toContain('Stranger 0<');
-    expect(links(second.text, 'Pages of unknown authors')).toEqual({ first: '/contacts#unknown-authors' });
+    expect(links(second.text, 'Pages of unknown authors')).toEqual({
+      first: '/contacts#unknown-authors',
+    });
   });
 
   it('/contacts/:id shows the timeline 50 at a time with an Older link', async () => {
     const { user, page, db } = await setUp();
     const [ada] = await db.insert(contacts).values({ userId: user.id, name: 'Ada' }).returning();
     await db.insert(interactions).values(
-      Array.from({ length: 70 }, (_, i) => ({ userId: user.id, contactId: ada!.id, kind: 'mention_in' as const, direction: 'inbound' as const, xId: String(1000 + i), occurredAt: new Date(Date.UTC(2026, 10, 1, 0, i)), text: `mention ${i}` })),
+      Array.from({ length: 70 }, (_, i) => ({
+        userId: user.id,
+        contactId: ada!.id,
+        kind: 'mention_in' as const,
+        direction: 'inbound' as const,
+        xId: String(1000 + i),
+        occurredAt: new Date(Date.UTC(2026, 10, 1, 0, i)),
+        text: `mention ${i}`,
+      })),
     );
     const first = await page(`/contacts/${ada!.id}`);
     expect(first.text.match(/class="timeline-item"/g)).toHaveLength(50);
@@ -82,7 +119,8 @@ describe('the CRM pages are paged with plain links', () => {
 
   it('/notifications shows 50 at a time with an Older link', async () => {
     const { user, page } = await setUp();
-    for (let i = 0; i < 52; i++) await t.deps.notifications.notify(user.id, { kind: 'note', title: `Note ${i}` });
+    for (let i = 0; i < 52; i++)
+      await t.deps.notifications.notify(user.id, { kind: 'note', title: `Note ${i}` });
     const first = await page('/notifications');
     expect(first.text.match(/class="notification"/g)).toHaveLength(50);
     const second = await page(links(first.text, 'Pages of notifications').next!);

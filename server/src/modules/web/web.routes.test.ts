@@ -18,7 +18,8 @@ const get = (path: string, user: WebUser | null = owner, headers?: HeadersInit) 
   createTestApp(user).request(`http://localhost${path}`, { headers });
 
 /** The script a page loads: its hashed name under /assets. */
-const pageScript = (name: string) => new RegExp(`<script type="module" src="/assets/${name}-[A-Z0-9]{8}\\.js"></script>`);
+const pageScript = (name: string) =>
+  new RegExp(`<script type="module" src="/assets/${name}-[A-Z0-9]{8}\\.js"></script>`);
 
 describe('redirects', () => {
   it('sends / to /settings when signed in and to /sign-in when not', async () => {
@@ -44,8 +45,12 @@ describe('sign-in and sign-up', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const page = await res.text();
     expect(page).toContain('id="auth-form" data-mode="sign-in"');
-    expect(page).toMatch(/<label for="email">Email<\/label>\s*<input id="email" name="email" type="email"/);
-    expect(page).toMatch(/<input id="password" name="password" type="password" autocomplete="current-password"/);
+    expect(page).toMatch(
+      /<label for="email">Email<\/label>\s*<input id="email" name="email" type="email"/,
+    );
+    expect(page).toMatch(
+      /<input id="password" name="password" type="password" autocomplete="current-password"/,
+    );
     expect(page).toMatch(/<p id="sign-up-link" class="switch" hidden>.*href="\/sign-up"/);
     expect(page).toMatch(pageScript('auth'));
     expect(page).toContain('role="alert"');
@@ -74,11 +79,27 @@ describe('settings', () => {
     expect(page).toContain('<span id="user-email" class="email">owner@example.com</span>');
     expect(page).toContain('<button id="sign-out" type="button">Sign out</button>');
     expect(page).toContain('Connected accounts');
-    for (const id of ['x-row', 'x-state-title', 'x-state-sentence', 'x-chip', 'x-checked-at', 'x-handle', 'check-x', 'disconnect-x',
-      'show-code', 'connect-help', 'pairing-code', 'pairing-server-url', 'devices', 'devices-body']) {
+    for (const id of [
+      'x-row',
+      'x-state-title',
+      'x-state-sentence',
+      'x-chip',
+      'x-checked-at',
+      'x-handle',
+      'check-x',
+      'disconnect-x',
+      'show-code',
+      'connect-help',
+      'pairing-code',
+      'pairing-server-url',
+      'devices',
+      'devices-body',
+    ]) {
       expect(page, id).toContain(`id="${id}"`);
     }
-    expect(page).toContain('<button id="connect-x" type="button" class="primary">Connect X</button>');
+    expect(page).toContain(
+      '<button id="connect-x" type="button" class="primary">Connect X</button>',
+    );
     expect(page).toContain('pnpm build:extension');
     expect(page).toContain('extension/.output/chrome-mv3');
     expect(page).toMatch(pageScript('settings'));
@@ -90,27 +111,46 @@ describe('settings', () => {
     const page = await (await get('/settings')).text();
     expect(page).toMatch(/<div id="x-dm-row" class="account-row"[^>]*>/);
     expect(page).toContain('<h3 id="x-dm-name" class="account-name">X direct messages</h3>');
-    for (const id of ['connect-x-dm', 'sync-x-dm', 'disconnect-x-dm', 'x-dm-setup', 'x-dm-callback-url']) expect(page).toContain(`id="${id}"`);
+    for (const id of [
+      'connect-x-dm',
+      'sync-x-dm',
+      'disconnect-x-dm',
+      'x-dm-setup',
+      'x-dm-callback-url',
+    ])
+      expect(page).toContain(`id="${id}"`);
   });
 
   it('escapes what it interpolates', async () => {
-    const page = await (await get('/settings', { id: 'u2', email: '<script>alert(1)</script>"@example.com' })).text();
+    const page = await (
+      await get('/settings', { id: 'u2', email: '<script>alert(1)</script>"@example.com' })
+    ).text();
     expect(page).not.toContain('<script>alert(1)');
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;@example.com');
   });
 });
 
 describe('assets', () => {
-  const linked = (page: string) => [...page.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+  const linked = (page: string) =>
+    [...page.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
 
   it('serves every script, stylesheet and icon the pages link, under hashed names, cached for a year', async () => {
-    const pages = await Promise.all(['/sign-in', '/sign-up'].map(async (p) => (await get(p, null)).text()));
+    const pages = await Promise.all(
+      ['/sign-in', '/sign-up'].map(async (p) => (await get(p, null)).text()),
+    );
     pages.push(await (await get('/settings')).text());
     const paths = [...new Set(pages.flatMap(linked))].sort();
     expect(paths.map((p) => p.replace(/-[A-Za-z0-9]{8}\./, '-HASH.'))).toEqual([
-      '/assets/auth-HASH.js', '/assets/favicon-HASH.svg', '/assets/settings-HASH.js', '/assets/style-HASH.css',
+      '/assets/auth-HASH.js',
+      '/assets/favicon-HASH.svg',
+      '/assets/settings-HASH.js',
+      '/assets/style-HASH.css',
     ]);
-    const types: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml' };
+    const types: Record<string, string> = {
+      js: 'text/javascript; charset=utf-8',
+      css: 'text/css; charset=utf-8',
+      svg: 'image/svg+xml',
+    };
     for (const path of paths) {
       const res = await get(path, null);
       expect(res.status, path).toBe(200);
@@ -137,18 +177,28 @@ describe('assets', () => {
       const mapRes = await get(`/assets/${map![1]}`, null);
       expect(mapRes.status).toBe(200);
       const sources = ((await mapRes.json()) as { sources: string[] }).sources;
-      expect(sources.some((s) => s.includes('client/') || s.includes('shared/src/')), path).toBe(true);
+      expect(
+        sources.some((s) => s.includes('client/') || s.includes('shared/src/')),
+        path,
+      ).toBe(true);
     }
     expect(seen.size).toBeGreaterThan(1); // settings-….js and at least one shared chunk
   });
 
   it('answers 304 to a matching ETag and 404 to anything not built, the source names included', async () => {
-    const style = linked(await (await get('/sign-in', null)).text()).find((p) => p.endsWith('.css'))!;
+    const style = linked(await (await get('/sign-in', null)).text()).find((p) =>
+      p.endsWith('.css'),
+    )!;
     const first = await get(style, null);
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^".+"$/);
     expect((await get(style, null, { 'if-none-match': etag })).status).toBe(304);
-    for (const path of ['/assets/style.css', '/assets/settings.js', '/assets/settings.ts', '/assets/..%2Fweb.routes.ts']) {
+    for (const path of [
+      '/assets/style.css',
+      '/assets/settings.js',
+      '/assets/settings.ts',
+      '/assets/..%2Fweb.routes.ts',
+    ]) {
       expect((await get(path, null)).status, path).toBe(404);
     }
   });

@@ -40,22 +40,40 @@ export interface CrmPageDeps {
 // Hashed names never change content, so a browser keeps them a year without asking again.
 const immutable = 'public, max-age=31536000, immutable';
 
-export function createWebRoutes({ assets, crm }: { assets: WebAssetLoader; crm?: CrmPageDeps }): Hono<WebEnv> {
+export function createWebRoutes({
+  assets,
+  crm,
+}: {
+  assets: WebAssetLoader;
+  crm?: CrmPageDeps;
+}): Hono<WebEnv> {
   const asset = async () => (await assets.load()).url;
-  const pageContext = async (user: WebUser) => ({ email: user.email, unreadCount: crm ? await crm.notifications.unreadCount(user.id) : 0, asset: await asset() });
+  const pageContext = async (user: WebUser) => ({
+    email: user.email,
+    unreadCount: crm ? await crm.notifications.unreadCount(user.id) : 0,
+    asset: await asset(),
+  });
   const app = new Hono<WebEnv>();
 
   app.get('/', (c) => c.redirect(c.var.user ? '/settings' : '/sign-in'));
 
-  app.get('/sign-in', async (c) => (c.var.user ? c.redirect('/settings') : c.html(signInPage(await asset()), 200, pageHeaders)));
+  app.get('/sign-in', async (c) =>
+    c.var.user ? c.redirect('/settings') : c.html(signInPage(await asset()), 200, pageHeaders),
+  );
 
-  app.get('/sign-up', async (c) => (c.var.user ? c.redirect('/settings') : c.html(signUpPage(await asset()), 200, pageHeaders)));
+  app.get('/sign-up', async (c) =>
+    c.var.user ? c.redirect('/settings') : c.html(signUpPage(await asset()), 200, pageHeaders),
+  );
 
   app.get('/settings', async (c) => {
     const user = c.var.user;
     if (!user) return c.redirect('/sign-in');
     const unreadCount = crm ? await crm.notifications.unreadCount(user.id) : null;
-    return c.html(settingsPage(await asset(), { email: user.email, unreadCount }), 200, pageHeaders);
+    return c.html(
+      settingsPage(await asset(), { email: user.email, unreadCount }),
+      200,
+      pageHeaders,
+    );
   });
 
   if (crm) {
@@ -67,36 +85,79 @@ export function createWebRoutes({ assets, crm }: { assets: WebAssetLoader; crm?:
         crm.contacts.page(user.id, { ...pageSize, q: q || undefined, cursor }),
         crm.interactions.unknownAuthorsPage(user.id, { ...pageSize, cursor: authorsCursor }),
       ]);
-      return c.html(contactsPage(await pageContext(user), { contacts, authors, q: q ?? '', cursor, authorsCursor }), 200, pageHeaders);
+      return c.html(
+        contactsPage(await pageContext(user), {
+          contacts,
+          authors,
+          q: q ?? '',
+          cursor,
+          authorsCursor,
+        }),
+        200,
+        pageHeaders,
+      );
     });
 
-    app.get('/contacts/:id', validQuery(z.object({ cursor: PageQuery.shape.cursor })), async (c) => {
-      const user = c.var.user;
-      if (!user) return c.redirect('/sign-in');
-      const contact = await crm.contacts.get(user.id, c.req.param('id')).catch((error: unknown) => {
-        if (error instanceof ProblemError && error.status === 404) return null;
-        throw error;
-      });
-      if (!contact) return c.text('Not found', 404);
-      const { cursor } = c.req.valid('query');
-      const timeline = await crm.interactions.timelinePage(user.id, contact.id, { ...pageSize, cursor });
-      return c.html(contactPage(await pageContext(user), { contact, timeline: timeline.interactions, nextCursor: timeline.nextCursor, cursor }), 200, pageHeaders);
-    });
+    app.get(
+      '/contacts/:id',
+      validQuery(z.object({ cursor: PageQuery.shape.cursor })),
+      async (c) => {
+        const user = c.var.user;
+        if (!user) return c.redirect('/sign-in');
+        const contact = await crm.contacts
+          .get(user.id, c.req.param('id'))
+          .catch((error: unknown) => {
+            if (error instanceof ProblemError && error.status === 404) return null;
+            throw error;
+          });
+        if (!contact) return c.text('Not found', 404);
+        const { cursor } = c.req.valid('query');
+        const timeline = await crm.interactions.timelinePage(user.id, contact.id, {
+          ...pageSize,
+          cursor,
+        });
+        return c.html(
+          contactPage(await pageContext(user), {
+            contact,
+            timeline: timeline.interactions,
+            nextCursor: timeline.nextCursor,
+            cursor,
+          }),
+          200,
+          pageHeaders,
+        );
+      },
+    );
 
-    app.get('/notifications', validQuery(z.object({ cursor: PageQuery.shape.cursor })), async (c) => {
-      const user = c.var.user;
-      if (!user) return c.redirect('/sign-in');
-      const { cursor } = c.req.valid('query');
-      const { notifications, nextCursor } = await crm.notifications.page(user.id, { ...pageSize, cursor });
-      return c.html(notificationsPage(await pageContext(user), { notifications, nextCursor, cursor }), 200, pageHeaders);
-    });
+    app.get(
+      '/notifications',
+      validQuery(z.object({ cursor: PageQuery.shape.cursor })),
+      async (c) => {
+        const user = c.var.user;
+        if (!user) return c.redirect('/sign-in');
+        const { cursor } = c.req.valid('query');
+        const { notifications, nextCursor } = await crm.notifications.page(user.id, {
+          ...pageSize,
+          cursor,
+        });
+        return c.html(
+          notificationsPage(await pageContext(user), { notifications, nextCursor, cursor }),
+          200,
+          pageHeaders,
+        );
+      },
+    );
   }
 
   // hono/etag keeps the asset's own ETag (its content hash) and answers a matching If-None-Match with a 304.
   app.get('/assets/:file', etag(), async (c) => {
     const file: Asset | null = (await assets.load()).get(c.req.param('file'));
     if (!file) return c.notFound();
-    const headers = { 'content-type': file.contentType, 'cache-control': immutable, etag: file.etag };
+    const headers = {
+      'content-type': file.contentType,
+      'cache-control': immutable,
+      etag: file.etag,
+    };
     return c.body(file.body, 200, headers);
   });
 

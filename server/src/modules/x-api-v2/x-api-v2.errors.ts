@@ -46,7 +46,9 @@ export class XApiError extends Error {
   }
 }
 
-export const toRateLimit = (raw: { limit: number; remaining: number; reset: number } | undefined): XRateLimit | null =>
+export const toRateLimit = (
+  raw: { limit: number; remaining: number; reset: number } | undefined,
+): XRateLimit | null =>
   raw && Number.isFinite(raw.remaining) && Number.isFinite(raw.reset)
     ? { limit: raw.limit, remaining: raw.remaining, resetAt: new Date(raw.reset * 1000) }
     : null;
@@ -61,27 +63,61 @@ function problemOf(data: unknown): string | null {
 }
 
 /** The last segment of X's problem type, whichever host it is spelt with (X still sends api.twitter.com). */
-const problemName = (problem: string | null) => /^https:\/\/api\.(?:x|twitter)\.com\/2\/problems\/([a-z-]+)$/.exec(problem ?? '')?.[1] ?? null;
-const field = (data: unknown, name: string) => (data && typeof data === 'object' ? (data as Record<string, unknown>)[name] : undefined);
+const problemName = (problem: string | null) =>
+  /^https:\/\/api\.(?:x|twitter)\.com\/2\/problems\/([a-z-]+)$/.exec(problem ?? '')?.[1] ?? null;
+const field = (data: unknown, name: string) =>
+  data && typeof data === 'object' ? (data as Record<string, unknown>)[name] : undefined;
 
 /**
  * An app X refuses, told apart by the problem type (or title) X sends with it. The detail names X's reason
  * or period only when it is one of the words X's documents list, and never an id (client_id, account_id).
  */
-function appRefusal(status: number, data: unknown, problem: string | null, rateLimit: XRateLimit | null): XApiError | null {
+function appRefusal(
+  status: number,
+  data: unknown,
+  problem: string | null,
+  rateLimit: XRateLimit | null,
+): XApiError | null {
   const name = problemName(problem);
   const title = field(data, 'title');
-  if (status === 402 || name === 'credits' || name === 'credits-depleted' || title === 'CreditsDepleted') {
-    return new XApiError('credits_depleted', `X says the app’s prepaid credits are spent (${status})`, status, rateLimit, problem);
+  if (
+    status === 402 ||
+    name === 'credits' ||
+    name === 'credits-depleted' ||
+    title === 'CreditsDepleted'
+  ) {
+    return new XApiError(
+      'credits_depleted',
+      `X says the app’s prepaid credits are spent (${status})`,
+      status,
+      rateLimit,
+      problem,
+    );
   }
   if (name === 'usage-capped' || title === 'UsageCapExceeded') {
     const period = field(data, 'period') === 'Daily' ? 'daily' : 'monthly';
-    return new XApiError('usage_capped', `X says the app has used its ${period} X API cap (${status} usage-capped)`, status, rateLimit, problem, period);
+    return new XApiError(
+      'usage_capped',
+      `X says the app has used its ${period} X API cap (${status} usage-capped)`,
+      status,
+      rateLimit,
+      problem,
+      period,
+    );
   }
   if (name === 'client-forbidden') {
     const reason = field(data, 'reason');
-    const known = reason === 'client-not-enrolled' || reason === 'official-client-forbidden' ? `, ${reason}` : '';
-    return new XApiError('client_forbidden', `X refuses the app: it is not attached to a Project (${status} client-forbidden${known})`, status, rateLimit, problem);
+    const known =
+      reason === 'client-not-enrolled' || reason === 'official-client-forbidden'
+        ? `, ${reason}`
+        : '';
+    return new XApiError(
+      'client_forbidden',
+      `X refuses the app: it is not attached to a Project (${status} client-forbidden${known})`,
+      status,
+      rateLimit,
+      problem,
+    );
   }
   return null;
 }
@@ -91,7 +127,10 @@ function appRefusal(status: number, data: unknown, problem: string | null, rateL
  * refuses (client-forbidden, usage-capped, spent credits) comes first: it is never a dead grant or token, nor a
  * 15-minute budget.
  */
-export function toXApiError(error: unknown, { tokenEndpoint = false, timeoutMs }: { tokenEndpoint?: boolean; timeoutMs: number }): XApiError {
+export function toXApiError(
+  error: unknown,
+  { tokenEndpoint = false, timeoutMs }: { tokenEndpoint?: boolean; timeoutMs: number },
+): XApiError {
   if (error instanceof XApiError) return error;
   if (error instanceof ApiResponseError) {
     const status = error.code;
@@ -100,19 +139,56 @@ export function toXApiError(error: unknown, { tokenEndpoint = false, timeoutMs }
     const refusal = appRefusal(status, error.data, problem, rateLimit);
     if (refusal) return refusal;
     if (status === 429) {
-      const fallback = { limit: rateLimit?.limit ?? 0, remaining: 0, resetAt: new Date(Date.now() + 15 * 60_000) };
-      return new XApiError('rate_limited', 'X asked Perch to wait (429)', status, rateLimit ? { ...rateLimit, remaining: 0 } : fallback, problem);
+      const fallback = {
+        limit: rateLimit?.limit ?? 0,
+        remaining: 0,
+        resetAt: new Date(Date.now() + 15 * 60_000),
+      };
+      return new XApiError(
+        'rate_limited',
+        'X asked Perch to wait (429)',
+        status,
+        rateLimit ? { ...rateLimit, remaining: 0 } : fallback,
+        problem,
+      );
     }
-    if (tokenEndpoint && (status === 400 || status === 401)) return new XApiError('invalid_grant', `X refused the grant (${status})`, status, rateLimit, problem);
-    if (status === 401 || status === 403) return new XApiError('unauthorized', `X refused the token (${status})`, status, rateLimit, problem);
-    if (status >= 400 && status < 500) return new XApiError('bad_request', `X refused the request (${status})`, status, rateLimit, problem);
+    if (tokenEndpoint && (status === 400 || status === 401))
+      return new XApiError(
+        'invalid_grant',
+        `X refused the grant (${status})`,
+        status,
+        rateLimit,
+        problem,
+      );
+    if (status === 401 || status === 403)
+      return new XApiError(
+        'unauthorized',
+        `X refused the token (${status})`,
+        status,
+        rateLimit,
+        problem,
+      );
+    if (status >= 400 && status < 500)
+      return new XApiError(
+        'bad_request',
+        `X refused the request (${status})`,
+        status,
+        rateLimit,
+        problem,
+      );
     return new XApiError('unavailable', `X answered ${status}`, status, rateLimit, problem);
   }
   if (error instanceof ApiRequestError) {
     const timedOut = /timeout/i.test(error.requestError?.message ?? '');
-    return new XApiError('unavailable', timedOut ? `X did not answer within ${Math.round(timeoutMs / 1000)} s` : 'X could not be reached');
+    return new XApiError(
+      'unavailable',
+      timedOut
+        ? `X did not answer within ${Math.round(timeoutMs / 1000)} s`
+        : 'X could not be reached',
+    );
   }
-  if (error instanceof ApiPartialResponseError) return new XApiError('unavailable', 'X sent an answer Perch could not read');
+  if (error instanceof ApiPartialResponseError)
+    return new XApiError('unavailable', 'X sent an answer Perch could not read');
   return new XApiError('unavailable', 'X could not be reached');
 }
 
@@ -124,8 +200,11 @@ export function refusedParameter(error: unknown, name: string): boolean {
   if (!(error instanceof ApiResponseError) || error.code !== 400) return false;
   if (field(error.data, 'parameter') === name) return true;
   const errors = field(error.data, 'errors');
-  return Array.isArray(errors) && errors.some((e) => {
-    const parameters = field(e, 'parameters');
-    return typeof parameters === 'object' && parameters !== null && name in parameters;
-  });
+  return (
+    Array.isArray(errors) &&
+    errors.some((e) => {
+      const parameters = field(e, 'parameters');
+      return typeof parameters === 'object' && parameters !== null && name in parameters;
+    })
+  );
 }

@@ -10,7 +10,11 @@ import type { ITwitterApiClientPlugin } from 'twitter-api-v2';
 const apiHosts = new Set(['api.x.com', 'api.twitter.com']);
 const authorizePath = '/i/oauth2/authorize';
 
-export function createXApiRouting(options: { xOrigin: string; xApiOrigin: string; timeoutMs: number }): ITwitterApiClientPlugin {
+export function createXApiRouting(options: {
+  xOrigin: string;
+  xApiOrigin: string;
+  timeoutMs: number;
+}): ITwitterApiClientPlugin {
   return {
     onBeforeRequestConfig({ params }) {
       const url = new URL(params.url);

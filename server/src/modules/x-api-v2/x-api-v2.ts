@@ -73,7 +73,15 @@ export interface XDmPage {
 
 /** X's body for a page of DM events, as far as Perch reads it (the library does not export its own type). */
 interface DmEventsBody {
-  data?: Array<{ id: string; event_type?: string; text?: string; sender_id?: string; dm_conversation_id?: string; participant_ids?: string[]; created_at?: string }>;
+  data?: Array<{
+    id: string;
+    event_type?: string;
+    text?: string;
+    sender_id?: string;
+    dm_conversation_id?: string;
+    participant_ids?: string[];
+    created_at?: string;
+  }>;
   includes?: { users?: Array<{ id: string; name: string; username: string }> };
   meta?: { result_count?: number; next_token?: string };
 }
@@ -96,7 +104,8 @@ const dmQuery = {
 
 function toDmPage(body: DmEventsBody, rateLimit: XRateLimit | null, requests: number): XDmPage {
   const users = new Map<string, XApiUser>();
-  for (const user of body.includes?.users ?? []) users.set(user.id, { id: user.id, username: user.username, name: withoutNul(user.name) });
+  for (const user of body.includes?.users ?? [])
+    users.set(user.id, { id: user.id, username: user.username, name: withoutNul(user.name) });
   const events: XDmEvent[] = [];
   for (const event of body.data ?? []) {
     // Only messages were asked for; an event without event_type is taken for one rather than left out.
@@ -120,9 +129,16 @@ export function createXApi(options: XApiOptions) {
   const { timeoutMs } = options;
   const settings = {
     plugins: [createXApiRouting(options)],
-    httpAgent: options.xApiOrigin.startsWith('http:') ? new http.Agent({ keepAlive: true, timeout: timeoutMs }) : new https.Agent({ keepAlive: true, timeout: timeoutMs }),
+    httpAgent: options.xApiOrigin.startsWith('http:')
+      ? new http.Agent({ keepAlive: true, timeout: timeoutMs })
+      : new https.Agent({ keepAlive: true, timeout: timeoutMs }),
   };
-  const app = options.clientId ? new TwitterApi({ clientId: options.clientId, clientSecret: options.clientSecret ?? undefined }, settings) : null;
+  const app = options.clientId
+    ? new TwitterApi(
+        { clientId: options.clientId, clientSecret: options.clientSecret ?? undefined },
+        settings,
+      )
+    : null;
   // Until X refuses sender_id as a dm_event field (see dmQuery).
   let senderIdAsField = true;
 
@@ -137,14 +153,29 @@ export function createXApi(options: XApiOptions) {
       throw toXApiError(error, { tokenEndpoint, timeoutMs });
     }
   };
-  const tokenSet = (result: { accessToken: string; refreshToken?: string; expiresIn: number; scope: string[] }): XTokenSet => {
-    if (!result.refreshToken) throw new XApiError('invalid_grant', 'X gave no refresh token (offline.access missing)');
-    return { accessToken: result.accessToken, refreshToken: result.refreshToken, expiresIn: result.expiresIn, scopes: result.scope };
+  const tokenSet = (result: {
+    accessToken: string;
+    refreshToken?: string;
+    expiresIn: number;
+    scope: string[];
+  }): XTokenSet => {
+    if (!result.refreshToken)
+      throw new XApiError('invalid_grant', 'X gave no refresh token (offline.access missing)');
+    return {
+      accessToken: result.accessToken,
+      refreshToken: result.refreshToken,
+      expiresIn: result.expiresIn,
+      scopes: result.scope,
+    };
   };
 
   return {
     configured: app !== null,
-    clientType: !options.clientId ? null : options.clientSecret ? ('confidential' as const) : ('public' as const),
+    clientType: !options.clientId
+      ? null
+      : options.clientSecret
+        ? ('confidential' as const)
+        : ('public' as const),
 
     /** The page to send the user to, and the PKCE verifier to keep (encrypted) until the callback. */
     authorizeLink(redirectUri: string, state: string) {
@@ -156,7 +187,8 @@ export function createXApi(options: XApiOptions) {
       tokenSet(await call(() => needApp().loginWithOAuth2(input), true)),
 
     /** X refresh tokens are single-use: the returned pair replaces the stored one at once. */
-    refresh: async (refreshToken: string) => tokenSet(await call(() => needApp().refreshOAuth2Token(refreshToken), true)),
+    refresh: async (refreshToken: string) =>
+      tokenSet(await call(() => needApp().refreshOAuth2Token(refreshToken), true)),
 
     async revoke(token: string, kind: 'access_token' | 'refresh_token') {
       await call(() => needApp().revokeOAuth2Token(token, kind), true);
@@ -165,9 +197,21 @@ export function createXApi(options: XApiOptions) {
     /** Calls made with one user's access token. */
     forToken(accessToken: string) {
       const v2 = (new TwitterApi(accessToken, settings) as TwitterApiReadOnly).v2;
-      const dmPage = async (path: string, params: Record<string, string> | undefined, paginationToken: string | null) => {
+      const dmPage = async (
+        path: string,
+        params: Record<string, string> | undefined,
+        paginationToken: string | null,
+      ) => {
         const get = (fields: string) =>
-          v2.get<DmEventsBody>(path, { ...dmQuery, 'dm_event.fields': fields, ...(paginationToken ? { pagination_token: paginationToken } : {}) }, { fullResponse: true, params });
+          v2.get<DmEventsBody>(
+            path,
+            {
+              ...dmQuery,
+              'dm_event.fields': fields,
+              ...(paginationToken ? { pagination_token: paginationToken } : {}),
+            },
+            { fullResponse: true, params },
+          );
         let requests = 1;
         const res = await call(async () => {
           if (!senderIdAsField) return get(dmEventFields);
@@ -188,15 +232,26 @@ export function createXApi(options: XApiOptions) {
           return { id: res.data.id, username: res.data.username, name: res.data.name };
         },
         /** One page of the user's DM events, newest first. */
-        dmEvents: (paginationToken: string | null) => dmPage('dm_events', undefined, paginationToken),
+        dmEvents: (paginationToken: string | null) =>
+          dmPage('dm_events', undefined, paginationToken),
         /** One page of the one-to-one conversation with `participantId`, newest first. */
         dmEventsWith: (participantId: string, paginationToken: string | null) =>
-          dmPage('dm_conversations/with/:participant_id/dm_events', { participant_id: participantId }, paginationToken),
+          dmPage(
+            'dm_conversations/with/:participant_id/dm_events',
+            { participant_id: participantId },
+            paginationToken,
+          ),
         /** Handles and names for up to 100 user ids (accounts X no longer knows are left out). */
         async usersByIds(ids: string[]): Promise<XApiUser[]> {
           if (ids.length === 0) return [];
-          const res = await call(() => v2.users(ids.slice(0, 100), { 'user.fields': ['id', 'name', 'username'] }));
-          return (res.data ?? []).map((u) => ({ id: u.id, username: u.username, name: withoutNul(u.name) }));
+          const res = await call(() =>
+            v2.users(ids.slice(0, 100), { 'user.fields': ['id', 'name', 'username'] }),
+          );
+          return (res.data ?? []).map((u) => ({
+            id: u.id,
+            username: u.username,
+            name: withoutNul(u.name),
+          }));
         },
       };
     },

@@ -15,7 +15,13 @@ export function createXBudgetQueries({ db }: { db: Db }) {
      * one). A window X has not described yet (none known, or the known one has ended) is taken to be a fresh one
      * of the last known size, ending `windowMs` from now, until X's headers say otherwise. False: nothing left.
      */
-    async reserveBudget(userId: string, endpoint: string, now: Date, windowMs: number, defaultLimit: number) {
+    async reserveBudget(
+      userId: string,
+      endpoint: string,
+      now: Date,
+      windowMs: number,
+      defaultLimit: number,
+    ) {
       await db.insert(b).values({ userId, endpoint }).onConflictDoNothing();
       const fresh = sql`(${b.resetAt} IS NULL OR ${b.resetAt} <= ${at(now)})`;
       const rows = await db
@@ -52,9 +58,11 @@ export function createXBudgetQueries({ db }: { db: Db }) {
         .where(and(eq(b.userId, userId), eq(b.endpoint, endpoint)));
     },
     async budget(userId: string, endpoint: string) {
-      const [row] = await db.select().from(b).where(and(eq(b.userId, userId), eq(b.endpoint, endpoint)));
+      const [row] = await db
+        .select()
+        .from(b)
+        .where(and(eq(b.userId, userId), eq(b.endpoint, endpoint)));
       return row ?? null;
     },
-
   };
 }

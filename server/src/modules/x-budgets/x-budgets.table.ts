@@ -10,7 +10,9 @@ import { users } from '../accounts/accounts.table.ts';
 export const xApiBudgets = pgTable(
   'x_api_budgets',
   {
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     /** Perch's name for the endpoint, e.g. `dm_events`. */
     endpoint: text().notNull(),
     limit: integer(),

@@ -7,16 +7,36 @@ import type { XOperation, XRequestBudget } from '../x-web/x-types.ts';
 import type { XBudgetQueries } from './x-budgets.queries.ts';
 
 const windowMs = 15 * 60_000;
-export const webBudgetDefaults: Record<XOperation, number> = { SearchTimeline: 50, UserTweets: 50, UserByScreenName: 95 };
+export const webBudgetDefaults: Record<XOperation, number> = {
+  SearchTimeline: 50,
+  UserTweets: 50,
+  UserByScreenName: 95,
+};
 const endpoint = (operation: XOperation) => `web:${operation}`;
 
-export function createWebBudgets({ budgetQueries, now }: { budgetQueries: XBudgetQueries; now: () => Date }) {
+export function createWebBudgets({
+  budgetQueries,
+  now,
+}: {
+  budgetQueries: XBudgetQueries;
+  now: () => Date;
+}) {
   return (userId: string): XRequestBudget => ({
     async take(operation) {
-      if (await budgetQueries.reserveBudget(userId, endpoint(operation), now(), windowMs, webBudgetDefaults[operation])) return { ok: true };
+      if (
+        await budgetQueries.reserveBudget(
+          userId,
+          endpoint(operation),
+          now(),
+          windowMs,
+          webBudgetDefaults[operation],
+        )
+      )
+        return { ok: true };
       const row = await budgetQueries.budget(userId, endpoint(operation));
       return { ok: false, resetAt: row?.resetAt ?? new Date(now().getTime() + windowMs) };
     },
-    record: (operation, limit) => budgetQueries.recordBudget(userId, endpoint(operation), limit, now()),
+    record: (operation, limit) =>
+      budgetQueries.recordBudget(userId, endpoint(operation), limit, now()),
   });
 }

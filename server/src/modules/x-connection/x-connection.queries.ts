@@ -21,17 +21,31 @@ export function createXConnectionQueries({ db }: { db: Db }) {
       return row!;
     },
     /** Records a verification result only if the pair it was about is still the stored one. */
-    async updateIfFingerprint(userId: string, fingerprint: string, set: Partial<typeof xConnections.$inferInsert>) {
+    async updateIfFingerprint(
+      userId: string,
+      fingerprint: string,
+      set: Partial<typeof xConnections.$inferInsert>,
+    ) {
       const [row] = await db
         .update(xConnections)
         .set(set)
-        .where(and(eq(xConnections.userId, userId), eq(xConnections.cookiesFingerprint, fingerprint)))
+        .where(
+          and(eq(xConnections.userId, userId), eq(xConnections.cookiesFingerprint, fingerprint)),
+        )
         .returning();
       return row ?? null;
     },
-    connected: () => db.select({ userId: xConnections.userId }).from(xConnections).where(and(eq(xConnections.state, 'connected'), isNotNull(xConnections.cookiesJwe))),
+    connected: () =>
+      db
+        .select({ userId: xConnections.userId })
+        .from(xConnections)
+        .where(and(eq(xConnections.state, 'connected'), isNotNull(xConnections.cookiesJwe))),
     async updateState(userId: string, set: Partial<typeof xConnections.$inferInsert>) {
-      const [row] = await db.update(xConnections).set(set).where(eq(xConnections.userId, userId)).returning();
+      const [row] = await db
+        .update(xConnections)
+        .set(set)
+        .where(eq(xConnections.userId, userId))
+        .returning();
       return row ?? null;
     },
     /**
@@ -46,15 +60,29 @@ export function createXConnectionQueries({ db }: { db: Db }) {
           and(
             isNotNull(xConnections.cookiesJwe),
             or(
-              and(eq(xConnections.state, 'verifying'), lte(xConnections.updatedAt, unavailableBefore)),
-              and(eq(xConnections.state, 'x_unavailable'), or(isNull(xConnections.checkedAt), lte(xConnections.checkedAt, unavailableBefore))),
-              and(eq(xConnections.state, 'rate_limited'), or(isNull(xConnections.retryAt), lte(xConnections.retryAt, now))),
+              and(
+                eq(xConnections.state, 'verifying'),
+                lte(xConnections.updatedAt, unavailableBefore),
+              ),
+              and(
+                eq(xConnections.state, 'x_unavailable'),
+                or(isNull(xConnections.checkedAt), lte(xConnections.checkedAt, unavailableBefore)),
+              ),
+              and(
+                eq(xConnections.state, 'rate_limited'),
+                or(isNull(xConnections.retryAt), lte(xConnections.retryAt, now)),
+              ),
             ),
           ),
         );
     },
-    verifying: () => db.select().from(xConnections).where(and(eq(xConnections.state, 'verifying'), isNotNull(xConnections.cookiesJwe))),
-    withStoredCookies: () => db.select().from(xConnections).where(isNotNull(xConnections.cookiesJwe)),
+    verifying: () =>
+      db
+        .select()
+        .from(xConnections)
+        .where(and(eq(xConnections.state, 'verifying'), isNotNull(xConnections.cookiesJwe))),
+    withStoredCookies: () =>
+      db.select().from(xConnections).where(isNotNull(xConnections.cookiesJwe)),
     async replaceSealed(userId: string, oldJwe: string, newJwe: string, fingerprint: string) {
       const [row] = await db
         .update(xConnections)

@@ -14,7 +14,10 @@ describe('key rotation', () => {
     const oldKey = generateKeyEntry();
     const newKey = generateKeyEntry();
     t = await createTestApp({ overrides: { keyring: parseKeyring(oldKey) } });
-    const pair = { authToken: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0', ct0: 'ct0value0ct0value0ct0value0ct0value' };
+    const pair = {
+      authToken: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0',
+      ct0: 'ct0value0ct0value0ct0value0ct0value',
+    };
     const { cookie } = await t.signUp();
     await t.pushCookies(cookie, pair);
 

@@ -34,7 +34,15 @@ export type XConnectionService = ReturnType<typeof createXConnectionService>;
 
 export function toStatus(row: XConnectionRow | null): ConnectionStatus {
   if (!row) {
-    return { state: 'not_connected', handle: null, xUserId: null, checkedAt: null, updatedAt: null, retryAt: null, detail: null };
+    return {
+      state: 'not_connected',
+      handle: null,
+      xUserId: null,
+      checkedAt: null,
+      updatedAt: null,
+      retryAt: null,
+      detail: null,
+    };
   }
   return {
     state: row.state,
@@ -49,19 +57,42 @@ export function toStatus(row: XConnectionRow | null): ConnectionStatus {
 
 function stateFromCheck(result: XCheckResult, at: Date) {
   if (result.ok) {
-    return { state: 'connected' as const, handle: result.account.handle, xUserId: result.account.userId, checkedAt: at, retryAt: null, detail: null };
+    return {
+      state: 'connected' as const,
+      handle: result.account.handle,
+      xUserId: result.account.userId,
+      checkedAt: at,
+      retryAt: null,
+      detail: null,
+    };
   }
   switch (result.kind) {
     case 'auth':
       return { state: 'expired' as const, checkedAt: at, retryAt: null, detail: null };
     case 'rate_limited':
-      return { state: 'rate_limited' as const, checkedAt: at, retryAt: result.retryAt, detail: null };
+      return {
+        state: 'rate_limited' as const,
+        checkedAt: at,
+        retryAt: result.retryAt,
+        detail: null,
+      };
     case 'unavailable':
-      return { state: 'x_unavailable' as const, checkedAt: at, retryAt: null, detail: result.detail };
+      return {
+        state: 'x_unavailable' as const,
+        checkedAt: at,
+        retryAt: null,
+        detail: result.detail,
+      };
   }
 }
 
-export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb, logger, now }: XConnectionDeps) {
+export function createXConnectionService({
+  xConnectionQueries,
+  cookieVault,
+  xWeb,
+  logger,
+  now,
+}: XConnectionDeps) {
   const events = new EventEmitter<XConnectionEvents>();
   const log = logger.child({ module: 'x-connection' });
 
@@ -72,18 +103,29 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb
   };
 
   /** Asks X about the stored pair and records the answer, unless a newer pair arrived meanwhile. */
-  async function verify(userId: string, pair: XCookiePair, fingerprint: string): Promise<ConnectionStatus> {
+  async function verify(
+    userId: string,
+    pair: XCookiePair,
+    fingerprint: string,
+  ): Promise<ConnectionStatus> {
     const result = await xWeb.verifyCookies(pair, { userId });
     const update = stateFromCheck(result, now());
-    log.info({ userId, state: update.state, ...(result.ok ? {} : { failure: result.kind }) }, 'x cookies verified');
-    const row = await xConnectionQueries.updateIfFingerprint(userId, fingerprint, { ...update, updatedAt: now() });
+    log.info(
+      { userId, state: update.state, ...(result.ok ? {} : { failure: result.kind }) },
+      'x cookies verified',
+    );
+    const row = await xConnectionQueries.updateIfFingerprint(userId, fingerprint, {
+      ...update,
+      updatedAt: now(),
+    });
     return emitState(row ?? (await xConnectionQueries.find(userId)), userId);
   }
 
   async function check(userId: string): Promise<ConnectionStatus> {
     const existing = await xConnectionQueries.find(userId);
     if (!existing?.cookiesJwe || !existing.cookiesFingerprint) return toStatus(existing);
-    if (existing.state === 'rate_limited' && existing.retryAt && existing.retryAt > now()) return toStatus(existing);
+    if (existing.state === 'rate_limited' && existing.retryAt && existing.retryAt > now())
+      return toStatus(existing);
     return verify(userId, await cookieVault.open(existing.cookiesJwe), existing.cookiesFingerprint);
   }
 
@@ -106,14 +148,24 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb
     /** A pair pushed by the extension. Stored at once; verified when it changed or the connection is not healthy. */
     async pushCookies(userId: string, pair: XCookiePair): Promise<ConnectionStatus> {
       const existing = await xConnectionQueries.find(userId);
-      const unchanged = existing?.cookiesJwe != null && cookieVault.matches(pair, existing.cookiesFingerprint);
+      const unchanged =
+        existing?.cookiesJwe != null && cookieVault.matches(pair, existing.cookiesFingerprint);
       if (unchanged && existing.state === 'connected') return toStatus(existing);
-      if (unchanged && existing.state === 'rate_limited' && existing.retryAt && existing.retryAt > now()) return toStatus(existing);
+      if (
+        unchanged &&
+        existing.state === 'rate_limited' &&
+        existing.retryAt &&
+        existing.retryAt > now()
+      )
+        return toStatus(existing);
 
       const fingerprint = unchanged ? existing.cookiesFingerprint! : cookieVault.fingerprint(pair);
       if (!unchanged) {
         // X's rate limit is per account: a new pair does not lift it, so it waits for the recheck.
-        const gated = existing?.state === 'rate_limited' && existing.retryAt != null && existing.retryAt > now();
+        const gated =
+          existing?.state === 'rate_limited' &&
+          existing.retryAt != null &&
+          existing.retryAt > now();
         const stored = await xConnectionQueries.upsert({
           userId,
           // Until X answers about the new pair; a crash before then leaves it `verifying`, checked again at start.
@@ -180,9 +232,22 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb
      */
     async cookiesForSync(userId: string) {
       const row = await xConnectionQueries.find(userId);
-      if (!row?.cookiesJwe || !row.handle || !row.xUserId || row.state === 'expired' || row.state === 'signed_out') return null;
-      const gatedUntil = row.state === 'rate_limited' && row.retryAt && row.retryAt > now() ? row.retryAt : null;
-      return { pair: await cookieVault.open(row.cookiesJwe), handle: row.handle, xUserId: row.xUserId, gatedUntil };
+      if (
+        !row?.cookiesJwe ||
+        !row.handle ||
+        !row.xUserId ||
+        row.state === 'expired' ||
+        row.state === 'signed_out'
+      )
+        return null;
+      const gatedUntil =
+        row.state === 'rate_limited' && row.retryAt && row.retryAt > now() ? row.retryAt : null;
+      return {
+        pair: await cookieVault.open(row.cookiesJwe),
+        handle: row.handle,
+        xUserId: row.xUserId,
+        gatedUntil,
+      };
     },
 
     connectedUserIds: async () => (await xConnectionQueries.connected()).map((r) => r.userId),
@@ -202,7 +267,13 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb
       const row = await xConnectionQueries.find(userId);
       if (!row || (row.state !== 'rate_limited' && row.state !== 'x_unavailable')) return;
       if (row.state === 'rate_limited' && row.retryAt && row.retryAt > now()) return;
-      const update = await xConnectionQueries.updateState(userId, { state: 'connected', checkedAt: now(), retryAt: null, detail: null, updatedAt: now() });
+      const update = await xConnectionQueries.updateState(userId, {
+        state: 'connected',
+        checkedAt: now(),
+        retryAt: null,
+        detail: null,
+        updatedAt: now(),
+      });
       emitState(update, userId);
     },
 
@@ -211,7 +282,10 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb
      * verification takes (the process that stored them stopped); returns how many were checked.
      */
     async recheckDue(): Promise<number> {
-      const due = await xConnectionQueries.dueForRecheck(now(), new Date(now().getTime() - unavailableRecheckMs));
+      const due = await xConnectionQueries.dueForRecheck(
+        now(),
+        new Date(now().getTime() - unavailableRecheckMs),
+      );
       return checkEach(due);
     },
 
@@ -220,7 +294,6 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb
       return checkEach(await xConnectionQueries.verifying());
     },
 
-
     /** Re-encrypts every stored pair under the newest key (the keys:rotate / keys:rekey commands). */
     async rekeyAll(): Promise<{ rekeyed: number; total: number }> {
       const rows = await xConnectionQueries.withStoredCookies();
@@ -228,8 +301,20 @@ export function createXConnectionService({ xConnectionQueries, cookieVault, xWeb
       for (const row of rows) {
         const pair = await cookieVault.open(row.cookiesJwe!);
         const fresh = cookieVault.fingerprint(pair);
-        if (cookieVault.kidOf(row.cookiesJwe!) === fresh.split('.')[0] && row.cookiesFingerprint === fresh) continue;
-        if (await xConnectionQueries.replaceSealed(row.userId, row.cookiesJwe!, await cookieVault.seal(pair), fresh)) rekeyed++;
+        if (
+          cookieVault.kidOf(row.cookiesJwe!) === fresh.split('.')[0] &&
+          row.cookiesFingerprint === fresh
+        )
+          continue;
+        if (
+          await xConnectionQueries.replaceSealed(
+            row.userId,
+            row.cookiesJwe!,
+            await cookieVault.seal(pair),
+            fresh,
+          )
+        )
+          rekeyed++;
       }
       return { rekeyed, total: rows.length };
     },

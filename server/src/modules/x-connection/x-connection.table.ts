@@ -4,7 +4,9 @@ import { users } from '../accounts/accounts.table.ts';
 
 /** One X cookie connection per user: the encrypted pair and what X last said about it. */
 export const xConnections = pgTable('x_connections', {
-  userId: uuid().primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  userId: uuid()
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
   state: text().$type<ConnectionState>().notNull(),
   handle: text(),
   xUserId: text(),

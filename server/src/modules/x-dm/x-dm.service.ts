@@ -39,15 +39,26 @@ export interface CallbackInput {
   sessionUserId?: string | null;
 }
 
-export type CallbackResult = { ok: true; userId: string; handle: string } | { ok: false; error: XDmCallbackError };
+export type CallbackResult =
+  { ok: true; userId: string; handle: string } | { ok: false; error: XDmCallbackError };
 
 export type XDmService = ReturnType<typeof createXDmService>;
 
 /** A last sync that stopped on something only the user can fix at X: nothing tries again until they ask. */
 export const waitsForTheUser = (last: XDmSyncResult | null) =>
-  last?.status === 'failed' && (last.errorKind === 'client_forbidden' || last.errorKind === 'credits_depleted');
+  last?.status === 'failed' &&
+  (last.errorKind === 'client_forbidden' || last.errorKind === 'credits_depleted');
 
-export function createXDmService({ xDmQueries, xApi, vault, tokens, cookieAccount, publicUrl, logger, now }: XDmServiceDeps) {
+export function createXDmService({
+  xDmQueries,
+  xApi,
+  vault,
+  tokens,
+  cookieAccount,
+  publicUrl,
+  logger,
+  now,
+}: XDmServiceDeps) {
   const log = logger.child({ module: 'x-dm', provider: 'x' });
   const callbackUrl = `${publicUrl}${xDmCallbackPath}`;
   const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
@@ -101,23 +112,46 @@ export function createXDmService({ xDmQueries, xApi, vault, tokens, cookieAccoun
         return fail('missing_params');
       }
       const pending = await xDmQueries.takeState(sha256(input.state));
-      if (!pending || pending.expiresAt <= now()) return fail('session_expired', { reason: pending ? 'expired' : 'unknown or used' });
+      if (!pending || pending.expiresAt <= now())
+        return fail('session_expired', { reason: pending ? 'expired' : 'unknown or used' });
       const userId = pending.userId;
-      if (input.browserState !== input.state) return fail('session_expired', { userId, reason: 'another browser' });
-      if (input.sessionUserId && input.sessionUserId !== userId) return fail('session_expired', { userId, reason: 'another user' });
-      if (input.error) return fail(input.error === 'access_denied' ? 'authorization_denied' : 'token_exchange_failed', { userId, xError: input.error.slice(0, 40) });
+      if (input.browserState !== input.state)
+        return fail('session_expired', { userId, reason: 'another browser' });
+      if (input.sessionUserId && input.sessionUserId !== userId)
+        return fail('session_expired', { userId, reason: 'another user' });
+      if (input.error)
+        return fail(
+          input.error === 'access_denied' ? 'authorization_denied' : 'token_exchange_failed',
+          { userId, xError: input.error.slice(0, 40) },
+        );
 
-      const { codeVerifier } = await vault.open('pkce-verifier', pending.verifierJwe, ['codeVerifier'] as const);
+      const { codeVerifier } = await vault.open('pkce-verifier', pending.verifierJwe, [
+        'codeVerifier',
+      ] as const);
       let granted;
       let account;
       try {
-        granted = await xApi.exchangeCode({ code: input.code!, codeVerifier, redirectUri: pending.redirectUri });
+        granted = await xApi.exchangeCode({
+          code: input.code!,
+          codeVerifier,
+          redirectUri: pending.redirectUri,
+        });
         account = await xApi.forToken(granted.accessToken).me();
       } catch (error) {
-        const failure = error instanceof XApiError ? error : new XApiError('unavailable', 'unexpected');
+        const failure =
+          error instanceof XApiError ? error : new XApiError('unavailable', 'unexpected');
         // An app X refuses is not a failed sign-in: say what to fix in X's developer portal.
-        const refusal = failure.kind === 'client_forbidden' || failure.kind === 'usage_capped' || failure.kind === 'credits_depleted' ? failure.kind : null;
-        return fail(refusal ?? 'token_exchange_failed', { userId, errorClass: failure.kind, detail: failure.detail });
+        const refusal =
+          failure.kind === 'client_forbidden' ||
+          failure.kind === 'usage_capped' ||
+          failure.kind === 'credits_depleted'
+            ? failure.kind
+            : null;
+        return fail(refusal ?? 'token_exchange_failed', {
+          userId,
+          errorClass: failure.kind,
+          detail: failure.detail,
+        });
       }
 
       const cookies = await cookieAccount(userId);
@@ -144,7 +178,15 @@ export function createXDmService({ xDmQueries, xApi, vault, tokens, cookieAccoun
         expiredAt: null,
         updatedAt: at,
         // Another X account's cursor and budget mean nothing for this one.
-        ...(sameAccount ? {} : { twitterDmCursor: null, dmPassToken: null, dmPassNewestId: null, lastSyncAt: null, lastSyncResult: null }),
+        ...(sameAccount
+          ? {}
+          : {
+              twitterDmCursor: null,
+              dmPassToken: null,
+              dmPassNewestId: null,
+              lastSyncAt: null,
+              lastSyncResult: null,
+            }),
       });
       log.info({ userId, xUserId: account.id }, 'x dm connected');
       return { ok: true, userId, handle: account.username };
@@ -164,12 +206,16 @@ export function createXDmService({ xDmQueries, xApi, vault, tokens, cookieAccoun
           await xApi.revoke(stored.refreshToken, 'refresh_token');
           await xApi.revoke(stored.accessToken, 'access_token');
         } catch (error) {
-          detail = error instanceof XApiError ? error.detail : 'the stored tokens could not be read';
+          detail =
+            error instanceof XApiError ? error.detail : 'the stored tokens could not be read';
         }
         await tx.delete(userId);
         return { revoked: detail === null, had: true, detail };
       });
-      log.info({ userId, revoked: outcome.revoked, ...(outcome.detail ? { detail: outcome.detail } : {}) }, 'x dm disconnected');
+      log.info(
+        { userId, revoked: outcome.revoked, ...(outcome.detail ? { detail: outcome.detail } : {}) },
+        'x dm disconnected',
+      );
       const sentence = !outcome.had
         ? 'X direct messages were not connected.'
         : outcome.revoked

@@ -21,7 +21,11 @@
 import type { XDmSyncResult } from '@perch/shared';
 import type { Logger } from '../../lib/logger.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
-import { compareXIds, isAfterCursor, type InteractionsService } from '../interactions/interactions.service.ts';
+import {
+  compareXIds,
+  isAfterCursor,
+  type InteractionsService,
+} from '../interactions/interactions.service.ts';
 import { dailyKey, type NotificationsService } from '../notifications/notifications.service.ts';
 import type { XApi, XApiSession, XApiUser, XDmEvent, XDmPage } from '../x-api-v2/x-api-v2.ts';
 import { XApiError } from '../x-api-v2/x-api-v2.errors.ts';
@@ -45,10 +49,15 @@ export interface XDmSyncDeps {
 }
 
 type Counts = Pick<XDmSyncResult, 'imported' | 'unknown' | 'requests' | 'unplaced'>;
-type Stop = { stop: 'paused'; resumeAt: Date } | { stop: 'failed'; error: string; failure: XApiError | null; expired?: boolean };
+type Stop =
+  | { stop: 'paused'; resumeAt: Date }
+  | { stop: 'failed'; error: string; failure: XApiError | null; expired?: boolean };
 
 /** The other person in a DM: from participant_ids, else the `{low}-{high}` conversation id, else (a group) the sender. */
-export function peerOf(event: Pick<XDmEvent, 'participantIds'> & { senderId: string; conversationId: string }, meId: string): string | null {
+export function peerOf(
+  event: Pick<XDmEvent, 'participantIds'> & { senderId: string; conversationId: string },
+  meId: string,
+): string | null {
   const others = (event.participantIds ?? []).filter((id) => id !== meId);
   if (event.participantIds && others.length === 1) return others[0]!;
   const oneToOne = /^(\d+)-(\d+)$/.exec(event.conversationId);
@@ -68,7 +77,9 @@ function oneToOnePeer(conversationId: string | null, meId: string): string | nul
 }
 const oneToOneId = (a: string, b: string) => (BigInt(a) < BigInt(b) ? `${a}-${b}` : `${b}-${a}`);
 
-export type Placement = { senderId: string; conversationId: string | null; peerId: string | null; inferred: boolean } | { missing: 'sender_id' | 'dm_conversation_id' };
+export type Placement =
+  | { senderId: string; conversationId: string | null; peerId: string | null; inferred: boolean }
+  | { missing: 'sender_id' | 'dm_conversation_id' };
 
 /**
  * Whose a DM is and whom it is with, from the event and, when X left sender_id off it, from the rest of the page.
@@ -79,7 +90,12 @@ export type Placement = { senderId: string; conversationId: string | null; peerI
  * the page, or X named nobody besides the events' own senders) X did not say: `missing`.
  * `withPeer`: the participant of a per-contact lookup, whose conversation it is.
  */
-export function placeDm(event: XDmEvent, meId: string, page: Pick<XDmPage, 'events' | 'users'>, withPeer: string | null = null): Placement {
+export function placeDm(
+  event: XDmEvent,
+  meId: string,
+  page: Pick<XDmPage, 'events' | 'users'>,
+  withPeer: string | null = null,
+): Placement {
   const conversationId = event.conversationId ?? (withPeer ? oneToOneId(meId, withPeer) : null);
   const participants = (event.participantIds ?? []).filter((id) => id !== meId);
   const peer = participants.length === 1 ? participants[0]! : oneToOnePeer(conversationId, meId);
@@ -97,9 +113,16 @@ export function placeDm(event: XDmEvent, meId: string, page: Pick<XDmPage, 'even
   }
   if (!conversationId) {
     // Without a conversation, a message is with its sender; the user's own cannot be placed.
-    return senderId === meId ? { missing: 'dm_conversation_id' } : { senderId, conversationId: null, peerId: senderId, inferred };
+    return senderId === meId
+      ? { missing: 'dm_conversation_id' }
+      : { senderId, conversationId: null, peerId: senderId, inferred };
   }
-  return { senderId, conversationId, peerId: peerOf({ ...event, senderId, conversationId }, meId), inferred };
+  return {
+    senderId,
+    conversationId,
+    peerId: peerOf({ ...event, senderId, conversationId }, meId),
+    inferred,
+  };
 }
 
 /** What the settings row, the contact page and the notification say when a run stops on X's answer. */
@@ -123,20 +146,50 @@ export function failureSentence(failure: XApiError | null, fallback: string) {
 
 export type XDmSync = ReturnType<typeof createXDmSync>;
 
-export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions, notifications, logger, now }: XDmSyncDeps) {
+export function createXDmSync({
+  xDmQueries,
+  tokens,
+  xApi,
+  contacts,
+  interactions,
+  notifications,
+  logger,
+  now,
+}: XDmSyncDeps) {
   const log = logger.child({ module: 'x-dm', provider: 'x' });
 
   /** One request to a DM endpoint: budget first, then a token (refreshed once if X refuses it). */
-  async function request(userId: string, endpoint: DmEndpoint, counts: Counts, send: (session: XApiSession) => Promise<XDmPage>): Promise<XDmPage | Stop> {
+  async function request(
+    userId: string,
+    endpoint: DmEndpoint,
+    counts: Counts,
+    send: (session: XApiSession) => Promise<XDmPage>,
+  ): Promise<XDmPage | Stop> {
     let access = await tokens.accessFor(userId);
     for (let attempt = 0; ; attempt++) {
       if (!access.ok) {
         const failure = access.reason === 'unavailable' ? (access.failure ?? null) : null;
-        return { stop: 'failed', error: failureSentence(failure, access.detail), failure, expired: access.reason !== 'unavailable' };
+        return {
+          stop: 'failed',
+          error: failureSentence(failure, access.detail),
+          failure,
+          expired: access.reason !== 'unavailable',
+        };
       }
-      if (!(await xDmQueries.reserveBudget(userId, endpoint, now(), dmBudget.windowMs, dmBudget.defaultLimit))) {
+      if (
+        !(await xDmQueries.reserveBudget(
+          userId,
+          endpoint,
+          now(),
+          dmBudget.windowMs,
+          dmBudget.defaultLimit,
+        ))
+      ) {
         const budget = await xDmQueries.budget(userId, endpoint);
-        return { stop: 'paused', resumeAt: budget?.resetAt ?? new Date(now().getTime() + dmBudget.windowMs) };
+        return {
+          stop: 'paused',
+          resumeAt: budget?.resetAt ?? new Date(now().getTime() + dmBudget.windowMs),
+        };
       }
       counts.requests++;
       try {
@@ -146,10 +199,15 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
         if (page.rateLimit) await xDmQueries.recordBudget(userId, endpoint, page.rateLimit, now());
         return page;
       } catch (error) {
-        const failure = error instanceof XApiError ? error : new XApiError('unavailable', 'X could not be reached');
-        if (failure.rateLimit) await xDmQueries.recordBudget(userId, endpoint, failure.rateLimit, now());
+        const failure =
+          error instanceof XApiError
+            ? error
+            : new XApiError('unavailable', 'X could not be reached');
+        if (failure.rateLimit)
+          await xDmQueries.recordBudget(userId, endpoint, failure.rateLimit, now());
         // Only the 15-minute budget pauses until X's reset; a cap, spent credits or an app X refuses fail (see above).
-        if (failure.kind === 'rate_limited') return { stop: 'paused', resumeAt: failure.rateLimit!.resetAt };
+        if (failure.kind === 'rate_limited')
+          return { stop: 'paused', resumeAt: failure.rateLimit!.resetAt };
         if (failure.kind === 'unauthorized' && failure.status === 401 && attempt === 0) {
           access = await tokens.refresh(userId, { staleJwe: access.tokensJwe });
           continue;
@@ -164,7 +222,10 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
     try {
       return new Map((await session.usersByIds(ids)).map((u) => [u.id, u]));
     } catch (error) {
-      log.info({ errorClass: error instanceof XApiError ? error.kind : 'unknown', peers: ids.length }, 'x user lookup failed; dm peers kept without handles');
+      log.info(
+        { errorClass: error instanceof XApiError ? error.kind : 'unknown', peers: ids.length },
+        'x user lookup failed; dm peers kept without handles',
+      );
       return new Map();
     }
   }
@@ -173,7 +234,14 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
    * Imports a page's events newer than `cursor`; `reachedCursor` when the page went past it. An event X does not
    * say enough about to place is counted (`unplaced`) and logged by id (never its text), not dropped silently.
    */
-  async function importPage(userId: string, meId: string, page: XDmPage, cursor: string | null, counts: Counts, withPeer: string | null = null) {
+  async function importPage(
+    userId: string,
+    meId: string,
+    page: XDmPage,
+    cursor: string | null,
+    counts: Counts,
+    withPeer: string | null = null,
+  ) {
     const events = page.events.filter((e) => isAfterCursor(e.id, cursor));
     const peers: Array<{ event: XDmEvent & { senderId: string }; peerId: string }> = [];
     let inferred = 0;
@@ -181,26 +249,47 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
       const placed = placeDm(event, meId, page, withPeer);
       if ('missing' in placed) {
         counts.unplaced++;
-        log.warn({ userId, eventId: event.id, missing: placed.missing }, 'x dm event left out: X did not say whose it is');
+        log.warn(
+          { userId, eventId: event.id, missing: placed.missing },
+          'x dm event left out: X did not say whose it is',
+        );
         continue;
       }
       if (placed.inferred) inferred++;
-      if (placed.peerId) peers.push({ event: { ...event, senderId: placed.senderId, conversationId: placed.conversationId }, peerId: placed.peerId });
+      if (placed.peerId)
+        peers.push({
+          event: { ...event, senderId: placed.senderId, conversationId: placed.conversationId },
+          peerId: placed.peerId,
+        });
     }
-    if (inferred > 0) log.info({ userId, events: inferred }, 'x dm senders taken from the expanded users (X sent no sender_id)');
+    if (inferred > 0)
+      log.info(
+        { userId, events: inferred },
+        'x dm senders taken from the expanded users (X sent no sender_id)',
+      );
     const users = new Map(page.users);
     const peerIds = [...new Set(peers.map((p) => p.peerId))];
     const unresolved: string[] = [];
     for (const peerId of peerIds) {
-      if (!users.has(peerId) && !(await contacts.findByXUserIdOrHandle(userId, peerId, null))) unresolved.push(peerId);
+      if (!users.has(peerId) && !(await contacts.findByXUserIdOrHandle(userId, peerId, null)))
+        unresolved.push(peerId);
     }
     if (unresolved.length > 0) {
       const access = await tokens.accessFor(userId);
-      if (access.ok) for (const [id, user] of await lookUpPeers(xApi.forToken(access.accessToken), unresolved)) users.set(id, user);
+      if (access.ok)
+        for (const [id, user] of await lookUpPeers(xApi.forToken(access.accessToken), unresolved))
+          users.set(id, user);
     }
     // one lookup per person on the page, not per message
-    const contactOf = new Map<string, Awaited<ReturnType<ContactsService['findByXUserIdOrHandle']>>>();
-    for (const peerId of peerIds) contactOf.set(peerId, await contacts.findByXUserIdOrHandle(userId, peerId, users.get(peerId)?.username ?? null));
+    const contactOf = new Map<
+      string,
+      Awaited<ReturnType<ContactsService['findByXUserIdOrHandle']>>
+    >();
+    for (const peerId of peerIds)
+      contactOf.set(
+        peerId,
+        await contacts.findByXUserIdOrHandle(userId, peerId, users.get(peerId)?.username ?? null),
+      );
     for (const { event, peerId } of [...peers].reverse()) {
       const peer = users.get(peerId);
       const item = {
@@ -213,8 +302,18 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
       };
       const contact = contactOf.get(peerId);
       if (contact) {
-        if ((await interactions.record(userId, { contactId: contact.id, ...item })).inserted) counts.imported++;
-      } else if ((await interactions.recordUnknown(userId, { ...item, xUserId: peerId, xHandle: peer?.username ?? null, name: peer?.name ?? '' })).inserted) {
+        if ((await interactions.record(userId, { contactId: contact.id, ...item })).inserted)
+          counts.imported++;
+      } else if (
+        (
+          await interactions.recordUnknown(userId, {
+            ...item,
+            xUserId: peerId,
+            xHandle: peer?.username ?? null,
+            name: peer?.name ?? '',
+          })
+        ).inserted
+      ) {
         counts.unknown++;
       }
     }
@@ -227,21 +326,49 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
     finishedAt: now().toISOString(),
     ...counts,
     resumeAt: stop?.stop === 'paused' ? stop.resumeAt.toISOString() : null,
-    error: stop?.stop === 'failed' ? stop.error : stop?.stop === 'paused' ? 'X’s limit for direct messages is used up for now; the sync goes on by itself.' : null,
+    error:
+      stop?.stop === 'failed'
+        ? stop.error
+        : stop?.stop === 'paused'
+          ? 'X’s limit for direct messages is used up for now; the sync goes on by itself.'
+          : null,
     errorKind: stop?.stop === 'failed' ? (stop.failure?.kind ?? null) : null,
   });
 
   async function reportFailure(userId: string, stop: Stop) {
     if (stop.stop !== 'failed' || stop.expired || !stop.failure) return; // expiry has its own notification
-    log.warn({ userId, errorClass: stop.failure.kind, status: stop.failure.status, detail: stop.failure.detail }, 'x dm sync failed');
-    await notifications.notify(userId, { kind: 'sync_failed', title: `X DM sync unavailable — ${stop.error}`, dedupeKey: dailyKey(`sync_failed:x_dm:${stop.failure.kind}`, now()) });
+    log.warn(
+      {
+        userId,
+        errorClass: stop.failure.kind,
+        status: stop.failure.status,
+        detail: stop.failure.detail,
+      },
+      'x dm sync failed',
+    );
+    await notifications.notify(userId, {
+      kind: 'sync_failed',
+      title: `X DM sync unavailable — ${stop.error}`,
+      dedupeKey: dailyKey(`sync_failed:x_dm:${stop.failure.kind}`, now()),
+    });
   }
 
   return {
     async markQueued(userId: string) {
       const at = now().toISOString();
       await xDmQueries.recordSync(userId, {
-        lastSyncResult: { status: 'queued', startedAt: at, finishedAt: null, imported: 0, unknown: 0, requests: 0, unplaced: 0, resumeAt: null, error: null, errorKind: null },
+        lastSyncResult: {
+          status: 'queued',
+          startedAt: at,
+          finishedAt: null,
+          imported: 0,
+          unknown: 0,
+          requests: 0,
+          unplaced: 0,
+          resumeAt: null,
+          error: null,
+          errorKind: null,
+        },
       });
     },
 
@@ -250,18 +377,33 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
       const row = await xDmQueries.find(userId);
       const startedAt = now();
       const counts: Counts = { imported: 0, unknown: 0, requests: 0, unplaced: 0 };
-      if (!row || row.state !== 'connected') return result(startedAt, counts, { stop: 'failed', error: 'X direct messages are not connected.', failure: null, expired: true });
-      await xDmQueries.recordSync(userId, { lastSyncResult: { ...result(startedAt, counts, null), status: 'running', finishedAt: null } });
+      if (!row || row.state !== 'connected')
+        return result(startedAt, counts, {
+          stop: 'failed',
+          error: 'X direct messages are not connected.',
+          failure: null,
+          expired: true,
+        });
+      await xDmQueries.recordSync(userId, {
+        lastSyncResult: { ...result(startedAt, counts, null), status: 'running', finishedAt: null },
+      });
 
       let token = row.dmPassToken;
       let newest = row.dmPassNewestId;
       let restarted = false;
       let stop: Stop | null = null;
       for (;;) {
-        const page = await request(userId, 'dm_events', counts, (session) => session.dmEvents(token));
+        const page = await request(userId, 'dm_events', counts, (session) =>
+          session.dmEvents(token),
+        );
         if ('stop' in page) {
           // X no longer knows the token of a pass that stopped long ago: go over it again from the top (imports are idempotent).
-          if (page.stop === 'failed' && page.failure?.kind === 'bad_request' && token && !restarted) {
+          if (
+            page.stop === 'failed' &&
+            page.failure?.kind === 'bad_request' &&
+            token &&
+            !restarted
+          ) {
             restarted = true;
             token = null;
             newest = null;
@@ -270,8 +412,15 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
           stop = page;
           break;
         }
-        for (const event of page.events) if (newest === null || compareXIds(event.id, newest) > 0) newest = event.id;
-        const { reachedCursor } = await importPage(userId, row.xUserId, page, row.twitterDmCursor, counts);
+        for (const event of page.events)
+          if (newest === null || compareXIds(event.id, newest) > 0) newest = event.id;
+        const { reachedCursor } = await importPage(
+          userId,
+          row.xUserId,
+          page,
+          row.twitterDmCursor,
+          counts,
+        );
         if (reachedCursor || !page.nextToken) {
           await xDmQueries.finishPass(userId, newest);
           break;
@@ -282,7 +431,17 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
       const done = result(startedAt, counts, stop);
       await xDmQueries.recordSync(userId, { lastSyncAt: now(), lastSyncResult: done });
       if (stop) await reportFailure(userId, stop);
-      log.info({ userId, status: done.status, imported: done.imported, unknown: done.unknown, unplaced: done.unplaced, requests: done.requests }, 'x dm sync done');
+      log.info(
+        {
+          userId,
+          status: done.status,
+          imported: done.imported,
+          unknown: done.unknown,
+          unplaced: done.unplaced,
+          requests: done.requests,
+        },
+        'x dm sync done',
+      );
       return done;
     },
 
@@ -300,18 +459,41 @@ export function createXDmSync({ xDmQueries, tokens, xApi, contacts, interactions
       let token: string | null = null;
       let stop: Stop | null = null;
       for (;;) {
-        const page = await request(userId, 'dm_conversation_with', counts, (session) => session.dmEventsWith(contact.xUserId!, token));
+        const page = await request(userId, 'dm_conversation_with', counts, (session) =>
+          session.dmEventsWith(contact.xUserId!, token),
+        );
         if ('stop' in page) {
           stop = page;
           break;
         }
         const before = counts.imported + counts.unknown + counts.unplaced;
-        const { reachedCursor } = await importPage(userId, row.xUserId, page, row.twitterDmCursor, counts, contact.xUserId);
-        if (reachedCursor || counts.imported + counts.unknown + counts.unplaced === before || !page.nextToken) break;
+        const { reachedCursor } = await importPage(
+          userId,
+          row.xUserId,
+          page,
+          row.twitterDmCursor,
+          counts,
+          contact.xUserId,
+        );
+        if (
+          reachedCursor ||
+          counts.imported + counts.unknown + counts.unplaced === before ||
+          !page.nextToken
+        )
+          break;
         token = page.nextToken;
       }
       if (stop) await reportFailure(userId, stop);
-      log.info({ userId, contactId, imported: counts.imported, requests: counts.requests, status: stop?.stop ?? 'finished' }, 'x dm contact sync done');
+      log.info(
+        {
+          userId,
+          contactId,
+          imported: counts.imported,
+          requests: counts.requests,
+          status: stop?.stop ?? 'finished',
+        },
+        'x dm contact sync done',
+      );
       return result(startedAt, counts, stop);
     },
   };

@@ -7,7 +7,9 @@ import { users } from '../accounts/accounts.table.ts';
  * is good for, and the DM sync's cursor and resume point.
  */
 export const xDmConnections = pgTable('x_dm_connections', {
-  userId: uuid().primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  userId: uuid()
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
   state: text().$type<XDmState>().notNull(),
   xUserId: text().notNull(),
   handle: text().notNull(),
@@ -40,7 +42,9 @@ export const xOauthStates = pgTable(
   'x_oauth_states',
   {
     stateHash: text().primaryKey(),
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     /** Compact JWE (secret vault, kind pkce-verifier) of { codeVerifier }. */
     verifierJwe: text().notNull(),
     redirectUri: text().notNull(),
@@ -49,4 +53,3 @@ export const xOauthStates = pgTable(
   },
   (t) => [index().on(t.expiresAt)],
 );
-

@@ -33,13 +33,19 @@ afterAll(() => fakeX.close());
 async function connected({ nearExpiry = false } = {}) {
   clock = new Date();
   t = await createDmTestApp(fakeX, { overrides: { now: () => clock } });
-  ({ cookie, user: { id: userId } } = await t.signUp());
+  ({
+    cookie,
+    user: { id: userId },
+  } = await t.signUp());
   expect(await connectDm(t, cookie)).toBe('/settings?x_dm=connected');
-  await expect.poll(async () => (await t.deps.xDm.status(userId)).lastSync?.status, { timeout: 10_000 }).toBe('finished');
+  await expect
+    .poll(async () => (await t.deps.xDm.status(userId)).lastSync?.status, { timeout: 10_000 })
+    .toBe('finished');
   fakeX.oauth.tokenRequests.length = 0;
   if (nearExpiry) clock = new Date(clock.getTime() + 115 * 60_000);
 }
-const refreshes = () => fakeX.oauth.tokenRequests.filter((r) => r.grantType === 'refresh_token').map((r) => r.status);
+const refreshes = () =>
+  fakeX.oauth.tokenRequests.filter((r) => r.grantType === 'refresh_token').map((r) => r.status);
 const row = async () => (await t.deps.db.select().from(xDmConnections))[0]!;
 
 describe('refresh', () => {
@@ -53,7 +59,9 @@ describe('refresh', () => {
     expect(after.tokensJwe).not.toBe(before.tokensJwe);
     expect(after.accessExpiresAt.getTime()).toBe(clock.getTime() + 7200_000);
     expect(after.refreshLastUsedAt).toEqual(clock);
-    expect((await t.deps.xDmTokens.open(after.tokensJwe)).accessToken).toBe(access.ok && access.accessToken);
+    expect((await t.deps.xDmTokens.open(after.tokensJwe)).accessToken).toBe(
+      access.ok && access.accessToken,
+    );
     // now fresh: no second refresh
     await t.deps.xDmTokens.accessFor(userId);
     expect(refreshes()).toEqual([200]);
@@ -76,15 +84,29 @@ describe('refresh', () => {
     clock = new Date(clock.getTime() + 115 * 60_000);
     expect(await t.deps.xDmTokens.refreshDue()).toEqual({ refreshed: 0, failed: 1 });
     expect(refreshes()).toEqual([400]);
-    expect(await t.deps.xDm.status(userId)).toMatchObject({ state: 'expired', handle: 'perch_tokens' });
-    expect(await t.deps.xDmTokens.accessFor(userId)).toEqual({ ok: false, reason: 'expired', detail: xDmExpiredSentence });
+    expect(await t.deps.xDm.status(userId)).toMatchObject({
+      state: 'expired',
+      handle: 'perch_tokens',
+    });
+    expect(await t.deps.xDmTokens.accessFor(userId)).toEqual({
+      ok: false,
+      reason: 'expired',
+      detail: xDmExpiredSentence,
+    });
     expect(await t.deps.xDmSync.syncAll(userId)).toMatchObject({ status: 'failed', requests: 0 });
     expect(refreshes()).toEqual([400]); // an expired connection is not tried again
-    const notes = (await t.deps.notifications.list(userId)).filter((n) => n.kind === 'x_dm_expired');
+    const notes = (await t.deps.notifications.list(userId)).filter(
+      (n) => n.kind === 'x_dm_expired',
+    );
     expect(notes).toHaveLength(1);
     expect(notes[0]!.title).toBe(xDmExpiredSentence);
     expect(xDmExpiredSentence).toMatch(/^Reconnect X direct messages/);
-    expect(t.logLines.some((l) => l.includes('x dm token refresh failed') && l.includes('"errorClass":"invalid_grant"'))).toBe(true);
+    expect(
+      t.logLines.some(
+        (l) =>
+          l.includes('x dm token refresh failed') && l.includes('"errorClass":"invalid_grant"'),
+      ),
+    ).toBe(true);
   });
 
   // On PostgreSQL the two "processes" are two deps with their own connection pools on one database, and the row
@@ -95,16 +117,30 @@ describe('refresh', () => {
     const shared: Database = testDatabaseUrl
       ? await openPostgres((t.deps.database.queueConnection as { url: string }).url)
       : { ...t.deps.database, close: async () => {} };
-    const other = await createDeps(t.deps.config, { database: shared, keyring: t.deps.keyring, logger: t.deps.logger, now: () => clock });
+    const other = await createDeps(t.deps.config, {
+      database: shared,
+      keyring: t.deps.keyring,
+      logger: t.deps.logger,
+      now: () => clock,
+    });
     try {
       fakeX.setMode('slow', { delayMs: 300 }); // both have read the row before the first refresh is answered
-      const [a, b] = await Promise.all([t.deps.xDmTokens.accessFor(userId), other.xDmTokens.accessFor(userId)]);
+      const [a, b] = await Promise.all([
+        t.deps.xDmTokens.accessFor(userId),
+        other.xDmTokens.accessFor(userId),
+      ]);
       fakeX.setMode('ok');
       expect(refreshes()).toEqual([200]);
       expect(a.ok && b.ok).toBe(true);
       expect(a.ok && a.accessToken).toBe(b.ok && b.accessToken);
       expect((await t.deps.xDm.status(userId)).state).toBe('connected');
-      expect(await (await fetch(`${fakeX.url}/2/users/me`, { headers: { authorization: `Bearer ${a.ok && a.accessToken}` } })).status).toBe(200);
+      expect(
+        await (
+          await fetch(`${fakeX.url}/2/users/me`, {
+            headers: { authorization: `Bearer ${a.ok && a.accessToken}` },
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       await other.close();
     }

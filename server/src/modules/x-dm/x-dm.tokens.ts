@@ -19,7 +19,12 @@ export const refreshMarginMs = 10 * 60_000;
 export type AccessResult =
   | { ok: true; accessToken: string; tokensJwe: string }
   /** `unavailable`: X could not refresh now; `failure` says how (an app X refuses keeps the grant, as an outage does). */
-  | { ok: false; reason: 'not_connected' | 'expired' | 'unavailable'; detail: string; failure?: XApiError };
+  | {
+      ok: false;
+      reason: 'not_connected' | 'expired' | 'unavailable';
+      detail: string;
+      failure?: XApiError;
+    };
 
 export interface XDmTokensDeps {
   xDmQueries: XDmQueries;
@@ -32,15 +37,35 @@ export interface XDmTokensDeps {
 
 export type XDmTokens = ReturnType<typeof createXDmTokens>;
 
-export function createXDmTokens({ xDmQueries, xApi, vault, notifications, logger, now }: XDmTokensDeps) {
+export function createXDmTokens({
+  xDmQueries,
+  xApi,
+  vault,
+  notifications,
+  logger,
+  now,
+}: XDmTokensDeps) {
   const log = logger.child({ module: 'x-dm', provider: 'x' });
   const seal = (tokens: Pick<XTokenSet, 'accessToken' | 'refreshToken'>) =>
-    vault.seal('x-api-tokens', { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
-  const open = (jwe: string) => vault.open('x-api-tokens', jwe, ['accessToken', 'refreshToken'] as const);
-  const notConnected: AccessResult = { ok: false, reason: 'not_connected', detail: 'X direct messages are not connected.' };
+    vault.seal('x-api-tokens', {
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+    });
+  const open = (jwe: string) =>
+    vault.open('x-api-tokens', jwe, ['accessToken', 'refreshToken'] as const);
+  const notConnected: AccessResult = {
+    ok: false,
+    reason: 'not_connected',
+    detail: 'X direct messages are not connected.',
+  };
   const expired: AccessResult = { ok: false, reason: 'expired', detail: xDmExpiredSentence };
-  const hasTimeLeft = (row: XDmRow) => row.accessExpiresAt.getTime() - now().getTime() > refreshMarginMs;
-  const storedAccess = async (row: XDmRow): Promise<AccessResult> => ({ ok: true, accessToken: (await open(row.tokensJwe)).accessToken, tokensJwe: row.tokensJwe });
+  const hasTimeLeft = (row: XDmRow) =>
+    row.accessExpiresAt.getTime() - now().getTime() > refreshMarginMs;
+  const storedAccess = async (row: XDmRow): Promise<AccessResult> => ({
+    ok: true,
+    accessToken: (await open(row.tokensJwe)).accessToken,
+    tokensJwe: row.tokensJwe,
+  });
 
   async function announceExpiry(userId: string) {
     await notifications.notify(userId, {
@@ -55,7 +80,10 @@ export function createXDmTokens({ xDmQueries, xApi, vault, notifications, logger
    * Refreshes under the row lock. With `staleJwe` (the pair X just refused) it refreshes unless another process
    * already replaced that pair; without, unless the stored token still has more than the margin left.
    */
-  async function refresh(userId: string, { staleJwe }: { staleJwe?: string } = {}): Promise<AccessResult> {
+  async function refresh(
+    userId: string,
+    { staleJwe }: { staleJwe?: string } = {},
+  ): Promise<AccessResult> {
     const outcome = await xDmQueries.transaction(async (tx) => {
       const row = await tx.findForUpdate(userId);
       if (!row) return { result: notConnected };
@@ -69,10 +97,22 @@ export function createXDmTokens({ xDmQueries, xApi, vault, notifications, logger
       try {
         tokens = await xApi.refresh(refreshToken);
       } catch (error) {
-        const failure = error instanceof XApiError ? error : new XApiError('unavailable', 'X could not be reached');
+        const failure =
+          error instanceof XApiError
+            ? error
+            : new XApiError('unavailable', 'X could not be reached');
         // Only X refusing the refresh token itself ends the grant; an outage, or an app X refuses (client-forbidden,
         // usage-capped, spent credits), leaves it as it is, to try again later.
-        if (failure.kind !== 'invalid_grant') return { result: { ok: false as const, reason: 'unavailable' as const, detail: failure.detail, failure }, failure };
+        if (failure.kind !== 'invalid_grant')
+          return {
+            result: {
+              ok: false as const,
+              reason: 'unavailable' as const,
+              detail: failure.detail,
+              failure,
+            },
+            failure,
+          };
         await tx.update(userId, { state: 'expired', expiredAt: now(), updatedAt: now() });
         return { result: expired, failure, newlyExpired: true };
       }
@@ -86,11 +126,22 @@ export function createXDmTokens({ xDmQueries, xApi, vault, notifications, logger
         refreshLastUsedAt: at,
         updatedAt: at,
       });
-      return { result: { ok: true as const, accessToken: tokens.accessToken, tokensJwe }, refreshed: true };
+      return {
+        result: { ok: true as const, accessToken: tokens.accessToken, tokensJwe },
+        refreshed: true,
+      };
     });
     if ('refreshed' in outcome) log.info({ userId }, 'x dm tokens refreshed');
     if ('failure' in outcome && outcome.failure) {
-      log.warn({ userId, errorClass: outcome.failure.kind, status: outcome.failure.status, detail: outcome.failure.detail }, 'x dm token refresh failed');
+      log.warn(
+        {
+          userId,
+          errorClass: outcome.failure.kind,
+          status: outcome.failure.status,
+          detail: outcome.failure.detail,
+        },
+        'x dm token refresh failed',
+      );
     }
     if ('newlyExpired' in outcome) await announceExpiry(userId);
     return outcome.result;
@@ -130,7 +181,14 @@ export function createXDmTokens({ xDmQueries, xApi, vault, notifications, logger
       let rekeyed = 0;
       for (const row of rows) {
         if (vault.isCurrent(row.tokensJwe)) continue;
-        if (await xDmQueries.replaceSealed(row.userId, row.tokensJwe, await seal(await open(row.tokensJwe)))) rekeyed++;
+        if (
+          await xDmQueries.replaceSealed(
+            row.userId,
+            row.tokensJwe,
+            await seal(await open(row.tokensJwe)),
+          )
+        )
+          rekeyed++;
       }
       return { rekeyed, total: rows.length };
     },

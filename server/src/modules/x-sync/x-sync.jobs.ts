@@ -30,18 +30,38 @@ const gateOpensAt = (outcomes: SyncOutcome[]) =>
 export const runHeartbeatSeconds = 20;
 
 /** "Sync now", the daily sync and a resume: shown as queued (unless a run is), then queued; null when one was. */
-export async function requestSyncRun({ jobQueue, xSyncRunner }: { jobQueue: JobQueue; xSyncRunner: XSyncRunner }, userId: string) {
+export async function requestSyncRun(
+  { jobQueue, xSyncRunner }: { jobQueue: JobQueue; xSyncRunner: XSyncRunner },
+  userId: string,
+) {
   await xSyncRunner.markQueued(userId);
   return jobQueue.send(xSyncJobs.run, { userId }, { singletonKey: userId });
 }
 
 /** One contact whose handle was set or changed, refreshed alone. */
-export const sendContactRefresh = (jobQueue: JobQueue, change: HandleChange) => jobQueue.send(xSyncJobs.contact, change, { singletonKey: change.contactId });
+export const sendContactRefresh = (jobQueue: JobQueue, change: HandleChange) =>
+  jobQueue.send(xSyncJobs.contact, change, { singletonKey: change.contactId });
 
-export function registerXSyncJobs({ jobQueue, logger, xSync, xSyncRunner, xConnection }: { jobQueue: JobQueue; logger: Logger; xSync: XSyncService; xSyncRunner: XSyncRunner; xConnection: XConnectionService }) {
+export function registerXSyncJobs({
+  jobQueue,
+  logger,
+  xSync,
+  xSyncRunner,
+  xConnection,
+}: {
+  jobQueue: JobQueue;
+  logger: Logger;
+  xSync: XSyncService;
+  xSyncRunner: XSyncRunner;
+  xConnection: XConnectionService;
+}) {
   // exclusive + singletonKey = user: at most one run queued or running per user, across every process sharing
   // the database; asking again meanwhile (Sync now twice, the daily cron during a run) is a no-op.
-  jobQueue.define(xSyncJobs.run, { policy: 'exclusive', ...xWorkRetries, heartbeatSeconds: runHeartbeatSeconds });
+  jobQueue.define(xSyncJobs.run, {
+    policy: 'exclusive',
+    ...xWorkRetries,
+    heartbeatSeconds: runHeartbeatSeconds,
+  });
   jobQueue.define(xSyncJobs.resume, { policy: 'exclusive' });
   // stately: one refresh running and one waiting per contact, so an edit made during a refresh is fetched too
   jobQueue.define(xSyncJobs.contact, { policy: 'stately', ...xWorkRetries });
@@ -51,15 +71,25 @@ export function registerXSyncJobs({ jobQueue, logger, xSync, xSyncRunner, xConne
 
   jobQueue.work<{ userId: string }>(xSyncJobs.run, async (job) => {
     const { userId } = job.data;
-    const progress = await xSyncRunner.run(userId, { attempt: job.retryCount }).catch((error: Error) => {
-      // the progress tells the user it is in the log; the queue retries it with backoff
-      logger.error({ module: 'x-sync', userId, jobId: job.id, err: errorSummary(error) }, 'x sync run failed');
-      throw error;
-    });
+    const progress = await xSyncRunner
+      .run(userId, { attempt: job.retryCount })
+      .catch((error: Error) => {
+        // the progress tells the user it is in the log; the queue retries it with backoff
+        logger.error(
+          { module: 'x-sync', userId, jobId: job.id, err: errorSummary(error) },
+          'x sync run failed',
+        );
+        throw error;
+      });
     // X's gate is closed: come back when it opens rather than asking early. From another queue, since this
     // run is still active and the run queue holds one per user.
     const retryAt = gateOpensAt(progress.outcomes);
-    if (retryAt) await jobQueue.send(xSyncJobs.resume, { userId }, { singletonKey: userId, startAfter: new Date(retryAt) });
+    if (retryAt)
+      await jobQueue.send(
+        xSyncJobs.resume,
+        { userId },
+        { singletonKey: userId, startAfter: new Date(retryAt) },
+      );
   });
   jobQueue.work<{ userId: string }>(xSyncJobs.resume, async (job) => {
     await requestRun(job.data.userId);
@@ -68,7 +98,11 @@ export function registerXSyncJobs({ jobQueue, logger, xSync, xSyncRunner, xConne
     const change = job.data;
     const outcome = await xSync.syncBios(change.userId, { contactIds: [change.contactId] });
     const retryAt = gateOpensAt([outcome]);
-    if (retryAt) await jobQueue.send(xSyncJobs.contact, change, { singletonKey: change.contactId, startAfter: new Date(retryAt) });
+    if (retryAt)
+      await jobQueue.send(xSyncJobs.contact, change, {
+        singletonKey: change.contactId,
+        startAfter: new Date(retryAt),
+      });
   });
   jobQueue.work(xSyncJobs.daily, async () => {
     const userIds = await xConnection.connectedUserIds();

@@ -8,7 +8,8 @@ export type CursorName = 'mentions' | 'replies';
 
 /** Where each user's cookie sync stands: its cursors, the search pass in progress, the bio round and the last run. */
 export function createXSyncStateQueries({ db, now }: { db: Db; now: () => Date }) {
-  const cursorColumn = (name: CursorName) => (name === 'mentions' ? xSyncState.mentionsCursor : xSyncState.repliesCursor);
+  const cursorColumn = (name: CursorName) =>
+    name === 'mentions' ? xSyncState.mentionsCursor : xSyncState.repliesCursor;
 
   return {
     async get(userId: string) {
@@ -47,24 +48,37 @@ export function createXSyncStateQueries({ db, now }: { db: Db; now: () => Date }
      */
     async finishPass(userId: string, name: CursorName, top: string | null, at = now()) {
       const column = cursorColumn(name);
-      const [cursorField, passField] = name === 'mentions' ? ['mentionsCursor', 'mentionsPass'] : ['repliesCursor', 'repliesPass'];
-      const moved = top === null ? sql`${column}` : sql`CASE WHEN ${column} IS NULL OR ${column}::numeric < ${top}::numeric THEN ${top} ELSE ${column} END`;
+      const [cursorField, passField] =
+        name === 'mentions' ? ['mentionsCursor', 'mentionsPass'] : ['repliesCursor', 'repliesPass'];
+      const moved =
+        top === null
+          ? sql`${column}`
+          : sql`CASE WHEN ${column} IS NULL OR ${column}::numeric < ${top}::numeric THEN ${top} ELSE ${column} END`;
       await db
         .insert(xSyncState)
         .values({ userId, [cursorField]: top, [passField]: null, updatedAt: at })
-        .onConflictDoUpdate({ target: xSyncState.userId, set: { [cursorField]: moved, [passField]: null, updatedAt: at } });
+        .onConflictDoUpdate({
+          target: xSyncState.userId,
+          set: { [cursorField]: moved, [passField]: null, updatedAt: at },
+        });
     },
     async startBiosRound(userId: string, at: Date) {
       await db
         .insert(xSyncState)
         .values({ userId, biosRoundStartedAt: at, updatedAt: at })
-        .onConflictDoUpdate({ target: xSyncState.userId, set: { biosRoundStartedAt: at, updatedAt: at } });
+        .onConflictDoUpdate({
+          target: xSyncState.userId,
+          set: { biosRoundStartedAt: at, updatedAt: at },
+        });
     },
     async recordRun(userId: string, result: Record<string, unknown>, at = now()) {
       await db
         .insert(xSyncState)
         .values({ userId, lastRunAt: at, lastResult: result, updatedAt: at })
-        .onConflictDoUpdate({ target: xSyncState.userId, set: { lastRunAt: at, lastResult: result, updatedAt: at } });
+        .onConflictDoUpdate({
+          target: xSyncState.userId,
+          set: { lastRunAt: at, lastResult: result, updatedAt: at },
+        });
     },
   };
 }

@@ -7,12 +7,30 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX, type FakeXTweet } from '../../../../test/fake-x/index.ts';
 import { connectedToFakeX, type SyncTestApp } from './x-sync.test-utils.ts';
 
-const me = { authToken: 'realxauth0token0a1b2c3d4e5f60718293a4b5c6d', ct0: 'realxct0value0aaaabbbbccccddddeeee', userId: '6000', screenName: 'perch_real', name: 'Perch Real' };
+const me = {
+  authToken: 'realxauth0token0a1b2c3d4e5f60718293a4b5c6d',
+  ct0: 'realxct0value0aaaabbbbccccddddeeee',
+  userId: '6000',
+  screenName: 'perch_real',
+  name: 'Perch Real',
+};
 const alice = { userId: '6001', screenName: 'alice', name: 'Alice', bio: 'Building things' };
 const bob = { userId: '6002', screenName: 'bob', name: 'Bob', bio: 'Bob’s bio' };
 const advertiser = { userId: '6003', screenName: 'brand', name: 'A Brand' };
-const hidden = { userId: '6004', screenName: 'hidden_one', name: 'Hidden', bio: 'you cannot see this', protected: true };
-const gone = { userId: '6005', screenName: 'gone_one', name: 'Gone', suspended: true, partialErrors: true };
+const hidden = {
+  userId: '6004',
+  screenName: 'hidden_one',
+  name: 'Hidden',
+  bio: 'you cannot see this',
+  protected: true,
+};
+const gone = {
+  userId: '6005',
+  screenName: 'gone_one',
+  name: 'Gone',
+  suspended: true,
+  partialErrors: true,
+};
 
 // Ids above 2^53, so a Number comparison would get them wrong.
 const id = (n: number) => String(1_900_000_000_000_000_000n + BigInt(n));
@@ -33,16 +51,29 @@ afterEach(async () => {
 });
 
 async function setUp(others = [alice, bob, advertiser, hidden, gone]) {
-  ({ t, userId } = await connectedToFakeX(fakeX, me, others, { now, env: { PERCH_ALLOW_SIGNUP: 'true' } }));
+  ({ t, userId } = await connectedToFakeX(fakeX, me, others, {
+    now,
+    env: { PERCH_ALLOW_SIGNUP: 'true' },
+  }));
 }
-const addContact = (name: string, xHandle: string) => t.deps.contacts.create(userId, { name, xHandle, notes: '' });
+const addContact = (name: string, xHandle: string) =>
+  t.deps.contacts.create(userId, { name, xHandle, notes: '' });
 const searches = () => fakeX.requests.filter((r) => r.operation === 'SearchTimeline');
-const mentionsBy = (by: string, from: number, count: number, text = (n: number) => `@perch_real note ${n}`): FakeXTweet[] =>
+const mentionsBy = (
+  by: string,
+  from: number,
+  count: number,
+  text = (n: number) => `@perch_real note ${n}`,
+): FakeXTweet[] =>
   Array.from({ length: count }, (_, i) => ({ id: id(from + i), by, text: text(from + i) }));
 /** The whole timeline, every page of it. */
 async function timelineIds(contactId: string, kind: string) {
   const ids: string[] = [];
-  for (let cursor: string | undefined, page; !page || cursor; cursor = page.nextCursor ?? undefined) {
+  for (
+    let cursor: string | undefined, page;
+    !page || cursor;
+    cursor = page.nextCursor ?? undefined
+  ) {
     page = await t.deps.interactions.timelinePage(userId, contactId, { limit: 200, cursor });
     ids.push(...page.interactions.filter((i) => i.kind === kind).map((i) => i.xId));
   }
@@ -61,15 +92,26 @@ describe('mentions over real pages', () => {
     fakeX.addTweets(mentionsBy('alice', 2, 100));
     fakeX.requests.length = 0;
 
-    expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({ ok: true, imported: 100, unknown: 0, complete: true });
+    expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({
+      ok: true,
+      imported: 100,
+      unknown: 0,
+      complete: true,
+    });
     const ids = await timelineIds(contact.id, 'mention_in');
     expect(ids).toHaveLength(101);
     expect(new Set(ids).size).toBe(101);
     // every page after the first carried its cursor in a TimelineReplaceEntry, which bird alone cannot read
     expect(searches().length).toBeGreaterThanOrEqual(6);
-    expect(searches().slice(1).every((r) => typeof r.variables.cursor === 'string')).toBe(true);
+    expect(
+      searches()
+        .slice(1)
+        .every((r) => typeof r.variables.cursor === 'string'),
+    ).toBe(true);
     // the ad was never taken for a mention, and never moved the cursor
-    expect((await t.deps.interactions.listUnknownAuthors(userId)).map((a) => a.xHandle)).toEqual([]);
+    expect((await t.deps.interactions.listUnknownAuthors(userId)).map((a) => a.xHandle)).toEqual(
+      [],
+    );
     expect((await t.deps.xSyncState.get(userId))?.mentionsCursor).toBe(id(101));
     fakeX.setPromoted(null);
   });
@@ -109,12 +151,20 @@ describe('mentions over real pages', () => {
     await t.deps.xSync.syncMentions(userId);
     fakeX.addTweets(mentionsBy('bob', 2, 90));
     fakeX.setMode('server_error', { afterRequests: 2 });
-    expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({ ok: false, errorClass: 'unavailable', imported: 40 });
+    expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({
+      ok: false,
+      errorClass: 'unavailable',
+      imported: 40,
+    });
     expect((await t.deps.xSyncState.get(userId))?.mentionsCursor).toBe(id(1));
     const resumeCursor = searches()[1]?.variables.cursor;
     fakeX.reset();
 
-    expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({ ok: true, imported: 50, complete: true });
+    expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({
+      ok: true,
+      imported: 50,
+      complete: true,
+    });
     // it went on from page 3, not from the top
     expect(searches()[0]!.variables.cursor).toEqual(expect.any(String));
     expect(searches()[0]!.variables.cursor).not.toBe(resumeCursor);
@@ -130,14 +180,27 @@ describe('replies on the real X', () => {
     const { contact } = await addContact('Alice', 'alice');
     fakeX.addTweets([
       { id: id(10), by: 'alice', text: 'shipping today' },
-      { id: id(11), by: 'perch_real', text: '@alice congrats!', inReplyTo: { id: id(10), screenName: 'alice' } },
+      {
+        id: id(11),
+        by: 'perch_real',
+        text: '@alice congrats!',
+        inReplyTo: { id: id(10), screenName: 'alice' },
+      },
       { id: id(12), by: 'perch_real', text: 'a thought' },
-      { id: id(13), by: 'perch_real', text: 'and a follow-up', inReplyTo: { id: id(12), screenName: 'perch_real' } },
+      {
+        id: id(13),
+        by: 'perch_real',
+        text: 'and a follow-up',
+        inReplyTo: { id: id(12), screenName: 'perch_real' },
+      },
     ]);
     expect(await t.deps.xSync.syncReplies(userId)).toMatchObject({ ok: true, imported: 1 });
     expect(await timelineIds(contact.id, 'reply_out')).toEqual([id(11)]);
     // X's last page carries a cursor too: the empty page after it ends the pass
-    expect(searches().map((r) => r.variables.rawQuery)).toEqual(['from:perch_real filter:replies', 'from:perch_real filter:replies']);
+    expect(searches().map((r) => r.variables.rawQuery)).toEqual([
+      'from:perch_real filter:replies',
+      'from:perch_real filter:replies',
+    ]);
     expect((await t.deps.xSyncState.get(userId))?.repliesCursor).toBe(id(13));
   });
 
@@ -145,7 +208,12 @@ describe('replies on the real X', () => {
     await setUp();
     fakeX.addTweets([
       { id: id(20), by: 'bob', text: 'anyone there?' },
-      { id: id(21), by: 'perch_real', text: '@bob I am', inReplyTo: { id: id(20), screenName: 'bob' } },
+      {
+        id: id(21),
+        by: 'perch_real',
+        text: '@bob I am',
+        inReplyTo: { id: id(20), screenName: 'bob' },
+      },
     ]);
     expect(await t.deps.xSync.syncReplies(userId)).toMatchObject({ ok: true, unknown: 1 });
     expect(await t.deps.interactions.listUnknownAuthors(userId)).toEqual([]);
@@ -163,7 +231,13 @@ describe('a rotation of X’s query ids', () => {
   it('in the middle of a daily sync: recovered by itself with one discovery for every user, nobody asked to act', async () => {
     await setUp();
     // a second user on the same server (same database and web client store)
-    const second = { authToken: 'realxauth1token0a1b2c3d4e5f60718293a4b5c6d', ct0: 'realxct1value0aaaabbbbccccddddeeee', userId: '6100', screenName: 'perch_two', name: 'Perch Two' };
+    const second = {
+      authToken: 'realxauth1token0a1b2c3d4e5f60718293a4b5c6d',
+      ct0: 'realxct1value0aaaabbbbccccddddeeee',
+      userId: '6100',
+      screenName: 'perch_two',
+      name: 'Perch Two',
+    };
     fakeX.addAccount(second);
     const { cookie, user: secondUser } = await t.signUp('two@example.com');
     await t.pushCookies(cookie, { authToken: second.authToken, ct0: second.ct0 });
@@ -178,14 +252,25 @@ describe('a rotation of X’s query ids', () => {
 
     const progress = await t.deps.xSyncRunner.run(userId);
     expect(progress).toMatchObject({ status: 'finished', error: null });
-    expect(await timelineIds((await t.deps.contacts.list(userId))[0]!.id, 'mention_in')).toHaveLength(30);
-    const discovery = fakeX.requests.filter((r) => r.operation === null && !r.path.startsWith('/i/api') && !r.path.startsWith('/1.1') && !r.path.startsWith('/profile_images'));
+    expect(
+      await timelineIds((await t.deps.contacts.list(userId))[0]!.id, 'mention_in'),
+    ).toHaveLength(30);
+    const discovery = fakeX.requests.filter(
+      (r) =>
+        r.operation === null &&
+        !r.path.startsWith('/i/api') &&
+        !r.path.startsWith('/1.1') &&
+        !r.path.startsWith('/profile_images'),
+    );
     expect(discovery.length).toBeGreaterThanOrEqual(2); // a page, then the bundles it names
     const stale = fakeX.requests.filter((r) => r.status === 404 && r.operation !== null);
     expect(stale.map((r) => r.operation).sort()).toEqual(['SearchTimeline']); // UserByScreenName/UserTweets learnt with it
     expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'connected' });
     const report = await t.deps.xWebClient.report();
-    expect(report.operations.find((o) => o.operation === 'SearchTimeline')).toMatchObject({ queryId: fakeX.queryIds.SearchTimeline, source: 'discovered' });
+    expect(report.operations.find((o) => o.operation === 'SearchTimeline')).toMatchObject({
+      queryId: fakeX.queryIds.SearchTimeline,
+      source: 'discovered',
+    });
 
     // the other user's run uses what was discovered: no 404, no second discovery
     fakeX.requests.length = 0;
@@ -198,15 +283,27 @@ describe('a rotation of X’s query ids', () => {
     await setUp();
     fakeX.setMode('features_changed');
     const outcome = await t.deps.xSync.syncMentions(userId);
-    expect(outcome).toMatchObject({ ok: false, errorClass: 'unavailable', message: expect.stringContaining('X changed its API') });
-    expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'x_unavailable', detail: 'X changed its API' });
+    expect(outcome).toMatchObject({
+      ok: false,
+      errorClass: 'unavailable',
+      message: expect.stringContaining('X changed its API'),
+    });
+    expect(await t.deps.xConnection.status(userId)).toMatchObject({
+      state: 'x_unavailable',
+      detail: 'X changed its API',
+    });
     expect(searches()).toHaveLength(2); // the request, and one more after the discovery
   });
 });
 
 describe('limits', () => {
   it('300 contacts under the 95-request budget: paced, resumed at each reset, every contact checked, the oldest first', async () => {
-    const contacts = Array.from({ length: 300 }, (_, i) => ({ userId: String(7000 + i), screenName: `c${String(i).padStart(3, '0')}`, name: `Contact ${i}`, bio: `bio ${i}` }));
+    const contacts = Array.from({ length: 300 }, (_, i) => ({
+      userId: String(7000 + i),
+      screenName: `c${String(i).padStart(3, '0')}`,
+      name: `Contact ${i}`,
+      bio: `bio ${i}`,
+    }));
     await setUp(contacts);
     for (const c of contacts) await addContact(c.name, c.screenName);
     fakeX.requests.length = 0;
@@ -221,7 +318,9 @@ describe('limits', () => {
     }
     expect(runs.at(-1)).toMatchObject({ ok: true, contactsDone: 300, contactsTotal: 300 });
     expect(runs.length).toBe(4); // 95 + 95 + 95 + 15 (the connect check took one of the first window)
-    const looked = fakeX.requests.filter((r) => r.operation === 'UserByScreenName').map((r) => String(r.variables.screen_name));
+    const looked = fakeX.requests
+      .filter((r) => r.operation === 'UserByScreenName')
+      .map((r) => String(r.variables.screen_name));
     expect(new Set(looked).size).toBe(300);
     expect(looked).toHaveLength(300);
     expect(fakeX.requests.filter((r) => r.status === 429)).toEqual([]);
@@ -231,7 +330,9 @@ describe('limits', () => {
     fakeX.requests.length = 0;
     fakeX.setBudget('UserByScreenName', { limit: 10, windowSeconds: 900 });
     await t.deps.xSync.syncBios(userId);
-    const nextDay = fakeX.requests.filter((r) => r.operation === 'UserByScreenName' && r.status === 200).map((r) => String(r.variables.screen_name));
+    const nextDay = fakeX.requests
+      .filter((r) => r.operation === 'UserByScreenName' && r.status === 200)
+      .map((r) => String(r.variables.screen_name));
     expect(nextDay).toEqual(looked.slice(0, nextDay.length));
   });
 });
@@ -240,9 +341,18 @@ describe('X’s error answers', () => {
   it('a protected contact (200 with errors beside partial data) skips that contact: no emptied bio, no notification', async () => {
     await setUp();
     const { contact } = await addContact('Hidden', 'hidden_one');
-    await t.deps.contacts.updateProfileFromX(contact.id, { xUserId: hidden.userId, bio: 'you cannot see this', avatarUrl: null, name: 'Hidden' });
+    await t.deps.contacts.updateProfileFromX(contact.id, {
+      xUserId: hidden.userId,
+      bio: 'you cannot see this',
+      avatarUrl: null,
+      name: 'Hidden',
+    });
     await addContact('Alice', 'alice');
-    expect(await t.deps.xSync.syncBios(userId)).toMatchObject({ ok: true, imported: 0, contactsDone: 2 });
+    expect(await t.deps.xSync.syncBios(userId)).toMatchObject({
+      ok: true,
+      imported: 0,
+      contactsDone: 2,
+    });
     expect((await t.deps.contacts.get(userId, contact.id)).bio).toBe('you cannot see this');
     expect(await t.deps.notifications.list(userId)).toEqual([]);
     expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'connected' });
@@ -252,29 +362,53 @@ describe('X’s error answers', () => {
     await setUp();
     await addContact('Gone', 'gone_one');
     await addContact('Alice', 'alice');
-    expect(await t.deps.xSync.syncBios(userId)).toMatchObject({ ok: true, contactsDone: 2, contactsTotal: 2 });
+    expect(await t.deps.xSync.syncBios(userId)).toMatchObject({
+      ok: true,
+      contactsDone: 2,
+      contactsTotal: 2,
+    });
     expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'connected' });
   });
 
   it.each([
-    ['locked', 'X has locked your account: unlock your account at x.com', 'Unlock your account at x.com'],
+    [
+      'locked',
+      'X has locked your account: unlock your account at x.com',
+      'Unlock your account at x.com',
+    ],
     ['suspended', 'X has suspended your account', 'suspended your account'],
-  ] as const)('403 %s: x_unavailable with its own sentence, never expired', async (mode, detail, sentence) => {
-    await setUp();
-    fakeX.setMode(mode);
-    const outcome = await t.deps.xSync.syncMentions(userId);
-    expect(outcome).toMatchObject({ ok: false, errorClass: 'unavailable', message: expect.stringContaining(sentence) });
-    expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'x_unavailable', detail });
-  });
+  ] as const)(
+    '403 %s: x_unavailable with its own sentence, never expired',
+    async (mode, detail, sentence) => {
+      await setUp();
+      fakeX.setMode(mode);
+      const outcome = await t.deps.xSync.syncMentions(userId);
+      expect(outcome).toMatchObject({
+        ok: false,
+        errorClass: 'unavailable',
+        message: expect.stringContaining(sentence),
+      });
+      expect(await t.deps.xConnection.status(userId)).toMatchObject({
+        state: 'x_unavailable',
+        detail,
+      });
+    },
+  );
 
   it('226 "looks automated": Perch backs off for hours and says why', async () => {
     await setUp();
     fakeX.setMode('automated');
     const outcome = await t.deps.xSync.syncMentions(userId);
-    expect(outcome).toMatchObject({ ok: false, errorClass: 'rate_limited', message: expect.stringContaining('automation') });
+    expect(outcome).toMatchObject({
+      ok: false,
+      errorClass: 'rate_limited',
+      message: expect.stringContaining('automation'),
+    });
     const status = await t.deps.xConnection.status(userId);
     expect(status.state).toBe('rate_limited');
-    expect(new Date(status.retryAt!).getTime() - clock).toBeGreaterThanOrEqual(6 * 60 * 60_000 - 1_000);
+    expect(new Date(status.retryAt!).getTime() - clock).toBeGreaterThanOrEqual(
+      6 * 60 * 60_000 - 1_000,
+    );
   });
 
   it('401 because X changed its client bearer: the cookies still work, so Perch learns the new bearer instead of asking to sign in', async () => {
@@ -283,20 +417,33 @@ describe('X’s error answers', () => {
     fakeX.rotateBearer();
     expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({ ok: true, unknown: 3 });
     expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'connected' });
-    expect((await t.deps.xWebClient.report()).bearer).toMatchObject({ source: 'discovered', value: fakeX.bearer });
+    expect((await t.deps.xWebClient.report()).bearer).toMatchObject({
+      source: 'discovered',
+      value: fakeX.bearer,
+    });
   });
 
   it('401 with dead cookies is still expired, after one cheap second check', async () => {
     await setUp();
     fakeX.setMode('expired');
-    expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({ ok: false, errorClass: 'auth' });
+    expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({
+      ok: false,
+      errorClass: 'auth',
+    });
     expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'expired' });
-    expect(fakeX.requests.map((r) => r.operation ?? r.path)).toEqual(['SearchTimeline', '/settings/account']);
+    expect(fakeX.requests.map((r) => r.operation ?? r.path)).toEqual([
+      'SearchTimeline',
+      '/settings/account',
+    ]);
   });
 
   it('settings.json without user_id (as on the real X): bird’s fallback still finds the user', async () => {
     await setUp();
-    expect(await t.deps.xConnection.check(userId)).toMatchObject({ state: 'connected', handle: 'perch_real', xUserId: me.userId });
+    expect(await t.deps.xConnection.check(userId)).toMatchObject({
+      state: 'connected',
+      handle: 'perch_real',
+      xUserId: me.userId,
+    });
   });
 
   it('after a run resumed at X’s reset succeeds, the connection is no longer rate limited', async () => {
@@ -307,6 +454,9 @@ describe('X’s error answers', () => {
     fakeX.reset();
     clock += 61_000;
     expect(await t.deps.xSync.syncMentions(userId)).toMatchObject({ ok: true });
-    expect(await t.deps.xConnection.status(userId)).toMatchObject({ state: 'connected', retryAt: null });
+    expect(await t.deps.xConnection.status(userId)).toMatchObject({
+      state: 'connected',
+      retryAt: null,
+    });
   });
 });

@@ -41,13 +41,17 @@ const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
  * a live run, by when it started and its last sign of life; a silent one, by when it will be taken over.
  */
 export function describeWait(progress: SyncProgress | null, at: Date): string | null {
-  if (progress?.status === 'queued') return `Waiting for the sync asked for at ${hhmm(progress.queuedAt ?? at.toISOString())} to start.`;
+  if (progress?.status === 'queued')
+    return `Waiting for the sync asked for at ${hhmm(progress.queuedAt ?? at.toISOString())} to start.`;
   if (progress?.status !== 'running') return null;
   const started = progress.startedAt ?? at.toISOString();
   const lastSign = Date.parse(progress.heartbeatAt ?? started);
   const silentSeconds = Math.max(0, Math.round((at.getTime() - lastSign) / 1000));
-  if (silentSeconds <= staleAfterSeconds) return `Waiting for the sync started at ${hhmm(started)} to finish (last progress ${silentSeconds} s ago).`;
-  const by = new Date(Math.max(lastSign + takeoverSeconds * 1000, at.getTime() + 1000)).toISOString();
+  if (silentSeconds <= staleAfterSeconds)
+    return `Waiting for the sync started at ${hhmm(started)} to finish (last progress ${silentSeconds} s ago).`;
+  const by = new Date(
+    Math.max(lastSign + takeoverSeconds * 1000, at.getTime() + 1000),
+  ).toISOString();
   return `The sync started at ${hhmm(started)} stopped answering ${silentSeconds} s ago; a crashed sync will be taken over by ${hhmm(by)}.`;
 }
 
@@ -56,13 +60,24 @@ const isPaced = (o: SyncOutcome) => !o.ok && 'paced' in o && o.paced === true;
 
 /** Why a run stopped early, for the user; the outcome's own sentence is built from the error class only. */
 function stopSentence(outcome: Exclude<SyncOutcome, { ok: true }>): string {
-  if ('errorClass' in outcome) return `The ${syncLabels[outcome.sync]} sync stopped: ${outcome.message}`;
-  if (outcome.skipped === 'not_connected') return 'X is not connected, so there was nothing to sync.';
+  if ('errorClass' in outcome)
+    return `The ${syncLabels[outcome.sync]} sync stopped: ${outcome.message}`;
+  if (outcome.skipped === 'not_connected')
+    return 'X is not connected, so there was nothing to sync.';
   return `X asked Perch to wait${outcome.retryAt ? ` until ${hhmm(outcome.retryAt)}` : ''}; the sync resumes by itself.`;
 }
 
-export function createXSyncRunner({ xSync, xSyncState, now }: { xSync: XSyncService; xSyncState: XSyncStateQueries; now: () => Date }) {
-  const save = (userId: string, progress: SyncProgress) => xSyncState.recordRun(userId, progress as unknown as Record<string, unknown>);
+export function createXSyncRunner({
+  xSync,
+  xSyncState,
+  now,
+}: {
+  xSync: XSyncService;
+  xSyncState: XSyncStateQueries;
+  now: () => Date;
+}) {
+  const save = (userId: string, progress: SyncProgress) =>
+    xSyncState.recordRun(userId, progress as unknown as Record<string, unknown>);
 
   async function progress(userId: string): Promise<SyncProgress | null> {
     const state = await xSyncState.get(userId);
@@ -79,7 +94,17 @@ export function createXSyncRunner({ xSync, xSyncState, now }: { xSync: XSyncServ
     async markQueued(userId: string): Promise<boolean> {
       const current = await progress(userId);
       if (current?.status === 'queued' || current?.status === 'running') return false;
-      await save(userId, { status: 'queued', queuedAt: now().toISOString(), startedAt: null, finishedAt: null, contactsDone: 0, contactsTotal: 0, outcomes: [], error: null, resumesAt: null });
+      await save(userId, {
+        status: 'queued',
+        queuedAt: now().toISOString(),
+        startedAt: null,
+        finishedAt: null,
+        contactsDone: 0,
+        contactsTotal: 0,
+        outcomes: [],
+        error: null,
+        resumesAt: null,
+      });
       return true;
     },
 
@@ -128,7 +153,10 @@ export function createXSyncRunner({ xSync, xSyncState, now }: { xSync: XSyncServ
           );
         }
         const stopped = current.outcomes.find((o) => !o.ok && !isPaced(o));
-        const paced = current.outcomes.filter(isPaced).map((o) => (o.ok ? '' : (o.retryAt ?? ''))).sort();
+        const paced = current.outcomes
+          .filter(isPaced)
+          .map((o) => (o.ok ? '' : (o.retryAt ?? '')))
+          .sort();
         current.status = stopped && 'errorClass' in stopped ? 'failed' : 'finished';
         if (stopped && !stopped.ok) {
           current.error = stopSentence(stopped);
@@ -139,7 +167,8 @@ export function createXSyncRunner({ xSync, xSyncState, now }: { xSync: XSyncServ
         }
       } catch (error) {
         current.status = 'failed';
-        current.error = 'Perch hit an unexpected error; it is in the server log, and Perch tries again by itself.';
+        current.error =
+          'Perch hit an unexpected error; it is in the server log, and Perch tries again by itself.';
         throw error;
       } finally {
         clearInterval(heartbeat);

@@ -17,7 +17,11 @@ import { createSyncSessions, failureSentence, type OpenedSession } from './x-syn
 
 export type SyncName = 'mentions' | 'replies' | 'bios';
 
-export const syncLabels: Record<SyncName, string> = { mentions: 'mention', replies: 'reply', bios: 'bio' };
+export const syncLabels: Record<SyncName, string> = {
+  mentions: 'mention',
+  replies: 'reply',
+  bios: 'bio',
+};
 
 export type SyncOutcome =
   | {
@@ -33,7 +37,17 @@ export type SyncOutcome =
       complete?: boolean;
     }
   | { sync: SyncName; ok: false; skipped: 'not_connected' | 'rate_limited'; retryAt?: string }
-  | { sync: SyncName; ok: false; errorClass: XFailure['kind']; imported: number; message: string; retryAt?: string; paced?: boolean; contactsDone?: number; contactsTotal?: number };
+  | {
+      sync: SyncName;
+      ok: false;
+      errorClass: XFailure['kind'];
+      imported: number;
+      message: string;
+      retryAt?: string;
+      paced?: boolean;
+      contactsDone?: number;
+      contactsTotal?: number;
+    };
 
 export interface XSyncDeps {
   xPort: XPort;
@@ -73,14 +87,38 @@ const roundMaxAgeMs = 20 * 60 * 60 * 1000;
 const oldestFirst = (tweets: XTweet[]) => [...tweets].reverse();
 const occurredAt = (tweet: XTweet, fallback: Date) => tweet.createdAt ?? fallback;
 
-export function createXSyncService({ xPort, xConnection, contacts, interactions, xSyncState, notifications, logger, now }: XSyncDeps) {
+export function createXSyncService({
+  xPort,
+  xConnection,
+  contacts,
+  interactions,
+  xSyncState,
+  notifications,
+  logger,
+  now,
+}: XSyncDeps) {
   const log = logger.child({ provider: 'x', module: 'x-sync' });
   const sessions = createSyncSessions({ xPort, xConnection, notifications, logger, now });
 
-  async function fail(userId: string, sync: SyncName, failure: XFailure, imported = 0): Promise<SyncOutcome> {
+  async function fail(
+    userId: string,
+    sync: SyncName,
+    failure: XFailure,
+    imported = 0,
+  ): Promise<SyncOutcome> {
     await sessions.fail(userId, { sync, label: syncLabels[sync] }, failure);
-    const retryAt = failure.kind === 'rate_limited' ? { retryAt: failure.retryAt.toISOString(), ...(failure.paced ? { paced: true } : {}) } : {};
-    return { sync, ok: false, errorClass: failure.kind, imported, message: failureSentence(failure), ...retryAt };
+    const retryAt =
+      failure.kind === 'rate_limited'
+        ? { retryAt: failure.retryAt.toISOString(), ...(failure.paced ? { paced: true } : {}) }
+        : {};
+    return {
+      sync,
+      ok: false,
+      errorClass: failure.kind,
+      imported,
+      message: failureSentence(failure),
+      ...retryAt,
+    };
   }
 
   /** The account's session, or why there is none (not connected, or X's rate-limit gate is closed). */
@@ -94,12 +132,20 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
    * a change): an unchanged avatar costs no request. A failed download is logged and skipped; it never fails
    * the bio sync, and the next run tries again.
    */
-  async function keepAvatar(session: XSession, userId: string, contactId: string, url: string): Promise<boolean> {
+  async function keepAvatar(
+    session: XSession,
+    userId: string,
+    contactId: string,
+    url: string,
+  ): Promise<boolean> {
     if ((await contacts.avatarSource(contactId)) === url) return false;
     const image = await session.image(url);
     if (!image.ok) {
       const detail = image.kind === 'unavailable' ? image.detail : image.kind;
-      log[image.kind === 'not_found' ? 'debug' : 'warn']({ userId, sync: 'bios', contactId, avatar: detail }, 'x avatar not downloaded');
+      log[image.kind === 'not_found' ? 'debug' : 'warn'](
+        { userId, sync: 'bios', contactId, avatar: detail },
+        'x avatar not downloaded',
+      );
       return false;
     }
     return contacts.storeAvatar(contactId, { ...image.value, sourceUrl: url });
@@ -116,9 +162,23 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
       text: tweet.text,
       data: { url: tweetUrl(tweet) },
     };
-    if (contact) return { known: true, inserted: (await interactions.record(userId, { contactId: contact.id, ...item })).inserted };
+    if (contact)
+      return {
+        known: true,
+        inserted: (await interactions.record(userId, { contactId: contact.id, ...item })).inserted,
+      };
     if (!peer.xUserId || !peer.handle) return { known: false, inserted: false };
-    return { known: false, inserted: (await interactions.recordUnknown(userId, { ...item, xUserId: peer.xUserId, xHandle: peer.handle, name: peer.name })).inserted };
+    return {
+      known: false,
+      inserted: (
+        await interactions.recordUnknown(userId, {
+          ...item,
+          xUserId: peer.xUserId,
+          xHandle: peer.handle,
+          name: peer.name,
+        })
+      ).inserted,
+    };
   }
 
   /**
@@ -132,7 +192,11 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
     if ('sync' in opened) return opened;
     const state = await xSyncState.get(userId);
     const floor = (spec.sync === 'mentions' ? state?.mentionsCursor : state?.repliesCursor) ?? null;
-    const pass = (spec.sync === 'mentions' ? state?.mentionsPass : state?.repliesPass) ?? { next: null, top: null, pages: 0 };
+    const pass = (spec.sync === 'mentions' ? state?.mentionsPass : state?.repliesPass) ?? {
+      next: null,
+      top: null,
+      pages: 0,
+    };
     let imported = 0;
     let unknown = 0;
     for (let page = 0; page < pagesPerRun; page++) {
@@ -163,7 +227,10 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
       await xSyncState.savePass(userId, spec.sync, pass);
     }
     await sessions.succeeded(userId);
-    log.info({ userId, sync: spec.sync, imported, unknown, pages: pass.pages }, 'x sync pass goes on in the next run');
+    log.info(
+      { userId, sync: spec.sync, imported, unknown, pages: pass.pages },
+      'x sync pass goes on in the next run',
+    );
     return { sync: spec.sync, ok: true, imported, unknown, complete: false };
   }
 
@@ -174,7 +241,10 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
         kind: 'mention_in',
         query: (account) => `@${account.handle}`,
         // the user mentioning themselves is not an interaction with anyone
-        peerOf: (tweet, account) => (tweet.authorId === account.xUserId ? null : { xUserId: tweet.authorId, handle: tweet.authorHandle, name: tweet.authorName }),
+        peerOf: (tweet, account) =>
+          tweet.authorId === account.xUserId
+            ? null
+            : { xUserId: tweet.authorId, handle: tweet.authorHandle, name: tweet.authorName },
       }),
 
     syncReplies: (userId: string) =>
@@ -184,9 +254,15 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
         query: (account) => `from:${account.handle} filter:replies`,
         // a thread with oneself is not a reply to anyone; nor is someone else's tweet (a search is a search)
         peerOf: (tweet, account) =>
-          !tweet.inReplyToStatusId || tweet.inReplyToUserId === account.xUserId || tweet.authorId !== account.xUserId
+          !tweet.inReplyToStatusId ||
+          tweet.inReplyToUserId === account.xUserId ||
+          tweet.authorId !== account.xUserId
             ? null
-            : { xUserId: tweet.inReplyToUserId, handle: tweet.inReplyToHandle, name: tweet.inReplyToHandle ?? '' },
+            : {
+                xUserId: tweet.inReplyToUserId,
+                handle: tweet.inReplyToHandle,
+                name: tweet.inReplyToHandle ?? '',
+              },
       }),
 
     /**
@@ -195,7 +271,13 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
      * with those not checked yet. `contactIds` checks just those (a handle edit). A contact X shows nothing of
      * (gone, suspended, protected) is skipped and counts as checked. `onProgress` is called after each contact.
      */
-    async syncBios(userId: string, options: { contactIds?: string[]; onProgress?: (done: number, total: number) => Promise<void> | void } = {}): Promise<SyncOutcome> {
+    async syncBios(
+      userId: string,
+      options: {
+        contactIds?: string[];
+        onProgress?: (done: number, total: number) => Promise<void> | void;
+      } = {},
+    ): Promise<SyncOutcome> {
       const opened = await open(userId, 'bios');
       if ('sync' in opened) return opened;
       let due;
@@ -221,8 +303,15 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
       for (const contact of due) {
         const result = await opened.session.profileByHandle(contact.xHandle!);
         if (!result.ok) {
-          if (result.kind === 'not_found' || result.kind === 'suspended' || result.kind === 'not_visible') {
-            log.info({ userId, sync: 'bios', contactId: contact.id, errorClass: result.kind }, 'x profile unavailable for one contact');
+          if (
+            result.kind === 'not_found' ||
+            result.kind === 'suspended' ||
+            result.kind === 'not_visible'
+          ) {
+            log.info(
+              { userId, sync: 'bios', contactId: contact.id, errorClass: result.kind },
+              'x profile unavailable for one contact',
+            );
             await contacts.markProfileChecked(contact.id);
           } else {
             const { checked, total } = progress();
@@ -231,20 +320,54 @@ export function createXSyncService({ xPort, xConnection, contacts, interactions,
           }
         } else {
           const profile = result.value;
-          const update = await contacts.updateProfileFromX(contact.id, { xUserId: profile.userId, bio: profile.bio, avatarUrl: profile.avatarUrl, name: profile.name });
+          const update = await contacts.updateProfileFromX(contact.id, {
+            xUserId: profile.userId,
+            bio: profile.bio,
+            avatarUrl: profile.avatarUrl,
+            name: profile.name,
+          });
           if (update?.bioChanged) {
-            await interactions.recordBioChange(userId, { contactId: contact.id, contactName: update.contact.name, oldBio: update.oldBio ?? '', newBio: update.newBio, at: now() });
+            await interactions.recordBioChange(userId, {
+              contactId: contact.id,
+              contactName: update.contact.name,
+              oldBio: update.oldBio ?? '',
+              newBio: update.newBio,
+              at: now(),
+            });
             imported++;
           }
-          if (update && profile.avatarUrl && (await keepAvatar(opened.session, userId, contact.id, profile.avatarUrl))) avatars++;
+          if (
+            update &&
+            profile.avatarUrl &&
+            (await keepAvatar(opened.session, userId, contact.id, profile.avatarUrl))
+          )
+            avatars++;
         }
         done++;
         await options.onProgress?.(progress().checked, before.total);
       }
       const { checked, total } = progress();
       if (due.length > 0) await sessions.succeeded(userId);
-      log.info({ userId, sync: 'bios', checked: done, roundChecked: checked, contacts: total, changed: imported, avatars }, 'x sync done');
-      return { sync: 'bios', ok: true, imported, avatars, contactsDone: checked, contactsTotal: total };
+      log.info(
+        {
+          userId,
+          sync: 'bios',
+          checked: done,
+          roundChecked: checked,
+          contacts: total,
+          changed: imported,
+          avatars,
+        },
+        'x sync done',
+      );
+      return {
+        sync: 'bios',
+        ok: true,
+        imported,
+        avatars,
+        contactsDone: checked,
+        contactsTotal: total,
+      };
     },
   };
 }

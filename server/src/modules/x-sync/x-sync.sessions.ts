@@ -50,15 +50,26 @@ export function failureSentence(failure: XFailure): string {
 
 export type SyncSessions = ReturnType<typeof createSyncSessions>;
 
-export function createSyncSessions({ xPort, xConnection, notifications, logger, now }: SyncSessionsDeps) {
+export function createSyncSessions({
+  xPort,
+  xConnection,
+  notifications,
+  logger,
+  now,
+}: SyncSessionsDeps) {
   const log = logger.child({ provider: 'x', module: 'x-sync' });
   return {
     /** The account's session, or why there is none (not connected, or X's rate-limit gate is closed). */
     async open(userId: string): Promise<OpenedSession | NoSession> {
       const stored = await xConnection.cookiesForSync(userId);
       if (!stored) return { skipped: 'not_connected' };
-      if (stored.gatedUntil) return { skipped: 'rate_limited', retryAt: stored.gatedUntil.toISOString() };
-      return { session: xPort.forAccount(stored.pair, { userId }), handle: stored.handle, xUserId: stored.xUserId };
+      if (stored.gatedUntil)
+        return { skipped: 'rate_limited', retryAt: stored.gatedUntil.toISOString() };
+      return {
+        session: xPort.forAccount(stored.pair, { userId }),
+        handle: stored.handle,
+        xUserId: stored.xUserId,
+      };
     },
 
     /** X answered: whatever gate or outage the connection showed is over. */
@@ -68,20 +79,38 @@ export function createSyncSessions({ xPort, xConnection, notifications, logger, 
      * One structured log line; an answer about the whole account (auth, rate limit, outage) also goes on the
      * connection; at most one notification per error class per day ("X <label> sync unavailable — …").
      */
-    async fail(userId: string, { sync, label }: { sync: string; label: string }, failure: XFailure) {
+    async fail(
+      userId: string,
+      { sync, label }: { sync: string; label: string },
+      failure: XFailure,
+    ) {
       // Perch's own pacing: nothing was refused, the work goes on at the window's end; no alarm for the user.
       if (failure.kind === 'rate_limited' && failure.paced) {
-        log.info({ userId, sync, retryAt: failure.retryAt.toISOString() }, 'x sync paused until the budget frees up');
+        log.info(
+          { userId, sync, retryAt: failure.retryAt.toISOString() },
+          'x sync paused until the budget frees up',
+        );
         return;
       }
       log.warn(
-        { userId, sync, errorClass: failure.kind, ...(failure.kind === 'unavailable' ? { reason: failure.reason } : {}), ...(failure.kind === 'rate_limited' ? { retryAt: failure.retryAt.toISOString() } : {}) },
+        {
+          userId,
+          sync,
+          errorClass: failure.kind,
+          ...(failure.kind === 'unavailable' ? { reason: failure.reason } : {}),
+          ...(failure.kind === 'rate_limited' ? { retryAt: failure.retryAt.toISOString() } : {}),
+        },
         'x sync failed',
       );
-      if (failure.kind === 'auth' || failure.kind === 'rate_limited' || failure.kind === 'unavailable') {
+      if (
+        failure.kind === 'auth' ||
+        failure.kind === 'rate_limited' ||
+        failure.kind === 'unavailable'
+      ) {
         await xConnection.recordSyncFailure(userId, failure);
       }
-      const errorClass = failure.kind === 'unavailable' ? `unavailable:${failure.reason}` : failure.kind;
+      const errorClass =
+        failure.kind === 'unavailable' ? `unavailable:${failure.reason}` : failure.kind;
       await notifications.notify(userId, {
         kind: 'sync_failed',
         title: `X ${label} sync unavailable — ${failureSentence(failure)}`,

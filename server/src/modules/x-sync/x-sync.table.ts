@@ -18,7 +18,9 @@ export interface SearchPass {
  * stored as text and compared as numbers (BigInt in code, ::numeric in SQL), never as strings.
  */
 export const xSyncState = pgTable('x_sync_state', {
-  userId: uuid().primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  userId: uuid()
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
   mentionsCursor: text(),
   repliesCursor: text(),
   mentionsPass: jsonb().$type<SearchPass>(),

@@ -13,17 +13,35 @@ export async function connectedToFakeX(
   fakeX: FakeX,
   me: Required<Pick<FakeXAccount, 'authToken' | 'ct0'>> & FakeXAccount,
   others: FakeXAccount[] = [],
-  { now = () => new Date(), env = {}, jobQueue = 'in-memory', handleRefresh = false }: { now?: () => Date; env?: Record<string, string>; jobQueue?: 'pg-boss' | 'in-memory'; handleRefresh?: boolean } = {},
+  {
+    now = () => new Date(),
+    env = {},
+    jobQueue = 'in-memory',
+    handleRefresh = false,
+  }: {
+    now?: () => Date;
+    env?: Record<string, string>;
+    jobQueue?: 'pg-boss' | 'in-memory';
+    handleRefresh?: boolean;
+  } = {},
 ) {
   for (const account of [me, ...others]) fakeX.addAccount(account);
   fakeX.reset();
-  const t = await createTestApp({ env: { ...fakeXEnv(fakeX.url), ...env }, overrides: { now, jobQueue }, handleRefresh });
+  const t = await createTestApp({
+    env: { ...fakeXEnv(fakeX.url), ...env },
+    overrides: { now, jobQueue },
+    handleRefresh,
+  });
   const { cookie, user } = await t.signUp();
   await t.pushCookies(cookie, { authToken: me.authToken, ct0: me.ct0 });
-  expect(await t.deps.xConnection.status(user.id)).toMatchObject({ state: 'connected', handle: me.screenName });
+  expect(await t.deps.xConnection.status(user.id)).toMatchObject({
+    state: 'connected',
+    handle: me.screenName,
+  });
   fakeX.requests.length = 0;
   return { t, cookie, userId: user.id };
 }
 
 /** What the fake X was asked, by GraphQL operation (or path for REST and images). */
-export const requestsFor = (fakeX: FakeX, what: string) => fakeX.requests.filter((r) => r.operation === what || r.path.startsWith(what));
+export const requestsFor = (fakeX: FakeX, what: string) =>
+  fakeX.requests.filter((r) => r.operation === what || r.path.startsWith(what));

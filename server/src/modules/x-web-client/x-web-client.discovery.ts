@@ -19,10 +19,17 @@ export interface Discovery {
 export class DiscoveryError extends Error {}
 
 // bird's list (runtime-query-ids.js): the logged-out home page usually suffices; the others are fallbacks.
-export const discoveryPages = ['https://x.com/?lang=en', 'https://x.com/explore', 'https://x.com/notifications', 'https://x.com/settings/profile'];
-const bundleUrlPattern = /https:\/\/abs\.twimg\.com\/responsive-web\/client-web(?:-legacy)?\/[A-Za-z0-9.-]+\.js/g;
+export const discoveryPages = [
+  'https://x.com/?lang=en',
+  'https://x.com/explore',
+  'https://x.com/notifications',
+  'https://x.com/settings/profile',
+];
+const bundleUrlPattern =
+  /https:\/\/abs\.twimg\.com\/responsive-web\/client-web(?:-legacy)?\/[A-Za-z0-9.-]+\.js/g;
 const headers = {
-  'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  'user-agent':
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
   accept: 'text/html,application/json;q=0.9,*/*;q=0.8',
   'accept-language': 'en-US,en;q=0.9',
 };
@@ -51,9 +58,11 @@ export function readBundle(js: string, wanted: ReadonlySet<string>): BundleFindi
   const operations: BundleFindings['operations'] = new Map();
   for (const [index, pattern] of modulePatterns.entries()) {
     for (const match of js.matchAll(pattern)) {
-      const [queryId, operationName] = index === 0 ? [match[1]!, match[2]!] : [match[2]!, match[1]!];
+      const [queryId, operationName] =
+        index === 0 ? [match[1]!, match[2]!] : [match[2]!, match[1]!];
       if (!wanted.has(operationName) || operations.has(operationName)) continue;
-      const switches = match[3] === undefined ? null : [...match[3].matchAll(/"(\w+)"/g)].map((m) => m[1]!);
+      const switches =
+        match[3] === undefined ? null : [...match[3].matchAll(/"(\w+)"/g)].map((m) => m[1]!);
       operations.set(operationName, { queryId, featureSwitches: switches });
     }
   }
@@ -73,7 +82,10 @@ export function featureValue(html: string, name: string): boolean | null {
 }
 
 /** Reads pages until one names bundles, then bundles until every wanted operation and the bearer are found. */
-export async function discoverWebClient(fetch: DiscoveryFetch, wanted: readonly XOperation[]): Promise<Discovery> {
+export async function discoverWebClient(
+  fetch: DiscoveryFetch,
+  wanted: readonly XOperation[],
+): Promise<Discovery> {
   let html = '';
   let bundleUrls: string[] = [];
   for (const page of discoveryPages) {
@@ -99,11 +111,15 @@ export async function discoverWebClient(fetch: DiscoveryFetch, wanted: readonly 
     for (const [name, { queryId, featureSwitches }] of findings.operations) {
       const operation = name as XOperation;
       found.queryIds[operation] = queryId;
-      if (featureSwitches) found.features[operation] = Object.fromEntries(featureSwitches.map((f) => [f, featureValue(html, f)]));
+      if (featureSwitches)
+        found.features[operation] = Object.fromEntries(
+          featureSwitches.map((f) => [f, featureValue(html, f)]),
+        );
       want.delete(name);
     }
   }
-  if (Object.keys(found.queryIds).length === 0 && !found.bearer) throw new DiscoveryError('x.com’s bundles named none of the operations Perch uses');
+  if (Object.keys(found.queryIds).length === 0 && !found.bearer)
+    throw new DiscoveryError('x.com’s bundles named none of the operations Perch uses');
   return found;
 }
 

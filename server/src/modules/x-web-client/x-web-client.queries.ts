@@ -20,13 +20,26 @@ export function createXWebClientQueries({ db }: { db: Db }) {
       const rows = await db
         .update(xWebClient)
         .set({ leaseUntil: until })
-        .where(and(eq(xWebClient.id, rowId), or(isNull(xWebClient.leaseUntil), lt(xWebClient.leaseUntil, now))))
+        .where(
+          and(
+            eq(xWebClient.id, rowId),
+            or(isNull(xWebClient.leaseUntil), lt(xWebClient.leaseUntil, now)),
+          ),
+        )
         .returning({ id: xWebClient.id });
       return rows.length === 1;
     },
     /** Ends a discovery: what it found (or only when and how it failed), and the lease is given back. */
-    async finishDiscovery(set: Partial<Pick<XWebClientRow, 'queryIds' | 'features' | 'bearer' | 'bundles' | 'discoveredAt'>> & Pick<XWebClientRow, 'triedAt' | 'outcome'>) {
-      await db.update(xWebClient).set({ ...set, leaseUntil: null }).where(eq(xWebClient.id, rowId));
+    async finishDiscovery(
+      set: Partial<
+        Pick<XWebClientRow, 'queryIds' | 'features' | 'bearer' | 'bundles' | 'discoveredAt'>
+      > &
+        Pick<XWebClientRow, 'triedAt' | 'outcome'>,
+    ) {
+      await db
+        .update(xWebClient)
+        .set({ ...set, leaseUntil: null })
+        .where(eq(xWebClient.id, rowId));
     },
   };
 }

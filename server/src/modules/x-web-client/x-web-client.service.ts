@@ -35,7 +35,13 @@ export interface XWebClientDeps {
 export type ValueSource = 'pinned' | 'discovered' | 'built-in';
 
 export interface WebClientReport {
-  operations: { operation: XOperation; queryId: string; source: ValueSource; features: number; featureSource: ValueSource }[];
+  operations: {
+    operation: XOperation;
+    queryId: string;
+    source: ValueSource;
+    features: number;
+    featureSource: ValueSource;
+  }[];
   bearer: { source: ValueSource; value: string | null };
   discoveredAt: Date | null;
   triedAt: Date | null;
@@ -52,7 +58,15 @@ export type XWebClientService = Omit<XWebClient, 'recover'> & {
   report(): Promise<WebClientReport>;
 };
 
-export function createXWebClient({ queries, pinned, discoveryFetch, logger, now, cooldownMs = 10 * 60_000, reloadMs = 30_000 }: XWebClientDeps): XWebClientService {
+export function createXWebClient({
+  queries,
+  pinned,
+  discoveryFetch,
+  logger,
+  now,
+  cooldownMs = 10 * 60_000,
+  reloadMs = 30_000,
+}: XWebClientDeps): XWebClientService {
   const log = logger.child({ module: 'x-web-client' });
   let row: XWebClientRow | null = null;
   let loadedAt = -Infinity;
@@ -66,8 +80,13 @@ export function createXWebClient({ queries, pinned, discoveryFetch, logger, now,
   function values(): XWebClientValues {
     const discovered = row;
     return {
-      queryId: (operation) => pinned.queryIds[operation] ?? discovered?.queryIds[operation] ?? builtInQueryIds[operation],
-      features: (operation) => ({ ...discovered?.features[operation], ...pinned.features['*'], ...pinned.features[operation] }),
+      queryId: (operation) =>
+        pinned.queryIds[operation] ?? discovered?.queryIds[operation] ?? builtInQueryIds[operation],
+      features: (operation) => ({
+        ...discovered?.features[operation],
+        ...pinned.features['*'],
+        ...pinned.features[operation],
+      }),
       bearer: pinned.bearer ?? discovered?.bearer ?? null,
     };
   }
@@ -76,7 +95,10 @@ export function createXWebClient({ queries, pinned, discoveryFetch, logger, now,
   function changedSince(used: XWebClientUsed): boolean {
     const now = values();
     if ('bearer' in used) return now.bearer !== used.bearer;
-    return now.queryId(used.operation) !== used.queryId || featureKey(now.features(used.operation)) !== used.featureKey;
+    return (
+      now.queryId(used.operation) !== used.queryId ||
+      featureKey(now.features(used.operation)) !== used.featureKey
+    );
   }
 
   async function discover() {
@@ -94,9 +116,15 @@ export function createXWebClient({ queries, pinned, discoveryFetch, logger, now,
         triedAt: at,
         outcome,
       });
-      log.info({ operations: names, bearer: found.bearer !== null, bundles: found.bundles.length }, 'discovered x.com’s web client values');
+      log.info(
+        { operations: names, bearer: found.bearer !== null, bundles: found.bundles.length },
+        'discovered x.com’s web client values',
+      );
     } catch (error) {
-      await queries.finishDiscovery({ triedAt: at, outcome: `failed: ${(error as Error).message}`.slice(0, 200) });
+      await queries.finishDiscovery({
+        triedAt: at,
+        outcome: `failed: ${(error as Error).message}`.slice(0, 200),
+      });
       log.warn({ err: errorSummary(error) }, 'could not discover x.com’s web client values');
     }
   }
@@ -106,7 +134,11 @@ export function createXWebClient({ queries, pinned, discoveryFetch, logger, now,
     const until = new Date(now().getTime() + leaseMs);
     if (await queries.takeLease(now(), until)) {
       await reload();
-      if (!force && coolingDown()) return void (await queries.finishDiscovery({ triedAt: row!.triedAt!, outcome: row!.outcome }));
+      if (!force && coolingDown())
+        return void (await queries.finishDiscovery({
+          triedAt: row!.triedAt!,
+          outcome: row!.outcome,
+        }));
       await discover();
       return reload();
     }
@@ -118,7 +150,8 @@ export function createXWebClient({ queries, pinned, discoveryFetch, logger, now,
     }
   }
 
-  const coolingDown = () => row?.triedAt != null && now().getTime() - row.triedAt.getTime() < cooldownMs;
+  const coolingDown = () =>
+    row?.triedAt != null && now().getTime() - row.triedAt.getTime() < cooldownMs;
 
   return {
     async current() {
@@ -140,14 +173,21 @@ export function createXWebClient({ queries, pinned, discoveryFetch, logger, now,
     async report() {
       await reload();
       const v = values();
-      const source = (isPinned: boolean, isDiscovered: boolean): ValueSource => (isPinned ? 'pinned' : isDiscovered ? 'discovered' : 'built-in');
+      const source = (isPinned: boolean, isDiscovered: boolean): ValueSource =>
+        isPinned ? 'pinned' : isDiscovered ? 'discovered' : 'built-in';
       return {
         operations: xOperations.map((operation) => ({
           operation,
           queryId: v.queryId(operation),
-          source: source(pinned.queryIds[operation] !== undefined, row?.queryIds[operation] !== undefined),
+          source: source(
+            pinned.queryIds[operation] !== undefined,
+            row?.queryIds[operation] !== undefined,
+          ),
           features: Object.keys(v.features(operation)).length,
-          featureSource: source(pinned.features[operation] !== undefined || pinned.features['*'] !== undefined, row?.features[operation] !== undefined),
+          featureSource: source(
+            pinned.features[operation] !== undefined || pinned.features['*'] !== undefined,
+            row?.features[operation] !== undefined,
+          ),
         })),
         bearer: { source: source(pinned.bearer !== null, row?.bearer != null), value: v.bearer },
         discoveredAt: row?.discoveredAt ?? null,

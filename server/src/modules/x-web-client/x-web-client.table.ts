@@ -11,7 +11,10 @@ export const xWebClient = pgTable('x_web_client', {
   /** Operation → current query id, as the bundles said. */
   queryIds: jsonb().$type<Partial<Record<XOperation, string>>>().notNull().default({}),
   /** Operation → the feature switches its bundle module lists, with the value x.com's page gives (null: none given). */
-  features: jsonb().$type<Partial<Record<XOperation, Record<string, boolean | null>>>>().notNull().default({}),
+  features: jsonb()
+    .$type<Partial<Record<XOperation, Record<string, boolean | null>>>>()
+    .notNull()
+    .default({}),
   /** The web client's bearer token (public, the same for every x.com visitor; not a secret of anyone's). */
   bearer: text(),
   /** The bundle file names the values came from, for `pnpm perch x:query-ids`. */

@@ -5,7 +5,13 @@ import { BirdClient } from './bird-client.ts';
 import { createXFetch } from './x-fetch.ts';
 import { builtInWebClient } from './x-web.ts';
 
-const account = { authToken: 'bird-auth', ct0: 'bird-ct0', userId: '77', screenName: 'birdie', name: 'Birdie' };
+const account = {
+  authToken: 'bird-auth',
+  ct0: 'bird-ct0',
+  userId: '77',
+  screenName: 'birdie',
+  name: 'Birdie',
+};
 let fakeX: FakeX;
 
 // Reaches the protected members the way bird itself calls them.
@@ -16,7 +22,13 @@ type Internals = {
 
 function createClient() {
   const xFetch = createXFetch({ xOrigin: fakeX.url, xApiOrigin: fakeX.url });
-  const bird = new BirdClient({ pair: account, fetch: xFetch, timeoutMs: 200, webClient: builtInWebClient, budget: null });
+  const bird = new BirdClient({
+    pair: account,
+    fetch: xFetch,
+    timeoutMs: 200,
+    webClient: builtInWebClient,
+    budget: null,
+  });
   return { bird, internals: bird as unknown as Internals, xFetch };
 }
 
@@ -29,14 +41,23 @@ afterAll(() => fakeX.close());
 describe('BirdClient', () => {
   it('runs bird lookups against the configured origin', async () => {
     const { bird } = createClient();
-    expect(await bird.getCurrentUser()).toEqual({ success: true, user: { id: '77', username: 'birdie', name: 'Birdie' } });
-    expect(await bird.lookUpUserByScreenName('BIRDIE')).toMatchObject({ success: true, userId: '77', username: 'birdie' });
+    expect(await bird.getCurrentUser()).toEqual({
+      success: true,
+      user: { id: '77', username: 'birdie', name: 'Birdie' },
+    });
+    expect(await bird.lookUpUserByScreenName('BIRDIE')).toMatchObject({
+      success: true,
+      userId: '77',
+      username: 'birdie',
+    });
   });
 
   it('refuses a request to a host that is not X', async () => {
     fakeX.reset();
     const { internals, xFetch } = createClient();
-    await expect(internals.fetchWithTimeout('https://example.com/', { method: 'GET' })).rejects.toThrow('fetch failed');
+    await expect(
+      internals.fetchWithTimeout('https://example.com/', { method: 'GET' }),
+    ).rejects.toThrow('fetch failed');
     expect(xFetch.exchanges).toMatchObject([{ failure: 'refused' }]);
     expect(fakeX.requests).toHaveLength(0);
   });
@@ -59,8 +80,12 @@ describe('BirdClient', () => {
     fakeX.setMode('slow', { delayMs: 5000 });
     const { internals, xFetch } = createClient();
     const url = 'https://x.com/i/api/account/settings.json';
-    await expect(internals.fetchWithTimeout(url, {})).rejects.toMatchObject({ name: 'TimeoutError' });
-    await expect(internals.fetchWithTimeout(url, {})).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(internals.fetchWithTimeout(url, {})).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    await expect(internals.fetchWithTimeout(url, {})).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
     expect(xFetch.exchanges).toHaveLength(1);
     fakeX.reset();
   });

@@ -17,7 +17,11 @@ export const builtInQueryIds: Record<XOperation, string> = {
 
 /** A stable text of a feature set, to tell whether it changed. */
 export const featureKey = (features: Record<string, boolean | null>) =>
-  JSON.stringify(Object.keys(features).sort().map((k) => [k, features[k]]));
+  JSON.stringify(
+    Object.keys(features)
+      .sort()
+      .map((k) => [k, features[k]]),
+  );
 
 export interface BirdClientOptions {
   pair: XCookiePair;
@@ -31,7 +35,8 @@ export interface BirdClientOptions {
 }
 
 /** One page of a timeline as bird maps it, each tweet with X's raw GraphQL result in `_raw`. */
-export type BirdPage = { success: true; tweets: TweetData[]; nextCursor?: string } | { success: false };
+export type BirdPage =
+  { success: true; tweets: TweetData[]; nextCursor?: string } | { success: false };
 
 export interface BirdUserLookup {
   success: boolean;
@@ -41,7 +46,8 @@ export interface BirdUserLookup {
   error?: string;
 }
 
-const isOperation = (name: string | null): name is XOperation => name !== null && (xOperations as readonly string[]).includes(name);
+const isOperation = (name: string | null): name is XOperation =>
+  name !== null && (xOperations as readonly string[]).includes(name);
 // X's answers to a client it no longer recognises: a rotated query id (404), a feature switch it now requires
 // (400 code 336), or a query it rejects (GRAPHQL_VALIDATION_FAILED).
 const staleClientCode = 336;
@@ -78,7 +84,9 @@ export class BirdClient extends TwitterClient {
 
   constructor({ pair, fetch, timeoutMs, webClient, budget }: BirdClientOptions) {
     // bird's own timeoutMs is left unset: only its fetchWithTimeout, overridden below, reads it.
-    super({ cookies: { authToken: pair.authToken, ct0: pair.ct0, cookieHeader: null, source: null } });
+    super({
+      cookies: { authToken: pair.authToken, ct0: pair.ct0, cookieHeader: null, source: null },
+    });
     this.#fetch = fetch;
     this.#timeoutMs = timeoutMs;
     this.#webClient = webClient;
@@ -90,26 +98,36 @@ export class BirdClient extends TwitterClient {
     // time, asking the rest would only multiply the wait by six.
     if (this.#timedOut !== null) throw this.#timedOut;
     if (this.#accountRefusal) return this.#accountRefusal.clone();
-    const name = url.includes('/graphql/') ? (new URL(url).pathname.split('/').at(-1) ?? null) : null;
+    const name = url.includes('/graphql/')
+      ? (new URL(url).pathname.split('/').at(-1) ?? null)
+      : null;
     const operation = isOperation(name) ? name : null;
     const stale = operation && this.#staleOperations.get(operation);
     if (stale) return stale.clone();
-    if (this.#settled && name === this.#settleOn) throw new Error('X already answered this question');
+    if (this.#settled && name === this.#settleOn)
+      throw new Error('X already answered this question');
 
     let { response, used } = await this.#send(url, init, operation);
     if (operation && (await isStaleClientAnswer(response))) {
       // at most one more try per operation, and only when the values really changed
-      if (await this.#webClient.recover(used!)) ({ response } = await this.#send(url, init, operation));
-      if (await isStaleClientAnswer(response)) this.#staleOperations.set(operation, response.clone());
+      if (await this.#webClient.recover(used!))
+        ({ response } = await this.#send(url, init, operation));
+      if (await isStaleClientAnswer(response))
+        this.#staleOperations.set(operation, response.clone());
     }
-    if (response.status === 401 && hasAuthorization(init) && !this.#bearerChecked) response = await this.#checkBearer(url, init, operation, response);
+    if (response.status === 401 && hasAuthorization(init) && !this.#bearerChecked)
+      response = await this.#checkBearer(url, init, operation, response);
     if (response.status === 401 || response.status === 429) this.#accountRefusal = response.clone();
 
     if (name !== null && response.ok) {
-      const answer: unknown = await response.clone().json().catch(() => undefined);
+      const answer: unknown = await response
+        .clone()
+        .json()
+        .catch(() => undefined);
       this.#answers.set(name, answer);
       const data = (answer as { data?: unknown } | undefined)?.data;
-      if (name === this.#settleOn && data !== null && typeof data === 'object') this.#settled = true;
+      if (name === this.#settleOn && data !== null && typeof data === 'object')
+        this.#settled = true;
     }
     return response;
   }
@@ -119,7 +137,12 @@ export class BirdClient extends TwitterClient {
    * with valid cookies). One cheap look at x.com's settings page, which needs the cookies and no bearer, tells
    * the two apart: signed in there means the cookies are fine, so the bearer is renewed and the request sent again.
    */
-  async #checkBearer(url: string, init: RequestInit, operation: XOperation | null, refused: Response): Promise<Response> {
+  async #checkBearer(
+    url: string,
+    init: RequestInit,
+    operation: XOperation | null,
+    refused: Response,
+  ): Promise<Response> {
     this.#bearerChecked = true;
     if (!(await this.#cookiesStillWork())) return refused;
     const usedBearer = (await this.#webClient.current()).bearer;
@@ -145,7 +168,11 @@ export class BirdClient extends TwitterClient {
   }
 
   /** Sends one request as the current web client would, within the account's budget. */
-  async #send(url: string, init: RequestInit, operation: XOperation | null): Promise<{ response: Response; used?: XWebClientUsed }> {
+  async #send(
+    url: string,
+    init: RequestInit,
+    operation: XOperation | null,
+  ): Promise<{ response: Response; used?: XWebClientUsed }> {
     const values = await this.#webClient.current();
     const headers = { ...(init.headers as Record<string, string> | undefined) };
     if (values.bearer && hasAuthorization(init)) headers.authorization = `Bearer ${values.bearer}`;
@@ -158,10 +185,18 @@ export class BirdClient extends TwitterClient {
     let body = init.body;
     if (typeof body === 'string') {
       const parsed = JSON.parse(body) as { features?: Record<string, unknown>; queryId?: string };
-      body = JSON.stringify({ ...parsed, queryId, features: withFeatures(parsed.features, overrides) });
+      body = JSON.stringify({
+        ...parsed,
+        queryId,
+        features: withFeatures(parsed.features, overrides),
+      });
     } else {
       const sent = target.searchParams.get('features');
-      if (sent !== null) target.searchParams.set('features', JSON.stringify(withFeatures(JSON.parse(sent) as Record<string, unknown>, overrides)));
+      if (sent !== null)
+        target.searchParams.set(
+          'features',
+          JSON.stringify(withFeatures(JSON.parse(sent) as Record<string, unknown>, overrides)),
+        );
     }
     const used: XWebClientUsed = { operation, queryId, featureKey: featureKey(overrides) };
 
@@ -175,7 +210,8 @@ export class BirdClient extends TwitterClient {
     const response = await this.#timed(target.toString(), { ...init, headers, body });
     const limit = readRateLimit(response.headers);
     if (limit && this.#budget) await this.#budget.record(operation, limit);
-    if (!response.ok || (operation !== 'UserTweets' && operation !== 'SearchTimeline')) return { response, used };
+    if (!response.ok || (operation !== 'UserTweets' && operation !== 'SearchTimeline'))
+      return { response, used };
     return { response: await normalized(response), used };
   }
 
@@ -215,16 +251,31 @@ export class BirdClient extends TwitterClient {
   }
 
   /** One page of a user's timeline (no page delay), tweets newest first. */
-  async userTweetsPage(userId: string, { count, cursor }: { count: number; cursor?: string }): Promise<BirdPage> {
+  async userTweetsPage(
+    userId: string,
+    { count, cursor }: { count: number; cursor?: string },
+  ): Promise<BirdPage> {
     this.#answers.delete('UserTweets');
-    return this.getUserTweetsPaged(userId, count, { cursor, maxPages: 1, pageDelayMs: 0, includeRaw: true });
+    return this.getUserTweetsPaged(userId, count, {
+      cursor,
+      maxPages: 1,
+      pageDelayMs: 0,
+      includeRaw: true,
+    });
   }
 
   /** One page of a Latest search, e.g. "@handle" for mentions, tweets newest first. */
-  async searchPage(rawQuery: string, { count, cursor }: { count: number; cursor?: string }): Promise<BirdPage> {
+  async searchPage(
+    rawQuery: string,
+    { count, cursor }: { count: number; cursor?: string },
+  ): Promise<BirdPage> {
     this.#answers.delete('SearchTimeline');
     // search() hands every option to bird's searchPaged; its declared type lists only includeRaw.
-    const search = this.search as (q: string, n: number, o: SearchPaginationOptions) => Promise<SearchResult>;
+    const search = this.search as (
+      q: string,
+      n: number,
+      o: SearchPaginationOptions,
+    ) => Promise<SearchResult>;
     return search.call(this, rawQuery, count, { cursor, maxPages: 1, includeRaw: true });
   }
 
@@ -242,44 +293,74 @@ export class BirdClient extends TwitterClient {
       getUserByScreenNameGraphQL?: (handle: string) => Promise<BirdUserLookup>;
     };
     if (typeof untyped.getUserByScreenNameGraphQL !== 'function') {
-      throw new Error('bird no longer has getUserByScreenNameGraphQL; check the @steipete/bird upgrade');
+      throw new Error(
+        'bird no longer has getUserByScreenNameGraphQL; check the @steipete/bird upgrade',
+      );
     }
     return untyped.getUserByScreenNameGraphQL(handle);
   }
 }
 
-const hasAuthorization = (init: RequestInit) => typeof (init.headers as Record<string, string> | undefined)?.authorization === 'string';
+const hasAuthorization = (init: RequestInit) =>
+  typeof (init.headers as Record<string, string> | undefined)?.authorization === 'string';
 
 /** bird's switches with the current ones laid over: a switch without a known value keeps bird's, else false. */
-function withFeatures(sent: Record<string, unknown> | undefined, overrides: Record<string, boolean | null>) {
+function withFeatures(
+  sent: Record<string, unknown> | undefined,
+  overrides: Record<string, boolean | null>,
+) {
   const features: Record<string, unknown> = { ...sent };
-  for (const [name, value] of Object.entries(overrides)) features[name] = value ?? (typeof sent?.[name] === 'boolean' ? sent[name] : false);
+  for (const [name, value] of Object.entries(overrides))
+    features[name] = value ?? (typeof sent?.[name] === 'boolean' ? sent[name] : false);
   return features;
 }
 
 async function isStaleClientAnswer(response: Response): Promise<boolean> {
   if (response.status === 404) return true;
   if (response.status !== 400 && response.status !== 422 && response.status !== 200) return false;
-  const text = await response.clone().text().catch(() => '');
+  const text = await response
+    .clone()
+    .text()
+    .catch(() => '');
   if (!text.includes('"errors"')) return false;
   try {
-    const errors = (JSON.parse(text) as { errors?: { code?: unknown; extensions?: { code?: unknown } }[] }).errors ?? [];
-    return errors.some((e) => (response.status !== 200 && e?.code === staleClientCode) || e?.extensions?.code === 'GRAPHQL_VALIDATION_FAILED');
+    const errors =
+      (JSON.parse(text) as { errors?: { code?: unknown; extensions?: { code?: unknown } }[] })
+        .errors ?? [];
+    return errors.some(
+      (e) =>
+        (response.status !== 200 && e?.code === staleClientCode) ||
+        e?.extensions?.code === 'GRAPHQL_VALIDATION_FAILED',
+    );
   } catch {
     return false;
   }
 }
 
-function readRateLimit(headers: Headers): { limit: number; remaining: number; resetAt: Date } | null {
-  const [limit, remaining, reset] = ['limit', 'remaining', 'reset'].map((n) => Number(headers.get(`x-rate-limit-${n}`) ?? NaN));
-  return Number.isFinite(remaining) && Number.isFinite(reset) && reset > 0 ? { limit: Number.isFinite(limit) ? limit! : 0, remaining: remaining!, resetAt: new Date(reset! * 1000) } : null;
+function readRateLimit(
+  headers: Headers,
+): { limit: number; remaining: number; resetAt: Date } | null {
+  const [limit, remaining, reset] = ['limit', 'remaining', 'reset'].map((n) =>
+    Number(headers.get(`x-rate-limit-${n}`) ?? NaN),
+  );
+  return Number.isFinite(remaining) && Number.isFinite(reset) && reset > 0
+    ? {
+        limit: Number.isFinite(limit) ? limit! : 0,
+        remaining: remaining!,
+        resetAt: new Date(reset! * 1000),
+      }
+    : null;
 }
 
 /** What bird sees when the budget is spent: X's own 429, without asking X for it. */
 const pacedAnswer = (resetAt: Date) =>
   new Response(JSON.stringify({ errors: [{ code: 88, message: 'Rate limit exceeded.' }] }), {
     status: 429,
-    headers: { 'content-type': 'application/json', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(Math.ceil(resetAt.getTime() / 1000)) },
+    headers: {
+      'content-type': 'application/json',
+      'x-rate-limit-remaining': '0',
+      'x-rate-limit-reset': String(Math.ceil(resetAt.getTime() / 1000)),
+    },
   });
 
 /** The same answer with its timeline in the shape bird reads (see normalizeTimelineAnswer). */
@@ -291,5 +372,8 @@ async function normalized(response: Response): Promise<Response> {
   } catch {
     return new Response(text, { status: response.status, headers: response.headers });
   }
-  return new Response(JSON.stringify(normalizeTimelineAnswer(body)), { status: response.status, headers: response.headers });
+  return new Response(JSON.stringify(normalizeTimelineAnswer(body)), {
+    status: response.status,
+    headers: response.headers,
+  });
 }

@@ -43,17 +43,41 @@ const defaultRateLimitWaitMs = 15 * 60 * 1000;
  */
 export function classifyFailure(
   exchanges: readonly XExchange[],
-  { now, timeoutMs, clientRejected = false, pacedUntil = null }: { now: Date; timeoutMs: number; clientRejected?: boolean; pacedUntil?: Date | null },
+  {
+    now,
+    timeoutMs,
+    clientRejected = false,
+    pacedUntil = null,
+  }: { now: Date; timeoutMs: number; clientRejected?: boolean; pacedUntil?: Date | null },
 ): XExchangeFailure {
   // Perch held the request back itself: the account's budget for it is spent until pacedUntil.
   if (pacedUntil) return { ok: false, kind: 'rate_limited', retryAt: pacedUntil, paced: true };
   // X refused the web client while its settings page still knew the cookies: the bearer changed, not the cookies.
-  if (clientRejected) return { ok: false, kind: 'unavailable', reason: 'x_changed', detail: 'X changed its API' };
+  if (clientRejected)
+    return { ok: false, kind: 'unavailable', reason: 'x_changed', detail: 'X changed its API' };
   const has = (code: number) => exchanges.some((e) => e.errorCodes.includes(code));
   // Safe, plain sentences for the settings row and popup (shown inside "Perch could not reach X (…)").
-  if (has(lockedCode)) return { ok: false, kind: 'unavailable', reason: 'locked', detail: 'X has locked your account: unlock your account at x.com' };
-  if (has(accountSuspendedCode)) return { ok: false, kind: 'unavailable', reason: 'account_suspended', detail: 'X has suspended your account' };
-  if (has(automatedCode)) return { ok: false, kind: 'rate_limited', retryAt: new Date(now.getTime() + automatedBackoffMs), automated: true };
+  if (has(lockedCode))
+    return {
+      ok: false,
+      kind: 'unavailable',
+      reason: 'locked',
+      detail: 'X has locked your account: unlock your account at x.com',
+    };
+  if (has(accountSuspendedCode))
+    return {
+      ok: false,
+      kind: 'unavailable',
+      reason: 'account_suspended',
+      detail: 'X has suspended your account',
+    };
+  if (has(automatedCode))
+    return {
+      ok: false,
+      kind: 'rate_limited',
+      retryAt: new Date(now.getTime() + automatedBackoffMs),
+      automated: true,
+    };
   const auth = exchanges.find(
     (e) => e.status === 401 || (e.status === 403 && e.errorCodes.some((c) => authCodes.has(c))),
   );
@@ -64,8 +88,11 @@ export function classifyFailure(
 
   const limited = exchanges.filter((e) => e.status === 429 || e.errorCodes.includes(rateLimitCode));
   if (limited.length > 0) {
-    const resets = limited.map((e) => e.rateLimitReset?.getTime() ?? 0).filter((t) => t > now.getTime());
-    const retryAt = resets.length > 0 ? Math.max(...resets) : now.getTime() + defaultRateLimitWaitMs;
+    const resets = limited
+      .map((e) => e.rateLimitReset?.getTime() ?? 0)
+      .filter((t) => t > now.getTime());
+    const retryAt =
+      resets.length > 0 ? Math.max(...resets) : now.getTime() + defaultRateLimitWaitMs;
     return { ok: false, kind: 'rate_limited', retryAt: new Date(retryAt) };
   }
 
@@ -87,14 +114,23 @@ function describeUnavailable(
 ): { reason: XUnavailableReason; detail: string } {
   const has = (test: (e: XExchange) => boolean) => exchanges.some(test);
   const down = (detail: string) => ({ reason: 'x_down' as const, detail });
-  if (has((e) => e.failure === 'refused')) return down('Perch refused to send a request to a host that is not X');
-  if (has((e) => e.failure === 'timeout')) return down(`X did not answer within ${formatSeconds(timeoutMs)}`);
+  if (has((e) => e.failure === 'refused'))
+    return down('Perch refused to send a request to a host that is not X');
+  if (has((e) => e.failure === 'timeout'))
+    return down(`X did not answer within ${formatSeconds(timeoutMs)}`);
   if (has((e) => e.failure === 'network')) return down('X could not be reached');
   const serverError = exchanges.find((e) => e.status !== null && e.status >= 500);
   if (serverError) return down(`X answered ${serverError.status}`);
   // A rotated query id answers 404; a feature switch X now requires, 400 code 336; a query X no longer
   // accepts, GRAPHQL_VALIDATION_FAILED.
-  if (has((e) => (e.status === 404 && e.operation !== null) || e.validationFailed || (e.status === 400 && e.errorCodes.includes(336)))) {
+  if (
+    has(
+      (e) =>
+        (e.status === 404 && e.operation !== null) ||
+        e.validationFailed ||
+        (e.status === 400 && e.errorCodes.includes(336)),
+    )
+  ) {
     return { reason: 'x_changed', detail: 'X changed its API' };
   }
   const otherError = exchanges.find((e) => e.status !== null && e.status >= 400);

@@ -47,13 +47,22 @@ export function rewriteXUrl(
   { xOrigin, xApiOrigin }: Pick<XFetchOptions, 'xOrigin' | 'xApiOrigin'>,
 ): URL | null {
   if (url.protocol !== 'https:') return null;
-  const origin = webHosts.has(url.hostname) || mediaHosts.has(url.hostname) ? xOrigin : apiHosts.has(url.hostname) ? xApiOrigin : null;
+  const origin =
+    webHosts.has(url.hostname) || mediaHosts.has(url.hostname)
+      ? xOrigin
+      : apiHosts.has(url.hostname)
+        ? xApiOrigin
+        : null;
   if (origin === null) return null;
   return new URL(`${origin.replace(/\/+$/, '')}${url.pathname}${url.search}`);
 }
 
 /** A fetch for X with a fresh record; create one per piece of work whose failures you classify. */
-export function createXFetch({ xOrigin, xApiOrigin, fetch = globalThis.fetch }: XFetchOptions): XFetch {
+export function createXFetch({
+  xOrigin,
+  xApiOrigin,
+  fetch = globalThis.fetch,
+}: XFetchOptions): XFetch {
   const exchanges: XExchange[] = [];
 
   async function xFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
@@ -62,7 +71,9 @@ export function createXFetch({ xOrigin, xApiOrigin, fetch = globalThis.fetch }: 
     const exchange: XExchange = {
       method: (init?.method ?? request?.method ?? 'GET').toUpperCase(),
       target: `${wanted.origin}${wanted.pathname}`,
-      operation: wanted.pathname.includes('/graphql/') ? (wanted.pathname.split('/').at(-1) ?? null) : null,
+      operation: wanted.pathname.includes('/graphql/')
+        ? (wanted.pathname.split('/').at(-1) ?? null)
+        : null,
       status: null,
       errorCodes: [],
       validationFailed: false,

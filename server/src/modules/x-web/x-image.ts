@@ -15,13 +15,22 @@ export interface XImage {
 /** X's avatars are a few KiB ("_normal") to a few hundred ("_400x400"); anything past this is not one. */
 export const maxImageBytes = 2 * 1024 * 1024;
 
-const down = (detail: string) => ({ ok: false, kind: 'unavailable', reason: 'x_down', detail }) as const;
+const down = (detail: string) =>
+  ({ ok: false, kind: 'unavailable', reason: 'x_down', detail }) as const;
 
-export async function fetchXImage(url: string, { xFetch, timeoutMs, maxBytes = maxImageBytes }: { xFetch: XFetch; timeoutMs: number; maxBytes?: number }): Promise<XResult<XImage>> {
+export async function fetchXImage(
+  url: string,
+  {
+    xFetch,
+    timeoutMs,
+    maxBytes = maxImageBytes,
+  }: { xFetch: XFetch; timeoutMs: number; maxBytes?: number },
+): Promise<XResult<XImage>> {
   let response: Response;
   // Avatars live on pbs.twimg.com; anything else (X's shared default avatar on abs.twimg.com, say) is not this
   // account's picture, so there is nothing to keep and nothing to ask for.
-  if (!URL.canParse(url) || new URL(url).hostname !== 'pbs.twimg.com') return { ok: false, kind: 'not_found' };
+  if (!URL.canParse(url) || new URL(url).hostname !== 'pbs.twimg.com')
+    return { ok: false, kind: 'not_found' };
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     response = await xFetch(url, { signal, redirect: 'error' });
@@ -29,16 +38,25 @@ export async function fetchXImage(url: string, { xFetch, timeoutMs, maxBytes = m
     const failure = xFetch.exchanges.at(-1)?.failure;
     // e.g. X's shared default avatar on abs.twimg.com: not this account's picture, and not a host Perch calls
     if (failure === 'refused') return { ok: false, kind: 'not_found' };
-    return down(failure === 'timeout' ? `X did not send the image within ${timeoutMs / 1000} s` : 'X could not be reached');
+    return down(
+      failure === 'timeout'
+        ? `X did not send the image within ${timeoutMs / 1000} s`
+        : 'X could not be reached',
+    );
   }
   if (response.status === 404 || response.status === 410) {
     await response.body?.cancel();
     return { ok: false, kind: 'not_found' };
   }
-  const contentType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const contentType = (response.headers.get('content-type') ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (!response.ok || !/^image\/[a-z0-9.+-]+$/.test(contentType)) {
     await response.body?.cancel();
-    return down(response.ok ? 'X sent something that is not an image' : `X answered ${response.status}`);
+    return down(
+      response.ok ? 'X sent something that is not an image' : `X answered ${response.status}`,
+    );
   }
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
@@ -59,7 +77,11 @@ export async function fetchXImage(url: string, { xFetch, timeoutMs, maxBytes = m
       chunks.push(read.value);
     }
   } catch {
-    return down(signal.aborted ? `X did not send the image within ${timeoutMs / 1000} s` : 'the image download broke off');
+    return down(
+      signal.aborted
+        ? `X did not send the image within ${timeoutMs / 1000} s`
+        : 'the image download broke off',
+    );
   }
   return { ok: true, value: { contentType, bytes: Buffer.concat(chunks) } };
 }

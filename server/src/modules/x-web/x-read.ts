@@ -4,10 +4,12 @@ import { withoutNul } from '@perch/shared';
 import type { XProfile, XTweet } from './x-types.ts';
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  v !== null && typeof v === 'object' ? (v as Json) : undefined;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 /** A string from X that Perch stores: without the NUL characters PostgreSQL cannot hold (X lets them through). */
-const storable = (v: unknown): string | undefined => (typeof v === 'string' ? withoutNul(v) : undefined);
+const storable = (v: unknown): string | undefined =>
+  typeof v === 'string' ? withoutNul(v) : undefined;
 
 export type ProfileAnswer =
   | { kind: 'profile'; profile: XProfile }
@@ -52,7 +54,10 @@ export function readProfileAnswer(answer: unknown): ProfileAnswer {
 }
 
 /** What a timeline answer says beyond its tweets: the profile is gone, or X changed the shape. */
-export function readTimelineAnswer(answer: unknown, path: 'user' | 'search'): 'ok' | 'suspended' | 'unreadable' {
+export function readTimelineAnswer(
+  answer: unknown,
+  path: 'user' | 'search',
+): 'ok' | 'suspended' | 'unreadable' {
   const data = obj(obj(answer)?.data);
   if (path === 'search') {
     const timeline = obj(obj(obj(data?.search_by_raw_query)?.search_timeline)?.timeline);
@@ -85,7 +90,9 @@ export function normalizeTimelineAnswer(answer: unknown): unknown {
       return { type: 'TimelineAddEntries', entries: [instruction.entry] };
     }
     if (instruction && Array.isArray(instruction.entries)) {
-      instruction.entries = (instruction.entries as unknown[]).filter((entry) => !isPromoted(entry));
+      instruction.entries = (instruction.entries as unknown[]).filter(
+        (entry) => !isPromoted(entry),
+      );
     }
     return instruction;
   });
@@ -108,7 +115,11 @@ function openWrappers(node: unknown): void {
   for (const [key, value] of Object.entries(o)) {
     const holder = obj(value);
     const result = obj(holder?.result);
-    if ((key === 'tweet_results' || key === 'quoted_status_result') && result?.__typename === 'TweetWithVisibilityResults' && obj(result.tweet)) {
+    if (
+      (key === 'tweet_results' || key === 'quoted_status_result') &&
+      result?.__typename === 'TweetWithVisibilityResults' &&
+      obj(result.tweet)
+    ) {
       holder!.result = { __typename: 'Tweet', ...obj(result.tweet) };
     }
     openWrappers(value);
@@ -134,7 +145,8 @@ export function toXTweet(tweet: TweetData): XTweet {
 }
 
 /** Where a tweet lives on x.com, for links on the timeline. */
-export const tweetUrl = (tweet: Pick<XTweet, 'authorHandle' | 'id'>) => `https://x.com/${tweet.authorHandle}/status/${tweet.id}`;
+export const tweetUrl = (tweet: Pick<XTweet, 'authorHandle' | 'id'>) =>
+  `https://x.com/${tweet.authorHandle}/status/${tweet.id}`;
 
 /** Tweet ids are 64-bit snowflakes: compare them as BigInt, never as numbers or plain strings. */
 export function isNewer(id: string, sinceId: string | null | undefined): boolean {

@@ -28,11 +28,19 @@ export function createXSession(options: XSessionOptions): XSession {
   const { pair, xOrigin, xApiOrigin, timeoutMs, fetch, now, webClient, budget } = options;
 
   /** Runs one call with its own bird and exchange record; `fail()` classifies what X answered. */
-  async function run<T>(work: (bird: BirdClient, fail: () => XFailure) => Promise<XResult<T>>): Promise<XResult<T>> {
+  async function run<T>(
+    work: (bird: BirdClient, fail: () => XFailure) => Promise<XResult<T>>,
+  ): Promise<XResult<T>> {
     const xFetch = createXFetch({ xOrigin, xApiOrigin, fetch });
     // Outside the try: an empty cookie is a caller's bug (bird's message names no value), not X's.
     const bird = new BirdClient({ pair, fetch: xFetch, timeoutMs, webClient, budget });
-    const fail = () => classifyFailure(xFetch.exchanges, { now: now(), timeoutMs, clientRejected: bird.clientRejected, pacedUntil: bird.pacedUntil });
+    const fail = () =>
+      classifyFailure(xFetch.exchanges, {
+        now: now(),
+        timeoutMs,
+        clientRejected: bird.clientRejected,
+        pacedUntil: bird.pacedUntil,
+      });
     try {
       return await work(bird, fail);
     } catch {
@@ -69,10 +77,14 @@ export function createXSession(options: XSessionOptions): XSession {
         const tweets: XTweet[] = [];
         let cursor: string | undefined;
         while (tweets.length < limit) {
-          const page = await bird.userTweetsPage(userId, { count: Math.min(pageSize, limit - tweets.length), cursor });
+          const page = await bird.userTweetsPage(userId, {
+            count: Math.min(pageSize, limit - tweets.length),
+            cursor,
+          });
           if (!page.success) return fail();
           const state = readTimelineAnswer(bird.lastAnswer('UserTweets'), 'user');
-          if (state !== 'ok') return state === 'suspended' ? { ok: false, kind: 'suspended' } : unreadable;
+          if (state !== 'ok')
+            return state === 'suspended' ? { ok: false, kind: 'suspended' } : unreadable;
           const fresh = page.tweets.filter((t) => !tweets.some((seen) => seen.id === t.id));
           tweets.push(...fresh.slice(0, limit - tweets.length).map(toXTweet));
           if (fresh.length === 0 || !page.nextCursor) break;
@@ -83,13 +95,21 @@ export function createXSession(options: XSessionOptions): XSession {
 
     search: (rawQuery, { cursor = null } = {}) =>
       run(async (bird, fail) => {
-        const page = await bird.searchPage(rawQuery, { count: pageSize, cursor: cursor ?? undefined });
+        const page = await bird.searchPage(rawQuery, {
+          count: pageSize,
+          cursor: cursor ?? undefined,
+        });
         if (!page.success) return fail();
-        if (readTimelineAnswer(bird.lastAnswer('SearchTimeline'), 'search') !== 'ok') return unreadable;
-        return { ok: true, value: { tweets: page.tweets.map(toXTweet), nextCursor: page.nextCursor ?? null } };
+        if (readTimelineAnswer(bird.lastAnswer('SearchTimeline'), 'search') !== 'ok')
+          return unreadable;
+        return {
+          ok: true,
+          value: { tweets: page.tweets.map(toXTweet), nextCursor: page.nextCursor ?? null },
+        };
       }),
 
     // Not through bird: the image host needs no cookies, and sending them there would hand them to another host.
-    image: (url) => fetchXImage(url, { xFetch: createXFetch({ xOrigin, xApiOrigin, fetch }), timeoutMs }),
+    image: (url) =>
+      fetchXImage(url, { xFetch: createXFetch({ xOrigin, xApiOrigin, fetch }), timeoutMs }),
   };
 }

@@ -23,7 +23,8 @@ export interface XWebClientValues {
 }
 
 /** What a request that X refused as stale had sent. */
-export type XWebClientUsed = { operation: XOperation; queryId: string; featureKey: string } | { bearer: string | null };
+export type XWebClientUsed =
+  { operation: XOperation; queryId: string; featureKey: string } | { bearer: string | null };
 
 /** Where the door gets its query ids, feature switches and bearer (x-web-client: discovered, pinned, or bird's). */
 export interface XWebClient {
@@ -39,7 +40,10 @@ export interface XWebClient {
 export interface XRequestBudget {
   /** Takes one request; when none is left, when the window ends. */
   take(operation: XOperation): Promise<{ ok: true } | { ok: false; resetAt: Date }>;
-  record(operation: XOperation, limit: { limit: number; remaining: number; resetAt: Date }): Promise<void>;
+  record(
+    operation: XOperation,
+    limit: { limit: number; remaining: number; resetAt: Date },
+  ): Promise<void>;
 }
 
 /** Every call answers with a value or a classified failure; none throws, none carries a cookie. */
@@ -88,7 +92,10 @@ export interface XSession {
   /** Works for accounts that never tweeted; one request when all is well. */
   profileByHandle(handle: string): Promise<XResult<XProfile>>;
   /** A profile's latest tweets, newest first ({ handle } costs one profile lookup more). */
-  recentTweets(user: { userId: string } | { handle: string }, options?: { limit?: number }): Promise<XResult<XTweet[]>>;
+  recentTweets(
+    user: { userId: string } | { handle: string },
+    options?: { limit?: number },
+  ): Promise<XResult<XTweet[]>>;
   /**
    * One page (one request) of X's Latest search for `rawQuery` ("@handle" for mentions, "from:handle
    * filter:replies" for the account's replies: X's UserTweets leaves replies to others out).

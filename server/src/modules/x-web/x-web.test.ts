@@ -4,8 +4,12 @@ import { createXWeb, type XCheckResult } from './x-web.ts';
 
 // Distinctive values, so a leak into any result is easy to spot.
 const account = {
-  authToken: 'authSECRET0a1b2c3d4e5f', ct0: 'ct0SECRET9f8e7d6c5b4a',
-  userId: '1500000000000000042', screenName: 'Perch_Test', name: 'Perch Test', bio: 'a test account',
+  authToken: 'authSECRET0a1b2c3d4e5f',
+  ct0: 'ct0SECRET9f8e7d6c5b4a',
+  userId: '1500000000000000042',
+  screenName: 'Perch_Test',
+  name: 'Perch Test',
+  bio: 'a test account',
 };
 const pair = { authToken: account.authToken, ct0: account.ct0 };
 const timeoutMs = 300;
@@ -16,7 +20,9 @@ const fetchedUrls: string[] = [];
 
 function verify(cookies = pair) {
   const xWeb = createXWeb({
-    xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs,
+    xOrigin: fakeX.url,
+    xApiOrigin: fakeX.url,
+    timeoutMs,
     fetch: (input, init) => {
       fetchedUrls.push(input instanceof Request ? input.url : input.toString());
       return globalThis.fetch(input, init);
@@ -71,12 +77,20 @@ describe('verifyCookies against the fake X, through the real bird', () => {
   });
 
   it('reports an unknown auth_token as auth', async () => {
-    expect(await verify({ authToken: 'unknownSECRET', ct0: account.ct0 })).toEqual({ ok: false, kind: 'auth', status: 401, code: 32 });
+    expect(await verify({ authToken: 'unknownSECRET', ct0: account.ct0 })).toEqual({
+      ok: false,
+      kind: 'auth',
+      status: 401,
+      code: 32,
+    });
   });
 
   it('reports a csrf mismatch (403 code 353) as auth', async () => {
     expect(await verify({ authToken: account.authToken, ct0: 'staleSECRETct0' })).toEqual({
-      ok: false, kind: 'auth', status: 403, code: 353,
+      ok: false,
+      kind: 'auth',
+      status: 403,
+      code: 353,
     });
     fakeX.setMode('csrf');
     expect(await verify()).toEqual({ ok: false, kind: 'auth', status: 403, code: 353 });
@@ -90,26 +104,53 @@ describe('verifyCookies against the fake X, through the real bird', () => {
 
   it('reports a 503 as unavailable', async () => {
     fakeX.setMode('server_error');
-    expect(await verify()).toEqual({ ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X answered 503' });
+    expect(await verify()).toEqual({
+      ok: false,
+      kind: 'unavailable',
+      reason: 'x_down',
+      detail: 'X answered 503',
+    });
   });
 
   it('reports an unreachable X as unavailable', async () => {
     fakeX.setMode('unreachable');
-    expect(await verify()).toEqual({ ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X could not be reached' });
+    expect(await verify()).toEqual({
+      ok: false,
+      kind: 'unavailable',
+      reason: 'x_down',
+      detail: 'X could not be reached',
+    });
   });
 
   it('reports a GraphQL 404 (a rotated query id) as unavailable, not auth, and scrapes nothing', async () => {
     fakeX.setMode('graphql_404');
-    expect(await verify()).toEqual({ ok: false, kind: 'unavailable', reason: 'x_changed', detail: 'X changed its API' });
+    expect(await verify()).toEqual({
+      ok: false,
+      kind: 'unavailable',
+      reason: 'x_changed',
+      detail: 'X changed its API',
+    });
     // bird's other two ids are the same stale question: the door does not send them
     expect(fakeX.requests.filter((r) => r.operation === 'UserByScreenName')).toHaveLength(1);
-    expect(fakeX.requests.every((r) => r.path.startsWith('/i/api/') || r.path.startsWith('/1.1/') || r.path === '/settings/account')).toBe(true);
+    expect(
+      fakeX.requests.every(
+        (r) =>
+          r.path.startsWith('/i/api/') ||
+          r.path.startsWith('/1.1/') ||
+          r.path === '/settings/account',
+      ),
+    ).toBe(true);
   });
 
   it('gives up on a slow X after the timeout, without waiting once per fallback', async () => {
     fakeX.setMode('slow', { delayMs: 5000 });
     const started = Date.now();
-    expect(await verify()).toEqual({ ok: false, kind: 'unavailable', reason: 'x_down', detail: 'X did not answer within 0.3 s' });
+    expect(await verify()).toEqual({
+      ok: false,
+      kind: 'unavailable',
+      reason: 'x_down',
+      detail: 'X did not answer within 0.3 s',
+    });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(fakeX.requests).toHaveLength(1);
   });

@@ -8,7 +8,14 @@ import { BirdClient, builtInQueryIds } from './bird-client.ts';
 import { classifyFailure, unreadable, type XExchangeFailure } from './classify-failure.ts';
 import { createXFetch } from './x-fetch.ts';
 import { createXSession } from './x-session.ts';
-import type { XAccount, XPort, XRequestBudget, XResult, XWebClient, XWebClientValues } from './x-types.ts';
+import type {
+  XAccount,
+  XPort,
+  XRequestBudget,
+  XResult,
+  XWebClient,
+  XWebClientValues,
+} from './x-types.ts';
 
 export type { XAccount } from './x-types.ts';
 
@@ -31,7 +38,11 @@ export interface XWebOptions {
 
 /** bird's own values, never renewed: for commands and tests that do not exercise a rotation. */
 export const builtInWebClient: XWebClient = {
-  current: async (): Promise<XWebClientValues> => ({ queryId: (operation) => builtInQueryIds[operation], features: () => ({}), bearer: null }),
+  current: async (): Promise<XWebClientValues> => ({
+    queryId: (operation) => builtInQueryIds[operation],
+    features: () => ({}),
+    bearer: null,
+  }),
   recover: async () => false,
 };
 
@@ -41,15 +52,38 @@ export interface XWeb extends XPort {
 }
 
 export function createXWeb(options: XWebOptions): XWeb {
-  const { xOrigin, xApiOrigin, timeoutMs, fetch, now = () => new Date(), webClient = builtInWebClient, budgetFor } = options;
-  const budget = (account?: { userId: string }) => (account && budgetFor ? budgetFor(account.userId) : null);
+  const {
+    xOrigin,
+    xApiOrigin,
+    timeoutMs,
+    fetch,
+    now = () => new Date(),
+    webClient = builtInWebClient,
+    budgetFor,
+  } = options;
+  const budget = (account?: { userId: string }) =>
+    account && budgetFor ? budgetFor(account.userId) : null;
 
-  async function healthCheck(pair: XCookiePair, account?: { userId: string }): Promise<XResult<XAccount>> {
+  async function healthCheck(
+    pair: XCookiePair,
+    account?: { userId: string },
+  ): Promise<XResult<XAccount>> {
     // A fresh x-fetch per check, so its record holds this check's exchanges and no one else's.
     const xFetch = createXFetch({ xOrigin, xApiOrigin, fetch });
-    const bird = new BirdClient({ pair, fetch: xFetch, timeoutMs, webClient, budget: budget(account) });
+    const bird = new BirdClient({
+      pair,
+      fetch: xFetch,
+      timeoutMs,
+      webClient,
+      budget: budget(account),
+    });
     const fail = (since: number) =>
-      classifyFailure(xFetch.exchanges.slice(since), { now: now(), timeoutMs, clientRejected: bird.clientRejected, pacedUntil: bird.pacedUntil });
+      classifyFailure(xFetch.exchanges.slice(since), {
+        now: now(),
+        timeoutMs,
+        clientRejected: bird.clientRejected,
+        pacedUntil: bird.pacedUntil,
+      });
 
     const me = await bird.getCurrentUser();
     if (!me.success || !me.user) return fail(0);
@@ -86,6 +120,16 @@ export function createXWeb(options: XWebOptions): XWeb {
           return unreadable;
       }
     },
-    forAccount: (pair, account) => createXSession({ pair, xOrigin, xApiOrigin, timeoutMs, fetch, now, webClient, budget: budget(account) }),
+    forAccount: (pair, account) =>
+      createXSession({
+        pair,
+        xOrigin,
+        xApiOrigin,
+        timeoutMs,
+        fetch,
+        now,
+        webClient,
+        budget: budget(account),
+      }),
   };
 }

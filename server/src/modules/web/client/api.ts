@@ -21,7 +21,11 @@ const notUnderstood = 'The server sent an answer this page does not understand.'
  * Calls the API and returns `{ body, response }`; throws ApiError with a sentence on any failure. `T` is what the
  * caller expects the route to answer (the server's routes are typed by the same @perch/shared schemas).
  */
-export async function request<T = unknown>(method: Method, path: string, payload?: unknown): Promise<{ body: T; response: Response }> {
+export async function request<T = unknown>(
+  method: Method,
+  path: string,
+  payload?: unknown,
+): Promise<{ body: T; response: Response }> {
   // Every state-changing call carries a JSON body (an empty object when there is nothing to say), so the
   // server sees the same content-type on every POST.
   const body = payload === undefined && method === 'POST' ? {} : payload;
@@ -36,7 +40,10 @@ export async function request<T = unknown>(method: Method, path: string, payload
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError('Perch could not reach its server. Check that it is running, then try again.', 0);
+    throw new ApiError(
+      'Perch could not reach its server. Check that it is running, then try again.',
+      0,
+    );
   }
   const type = response.headers.get('content-type') ?? '';
   if (!response.ok) {
@@ -57,7 +64,11 @@ export async function request<T = unknown>(method: Method, path: string, payload
 }
 
 /** Like request(), but returns only the parsed body. */
-export async function api<T = unknown>(method: Method, path: string, payload?: unknown): Promise<T> {
+export async function api<T = unknown>(
+  method: Method,
+  path: string,
+  payload?: unknown,
+): Promise<T> {
   return (await request<T>(method, path, payload)).body;
 }
 
@@ -67,7 +78,9 @@ export function problemSentence(problem: unknown): string | null {
   const p = problem as { detail?: unknown; title?: unknown; errors?: unknown };
   const fields = Array.isArray(p.errors)
     ? p.errors
-        .map((e: { message?: unknown } | null) => (e && typeof e.message === 'string' ? sentence(e.message) : ''))
+        .map((e: { message?: unknown } | null) =>
+          e && typeof e.message === 'string' ? sentence(e.message) : '',
+        )
         .filter(Boolean)
     : [];
   if (typeof p.detail === 'string' && p.detail.trim()) return sentence(p.detail);

@@ -28,7 +28,10 @@ export function start(): void {
     submit.disabled = true;
     submit.textContent = mode === 'sign-up' ? 'Creating account…' : 'Signing in…';
     try {
-      await api('POST', `/api/v1/auth/${mode}`, { email: String(data.get('email') ?? ''), password: String(data.get('password') ?? '') });
+      await api('POST', `/api/v1/auth/${mode}`, {
+        email: String(data.get('email') ?? ''),
+        password: String(data.get('password') ?? ''),
+      });
       location.assign('/settings');
     } catch (e) {
       showError(e instanceof ApiError ? e.sentence : 'Something went wrong. Try again.');

@@ -16,23 +16,42 @@ export function start(): void {
   const path = `/api/v1/contacts/${contactId}`;
   const name = () => $<HTMLInputElement>('contact-name').defaultValue;
 
-  void followRecentTweets({ section: $('recent-tweets'), load: () => api<RecentTweets>('GET', `${path}/recent-tweets`), describeError: failure });
+  void followRecentTweets({
+    section: $('recent-tweets'),
+    load: () => api<RecentTweets>('GET', `${path}/recent-tweets`),
+    describeError: failure,
+  });
 
   onSubmit(form, 'Saving…', async (values) => {
-    await api('PATCH', path, { name: values.name, xHandle: values.xHandle || null, notes: values.notes });
+    await api('PATCH', path, {
+      name: values.name,
+      xHandle: values.xHandle || null,
+      notes: values.notes,
+    });
     location.reload();
   });
 
   $('sync-contact-dms').addEventListener('click', () => {
     void busy($button('sync-contact-dms'), 'Syncing…', async () => {
       try {
-        const { result } = await api<XDmContactSync>('POST', `/api/v1/x-dm/contacts/${contactId}/sync`);
+        const { result } = await api<XDmContactSync>(
+          'POST',
+          `/api/v1/x-dm/contacts/${contactId}/sync`,
+        );
         if (result.imported > 0) return location.reload();
-        if (result.status === 'finished') return say('dm-message', `No new direct messages with ${name()}.`, { tone: 'ok' });
-        const why = result.status === 'paused' ? 'X’s limit for direct messages is used up for now; try again later.' : result.error;
+        if (result.status === 'finished')
+          return say('dm-message', `No new direct messages with ${name()}.`, { tone: 'ok' });
+        const why =
+          result.status === 'paused'
+            ? 'X’s limit for direct messages is used up for now; try again later.'
+            : result.error;
         say('dm-message', why ?? 'The sync did not finish.', { tone: 'error' });
       } catch (error) {
-        say('dm-message', `Perch could not sync the direct messages with ${name()}. ${failure(error)}`, { tone: 'error' });
+        say(
+          'dm-message',
+          `Perch could not sync the direct messages with ${name()}. ${failure(error)}`,
+          { tone: 'error' },
+        );
       }
     });
   });
@@ -44,7 +63,9 @@ export function start(): void {
         await api('DELETE', path);
         location.assign('/contacts');
       } catch (error) {
-        say('page-message', `Perch could not delete ${name()}. ${failure(error)}`, { tone: 'error' });
+        say('page-message', `Perch could not delete ${name()}. ${failure(error)}`, {
+          tone: 'error',
+        });
       }
     });
   });

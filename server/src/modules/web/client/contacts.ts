@@ -9,7 +9,11 @@ import { $, busy, closestTo, failure, say } from './ui.ts';
 export function start(): void {
   startHeader();
   onSubmit($<HTMLFormElement>('add-contact-form'), 'Adding…', async (values) => {
-    const contact = await api<Contact>('POST', '/api/v1/contacts', { name: values.name, xHandle: values.xHandle || null, notes: values.notes });
+    const contact = await api<Contact>('POST', '/api/v1/contacts', {
+      name: values.name,
+      xHandle: values.xHandle || null,
+      notes: values.notes,
+    });
     location.assign(`/contacts/${encodeURIComponent(contact.id)}`);
   });
 
@@ -18,10 +22,15 @@ export function start(): void {
     if (!button) return;
     void busy(button, 'Adding…', async () => {
       try {
-        const { contact } = await api<{ contact: Contact }>('POST', `/api/v1/x/unknown-authors/${encodeURIComponent(button.dataset.xUserId ?? '')}/add-contact`);
+        const { contact } = await api<{ contact: Contact }>(
+          'POST',
+          `/api/v1/x/unknown-authors/${encodeURIComponent(button.dataset.xUserId ?? '')}/add-contact`,
+        );
         location.assign(`/contacts/${encodeURIComponent(contact.id)}`);
       } catch (error) {
-        say('page-message', `Perch could not add this person. ${failure(error)}`, { tone: 'error' });
+        say('page-message', `Perch could not add this person. ${failure(error)}`, {
+          tone: 'error',
+        });
       }
     });
   });

@@ -43,12 +43,20 @@ function deviceRow(device: Device) {
     button.setAttribute('aria-label', `Revoke ${device.name}`);
     actionCell.append(button);
   }
-  tr.append(cell(device.name, 'device-name'), timeCell(device.createdAt, ''), timeCell(device.lastUsedAt, 'never'), statusCell, actionCell);
+  tr.append(
+    cell(device.name, 'device-name'),
+    timeCell(device.createdAt, ''),
+    timeCell(device.lastUsedAt, 'never'),
+    statusCell,
+    actionCell,
+  );
   return tr;
 }
 
 /** Wires the table; `onChange(devices)` runs whenever the list differs from the one on screen. */
-export function createDevicesTable({ onChange = () => {} }: { onChange?: (devices: Device[]) => void } = {}) {
+export function createDevicesTable({
+  onChange = () => {},
+}: { onChange?: (devices: Device[]) => void } = {}) {
   let shownKey: string | null = null;
   let version = 0; // a slow, older answer never overwrites a newer one
 
@@ -71,7 +79,10 @@ export function createDevicesTable({ onChange = () => {} }: { onChange?: (device
       if ($('devices-message').dataset.source === 'poll') say('devices-message', '');
     } catch (error) {
       if (mine !== version) return;
-      say('devices-message', `Perch could not load the devices. ${failure(error)}`, { tone: 'error', source: 'poll' });
+      say('devices-message', `Perch could not load the devices. ${failure(error)}`, {
+        tone: 'error',
+        source: 'poll',
+      });
     }
   }
 
@@ -82,7 +93,9 @@ export function createDevicesTable({ onChange = () => {} }: { onChange?: (device
         await api('DELETE', `/api/v1/devices/${encodeURIComponent(button.dataset.deviceId ?? '')}`);
         say('devices-message', `Revoked “${name}”. It can no longer send cookies to Perch.`);
       } catch (error) {
-        say('devices-message', `Perch could not revoke “${name}”. ${failure(error)}`, { tone: 'error' });
+        say('devices-message', `Perch could not revoke “${name}”. ${failure(error)}`, {
+          tone: 'error',
+        });
       }
     });
     await refresh();

@@ -22,7 +22,11 @@ export function formError(text: string): void {
 }
 
 /** Submits `form` as JSON through `send(values)`; shows the failure under the form. */
-export function onSubmit(form: HTMLFormElement, busyLabel: string, send: (values: Record<string, string>) => Promise<void>): void {
+export function onSubmit(
+  form: HTMLFormElement,
+  busyLabel: string,
+  send: (values: Record<string, string>) => Promise<void>,
+): void {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     formError('');

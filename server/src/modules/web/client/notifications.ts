@@ -15,18 +15,22 @@ function showRead(item: Element) {
 export function start(): void {
   startHeader();
   const markAll = $button('mark-all-read');
-  markAll.addEventListener('click', () =>
-    void busy(markAll, 'Marking…', async () => {
-      try {
-        const { unreadCount } = await api<UnreadCount>('POST', '/api/v1/notifications/read-all');
-        document.querySelectorAll('.notification').forEach(showRead);
-        setUnreadCount(unreadCount);
-      } catch (error) {
-        say('page-message', `Perch could not mark them read. ${failure(error)}`, { tone: 'error' });
-      }
-    }).then(() => {
-      markAll.disabled = document.querySelector('.notification[data-read="false"]') === null;
-    }),
+  markAll.addEventListener(
+    'click',
+    () =>
+      void busy(markAll, 'Marking…', async () => {
+        try {
+          const { unreadCount } = await api<UnreadCount>('POST', '/api/v1/notifications/read-all');
+          document.querySelectorAll('.notification').forEach(showRead);
+          setUnreadCount(unreadCount);
+        } catch (error) {
+          say('page-message', `Perch could not mark them read. ${failure(error)}`, {
+            tone: 'error',
+          });
+        }
+      }).then(() => {
+        markAll.disabled = document.querySelector('.notification[data-read="false"]') === null;
+      }),
   );
 
   document.getElementById('notification-list')?.addEventListener('click', (event) => {
@@ -34,7 +38,10 @@ export function start(): void {
     if (!button) return;
     void busy(button, 'Marking…', async () => {
       try {
-        const { unreadCount } = await api<UnreadCount>('POST', `/api/v1/notifications/${encodeURIComponent(button.dataset.id ?? '')}/read`);
+        const { unreadCount } = await api<UnreadCount>(
+          'POST',
+          `/api/v1/notifications/${encodeURIComponent(button.dataset.id ?? '')}/read`,
+        );
         const item = button.closest('.notification');
         if (item) showRead(item);
         setUnreadCount(unreadCount);

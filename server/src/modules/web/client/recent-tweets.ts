@@ -10,7 +10,8 @@ const pollDelays = [1, 1, 2, 2, 3, 5];
 const maxPolls = 60;
 
 /** Only links to X itself are rendered. */
-const isXUrl = (url: unknown): url is string => typeof url === 'string' && /^https:\/\/(x|twitter)\.com\//.test(url);
+const isXUrl = (url: unknown): url is string =>
+  typeof url === 'string' && /^https:\/\/(x|twitter)\.com\//.test(url);
 
 function statusSentence(answer: RecentTweets, now: number): string {
   switch (answer.status) {
@@ -19,19 +20,29 @@ function statusSentence(answer: RecentTweets, now: number): string {
     case 'failed':
       return answer.message ?? 'Perch could not fetch their recent tweets.';
     case 'fetching':
-      return answer.tweets.length > 0 ? 'Fetching newer tweets from X…' : 'Fetching their recent tweets from X…';
+      return answer.tweets.length > 0
+        ? 'Fetching newer tweets from X…'
+        : 'Fetching their recent tweets from X…';
     default: {
       if (answer.tweets.length === 0) return 'No recent tweets.';
       const events = answer.events.length;
       const when = answer.fetchedAt ? ` ${formatRelative(answer.fetchedAt, now)}` : '';
-      const detected = events > 0 ? ` ${events === 1 ? 'One event' : `${events} events`} detected; they are on the timeline too.` : '';
+      const detected =
+        events > 0
+          ? ` ${events === 1 ? 'One event' : `${events} events`} detected; they are on the timeline too.`
+          : '';
       return `Fetched from X${when}.${detected}`;
     }
   }
 }
 
 /** An element with attributes and children (strings become text, never markup). */
-function el(doc: Document, tag: string, attributes: Record<string, string>, ...children: (string | Node)[]): HTMLElement {
+function el(
+  doc: Document,
+  tag: string,
+  attributes: Record<string, string>,
+  ...children: (string | Node)[]
+): HTMLElement {
   const node = doc.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   node.append(...children);
@@ -39,10 +50,23 @@ function el(doc: Document, tag: string, attributes: Record<string, string>, ...c
 }
 
 function tweetItem(doc: Document, tweet: RecentTweet, event: DetectedEvent | undefined) {
-  const label = event ? eventLabel(event.eventClass, event.confidence) : tweet.isRetweet ? 'Retweet' : 'Tweet';
-  const head = el(doc, 'p', { class: 'item-head' }, el(doc, 'span', { class: 'kind-label' }, label));
+  const label = event
+    ? eventLabel(event.eventClass, event.confidence)
+    : tweet.isRetweet
+      ? 'Retweet'
+      : 'Tweet';
+  const head = el(
+    doc,
+    'p',
+    { class: 'item-head' },
+    el(doc, 'span', { class: 'kind-label' }, label),
+  );
   if (tweet.createdAt) head.append(' · ', timeElement(tweet.createdAt, 'date', doc));
-  if (isXUrl(tweet.url)) head.append(' · ', el(doc, 'a', { href: tweet.url, target: '_blank', rel: 'noopener noreferrer' }, 'View on X'));
+  if (isXUrl(tweet.url))
+    head.append(
+      ' · ',
+      el(doc, 'a', { href: tweet.url, target: '_blank', rel: 'noopener noreferrer' }, 'View on X'),
+    );
   return el(
     doc,
     'li',
@@ -60,13 +84,16 @@ export function renderRecentTweets(section: Element, answer: RecentTweets, now =
   status.textContent = statusSentence(answer, now);
   status.dataset.tone = answer.status === 'failed' ? 'error' : 'info';
   const events = new Map(answer.events.map((e) => [e.tweetId, e]));
-  list.replaceChildren(...answer.tweets.map((tweet) => tweetItem(doc, tweet, events.get(tweet.id))));
+  list.replaceChildren(
+    ...answer.tweets.map((tweet) => tweetItem(doc, tweet, events.get(tweet.id))),
+  );
   list.hidden = answer.tweets.length === 0;
   if (answer.status === 'fetching') section.setAttribute('aria-busy', 'true');
   else section.removeAttribute('aria-busy');
 }
 
-const waitSeconds = (seconds: number) => new Promise<void>((done) => setTimeout(done, seconds * 1000));
+const waitSeconds = (seconds: number) =>
+  new Promise<void>((done) => setTimeout(done, seconds * 1000));
 
 /**
  * Loads the answer, shows it, and polls while Perch fetches. `describeError` turns a failed call into a sentence.

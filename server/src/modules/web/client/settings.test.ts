@@ -4,16 +4,58 @@
  * popup says (describeConnection()), and its buttons call the API and show the answer.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { connectionStates, describeConnection, xDmCallbackSentences, type ConnectionState, type ConnectionStatus, type Device } from '@perch/shared';
-import { answer, fakeApi, fakeLocation, showPage, testAssetUrl } from '../../../test-utils/page-dom.ts';
+import {
+  connectionStates,
+  describeConnection,
+  xDmCallbackSentences,
+  type ConnectionState,
+  type ConnectionStatus,
+  type Device,
+} from '@perch/shared';
+import {
+  answer,
+  fakeApi,
+  fakeLocation,
+  showPage,
+  testAssetUrl,
+} from '../../../test-utils/page-dom.ts';
 import { settingsPage } from '../web.pages.ts';
 import { chipLabel, connectHelpReason, renderXRow, start } from './settings.ts';
 
-const status = (state: ConnectionState, more: Partial<ConnectionStatus> = {}): ConnectionStatus => ({
-  state, handle: null, xUserId: null, checkedAt: null, updatedAt: null, retryAt: null, detail: null, ...more,
+const status = (
+  state: ConnectionState,
+  more: Partial<ConnectionStatus> = {},
+): ConnectionStatus => ({
+  state,
+  handle: null,
+  xUserId: null,
+  checkedAt: null,
+  updatedAt: null,
+  retryAt: null,
+  detail: null,
+  ...more,
 });
-const device: Device = { id: 'd1', name: 'Chrome on Linux', createdAt: '2026-01-01T10:00:00.000Z', lastUsedAt: null, revokedAt: null };
-const noDm = { configured: false, missing: ['X_CLIENT_ID'], callbackUrl: 'http://perch.test/api/v1/x-dm/callback', state: 'not_connected', handle: null, xUserId: null, connectedAt: null, accessExpiresAt: null, refreshIssuedAt: null, refreshLastUsedAt: null, lastSyncAt: null, lastSync: null };
+const device: Device = {
+  id: 'd1',
+  name: 'Chrome on Linux',
+  createdAt: '2026-01-01T10:00:00.000Z',
+  lastUsedAt: null,
+  revokedAt: null,
+};
+const noDm = {
+  configured: false,
+  missing: ['X_CLIENT_ID'],
+  callbackUrl: 'http://perch.test/api/v1/x-dm/callback',
+  state: 'not_connected',
+  handle: null,
+  xUserId: null,
+  connectedAt: null,
+  accessExpiresAt: null,
+  refreshIssuedAt: null,
+  refreshLastUsedAt: null,
+  lastSyncAt: null,
+  lastSync: null,
+};
 const text = (id: string) => document.getElementById(id)!.textContent;
 const button = (id: string) => document.getElementById(id) as HTMLButtonElement;
 
@@ -40,7 +82,14 @@ function settingsApi(x: ConnectionStatus, devices: Device[] = []) {
 describe('the X row', () => {
   it('says, for every state, exactly what the extension popup says (describeConnection)', () => {
     for (const state of connectionStates) {
-      for (const s of [status(state), status(state, { handle: 'jack', detail: 'X answered 503', retryAt: '2026-01-01T10:15:00.000Z' })]) {
+      for (const s of [
+        status(state),
+        status(state, {
+          handle: 'jack',
+          detail: 'X answered 503',
+          retryAt: '2026-01-01T10:15:00.000Z',
+        }),
+      ]) {
         const words = describeConnection(s);
         renderXRow(s);
         expect(text('x-state-title'), state).toBe(words.title);
@@ -54,11 +103,19 @@ describe('the X row', () => {
 
   it('offers the buttons that make sense for the state', () => {
     renderXRow(status('not_connected'));
-    expect([button('check-x').disabled, button('disconnect-x').disabled, button('sync-x').hidden]).toEqual([true, true, true]);
+    expect([
+      button('check-x').disabled,
+      button('disconnect-x').disabled,
+      button('sync-x').hidden,
+    ]).toEqual([true, true, true]);
     expect(text('connect-x')).toBe('Connect X');
 
     renderXRow(status('connected', { handle: 'jack', checkedAt: new Date().toISOString() }));
-    expect([button('check-x').disabled, button('disconnect-x').disabled, button('sync-x').hidden]).toEqual([false, false, false]);
+    expect([
+      button('check-x').disabled,
+      button('disconnect-x').disabled,
+      button('sync-x').hidden,
+    ]).toEqual([false, false, false]);
     expect(text('connect-x')).toBe('Reconnect X');
     expect(text('x-handle')).toBe('@jack');
     expect(text('x-checked-at')).toBe('Last checked just now');
@@ -77,7 +134,9 @@ describe('the X row', () => {
     await vi.waitFor(() => expect(text('x-state-title')).toBe('Connected as @perch_me'));
     await vi.waitFor(() => expect(document.querySelectorAll('#devices-body tr')).toHaveLength(1));
     expect(document.getElementById('devices-table')!.hidden).toBe(false);
-    expect(document.querySelector('#devices-body time')!.getAttribute('datetime')).toBe(device.createdAt);
+    expect(document.querySelector('#devices-body time')!.getAttribute('datetime')).toBe(
+      device.createdAt,
+    );
   });
 
   it('Check now asks X, shows the new state and says what X answered', async () => {
@@ -86,7 +145,9 @@ describe('the X row', () => {
     start();
     await vi.waitFor(() => expect(button('check-x').disabled).toBe(false));
     button('check-x').click();
-    await vi.waitFor(() => expect(text('x-message')).toBe('Checked with X just now: X cookies expired.'));
+    await vi.waitFor(() =>
+      expect(text('x-message')).toBe('Checked with X just now: X cookies expired.'),
+    );
     expect(api.sent('POST', '/api/v1/x/check')).toHaveLength(1);
     expect(text('x-state-title')).toBe('X cookies expired');
     expect(text('check-x')).toBe('Refresh');
@@ -94,16 +155,21 @@ describe('the X row', () => {
 
   it('Disconnect says so, and a failed one says why in the server’s words', async () => {
     const api = settingsApi(status('connected', { handle: 'perch_me' }));
-    api.routes['DELETE /api/v1/x/cookies'] = () => answer(503, { title: 'Unavailable', detail: 'The database is busy' });
+    api.routes['DELETE /api/v1/x/cookies'] = () =>
+      answer(503, { title: 'Unavailable', detail: 'The database is busy' });
     start();
     await vi.waitFor(() => expect(button('disconnect-x').disabled).toBe(false));
     button('disconnect-x').click();
-    await vi.waitFor(() => expect(text('x-message')).toBe('Perch could not disconnect X. The database is busy.'));
+    await vi.waitFor(() =>
+      expect(text('x-message')).toBe('Perch could not disconnect X. The database is busy.'),
+    );
     expect(document.getElementById('x-message')!.dataset.tone).toBe('error');
 
     api.routes['DELETE /api/v1/x/cookies'] = () => status('not_connected');
     button('disconnect-x').click();
-    await vi.waitFor(() => expect(text('x-message')).toMatch(/^Disconnected: Perch deleted the X cookies it held\./));
+    await vi.waitFor(() =>
+      expect(text('x-message')).toMatch(/^Disconnected: Perch deleted the X cookies it held\./),
+    );
     expect(text('x-state-title')).toBe('Not connected');
   });
 
@@ -121,10 +187,16 @@ describe('the X row', () => {
     const api = settingsApi(status('not_connected'));
     const serverNow = Date.now();
     api.routes['POST /api/v1/pairing-codes'] = () =>
-      new Response(JSON.stringify({ code: 'ABCD-2345', expiresAt: new Date(serverNow + 125_000).toISOString() }), {
-        status: 201,
-        headers: { 'content-type': 'application/json', date: new Date(serverNow).toUTCString() },
-      });
+      new Response(
+        JSON.stringify({
+          code: 'ABCD-2345',
+          expiresAt: new Date(serverNow + 125_000).toISOString(),
+        }),
+        {
+          status: 201,
+          headers: { 'content-type': 'application/json', date: new Date(serverNow).toUTCString() },
+        },
+      );
     start();
     button('show-code').click();
     await vi.waitFor(() => expect(text('pairing-code')).toBe('ABCD-2345'));
@@ -140,35 +212,60 @@ describe('the devices table', () => {
     start();
     await vi.waitFor(() => expect(document.querySelector('button.revoke-device')).not.toBeNull());
     (document.querySelector('button.revoke-device') as HTMLButtonElement).click();
-    await vi.waitFor(() => expect(text('devices-message')).toBe('Revoked “Chrome on Linux”. It can no longer send cookies to Perch.'));
+    await vi.waitFor(() =>
+      expect(text('devices-message')).toBe(
+        'Revoked “Chrome on Linux”. It can no longer send cookies to Perch.',
+      ),
+    );
     expect(api.sent('DELETE', '/api/v1/devices/d1')).toHaveLength(1);
   });
 });
 
 describe('connect help', () => {
   it('keeps Chrome’s words, and the extension’s reason for refusing', () => {
-    expect(connectHelpReason({ ok: false, missing: true, chromeError: 'Receiving end does not exist' })).toMatch(/Chrome said: Receiving end does not exist\.$/);
-    expect(connectHelpReason({ ok: false, error: 'The code has expired' })).toBe('The extension answered but could not pair: The code has expired.');
+    expect(
+      connectHelpReason({ ok: false, missing: true, chromeError: 'Receiving end does not exist' }),
+    ).toMatch(/Chrome said: Receiving end does not exist\.$/);
+    expect(connectHelpReason({ ok: false, error: 'The code has expired' })).toBe(
+      'The extension answered but could not pair: The code has expired.',
+    );
   });
 });
 
 describe('the X direct messages row', () => {
   const connectedDm = {
-    ...noDm, configured: true, missing: [], state: 'connected', handle: 'perch_me', xUserId: '7', connectedAt: '2026-01-01T10:00:00.000Z',
-    accessExpiresAt: new Date(Date.now() + 3600_000).toISOString(), refreshIssuedAt: '2026-01-01T10:00:00.000Z', refreshLastUsedAt: null,
+    ...noDm,
+    configured: true,
+    missing: [],
+    state: 'connected',
+    handle: 'perch_me',
+    xUserId: '7',
+    connectedAt: '2026-01-01T10:00:00.000Z',
+    accessExpiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    refreshIssuedAt: '2026-01-01T10:00:00.000Z',
+    refreshLastUsedAt: null,
   };
 
   it('shows a connected account and starts a sync', async () => {
     const api = settingsApi(status('connected', { handle: 'perch_me' }));
     api.routes['GET /api/v1/x-dm/status'] = () => connectedDm;
-    api.routes['POST /api/v1/x-dm/sync'] = () => ({ ...connectedDm, lastSync: { status: 'queued' } });
+    api.routes['POST /api/v1/x-dm/sync'] = () => ({
+      ...connectedDm,
+      lastSync: { status: 'queued' },
+    });
     start();
     await vi.waitFor(() => expect(text('x-dm-state-title')).toBe('Connected as @perch_me'));
     expect(text('x-dm-chip')).toBe('Working');
     expect(document.getElementById('x-dm-details')!.hidden).toBe(false);
-    expect(text('x-dm-refresh')).toMatch(/^issued .*; not used yet\. X drops one left unused for about 6 months\.$/);
+    expect(text('x-dm-refresh')).toMatch(
+      /^issued .*; not used yet\. X drops one left unused for about 6 months\.$/,
+    );
     button('sync-x-dm').click();
-    await vi.waitFor(() => expect(text('x-dm-message')).toBe('Syncing your direct messages; the result shows under Last DM sync.'));
+    await vi.waitFor(() =>
+      expect(text('x-dm-message')).toBe(
+        'Syncing your direct messages; the result shows under Last DM sync.',
+      ),
+    );
     expect(text('x-dm-last-sync')).toBe('Queued…');
   });
 

@@ -3,7 +3,13 @@
  * Disconnect, Sync now (x-sync.ts), the X direct messages row (x-dm.ts) and the devices table (devices.ts).
  * The row's words are describeConnection()'s, the same the extension's popup shows.
  */
-import { describeConnection, extensionId, type ConnectionDescription, type ConnectionStatus, type PairingCode } from '@perch/shared';
+import {
+  describeConnection,
+  extensionId,
+  type ConnectionDescription,
+  type ConnectionStatus,
+  type PairingCode,
+} from '@perch/shared';
 import { api, request, sentence } from './api.ts';
 import { createDevicesTable } from './devices.ts';
 import { canMessageExtensions, sendToExtension, type ExtensionReply } from './extension.ts';
@@ -36,23 +42,29 @@ export function renderXRow(s: ConnectionStatus): ConnectionDescription {
   if (s.checkedAt) $('x-checked-at').replaceChildren('Last checked ', timeElement(s.checkedAt));
   else $('x-checked-at').textContent = 'Not checked yet';
 
-  if (idle($('connect-x'))) $('connect-x').textContent = s.state === 'connected' ? 'Reconnect X' : 'Connect X';
+  if (idle($('connect-x')))
+    $('connect-x').textContent = s.state === 'connected' ? 'Reconnect X' : 'Connect X';
   if (idle($('check-x'))) {
     // describeConnection() tells an expired user to "click Refresh": this is that button.
-    $('check-x').textContent = d.action === 'refresh' && d.actionLabel ? d.actionLabel : 'Check now';
+    $('check-x').textContent =
+      d.action === 'refresh' && d.actionLabel ? d.actionLabel : 'Check now';
     $button('check-x').disabled = s.state === 'not_connected';
   }
   if (idle($('disconnect-x'))) $button('disconnect-x').disabled = s.state === 'not_connected';
   $('sync-x').hidden = s.state !== 'connected';
   $('x-open').hidden = !(d.action === 'refresh' || d.action === 'sign_in_to_x');
-  $('x-open').textContent = d.action === 'sign_in_to_x' && d.actionLabel ? d.actionLabel : 'Open x.com';
+  $('x-open').textContent =
+    d.action === 'sign_in_to_x' && d.actionLabel ? d.actionLabel : 'Open x.com';
   return d;
 }
 
 /** Why Connect X could not pair through the extension, and what to do instead. */
-export function connectHelpReason(reply: Exclude<ExtensionReply, { ok: true }> | { ok: false; missing: true; chromeError?: string }): string {
+export function connectHelpReason(
+  reply: Exclude<ExtensionReply, { ok: true }> | { ok: false; missing: true; chromeError?: string },
+): string {
   if ('missing' in reply && reply.missing) {
-    const reason = 'This page could not reach the Perch extension: it is not installed in this browser, or not built for this address.';
+    const reason =
+      'This page could not reach the Perch extension: it is not installed in this browser, or not built for this address.';
     return reply.chromeError ? `${reason} Chrome said: ${sentence(reply.chromeError)}` : reason;
   }
   return `The extension answered but could not pair: ${sentence(('error' in reply && reply.error) || 'it gave no reason')}`;
@@ -79,10 +91,17 @@ export function start(): void {
       renderStatus(s);
       // A poll's error is over once a poll works; a Check now or Disconnect result is stale once the state moves on.
       const message = $('x-message');
-      if (message.dataset.source === 'poll' || (message.dataset.forState && message.dataset.forState !== s.state)) say('x-message', '');
+      if (
+        message.dataset.source === 'poll' ||
+        (message.dataset.forState && message.dataset.forState !== s.state)
+      )
+        say('x-message', '');
     } catch (error) {
       if (mine !== statusVersion) return;
-      say('x-message', `Perch could not load the X status. ${failure(error)}`, { tone: 'error', source: 'poll' });
+      say('x-message', `Perch could not load the X status. ${failure(error)}`, {
+        tone: 'error',
+        source: 'poll',
+      });
     }
   }
 
@@ -126,9 +145,15 @@ export function start(): void {
       try {
         pairing = await api<PairingCode>('POST', '/api/v1/pairing-codes');
       } catch (error) {
-        return say('x-message', `Perch could not create a pairing code. ${failure(error)}`, { tone: 'error' });
+        return say('x-message', `Perch could not create a pairing code. ${failure(error)}`, {
+          tone: 'error',
+        });
       }
-      const reply = await sendToExtension(extensionId, { type: 'perch.pair', serverUrl: location.origin, code: pairing.code });
+      const reply = await sendToExtension(extensionId, {
+        type: 'perch.pair',
+        serverUrl: location.origin,
+        code: pairing.code,
+      });
       if (!reply.ok) return showConnectHelp(reply as Parameters<typeof connectHelpReason>[0]);
       hidePairing();
       say('x-message', pairedSentence, { tone: 'ok' });
@@ -152,7 +177,9 @@ export function start(): void {
       try {
         ({ body: pairing, response } = await request<PairingCode>('POST', '/api/v1/pairing-codes'));
       } catch (error) {
-        return say('x-message', `Perch could not create a pairing code. ${failure(error)}`, { tone: 'error' });
+        return say('x-message', `Perch could not create a pairing code. ${failure(error)}`, {
+          tone: 'error',
+        });
       }
       // Count down on the server's clock: its Date header tells how far this browser's clock is off.
       const serverNow = Date.parse(response.headers.get('date') ?? '');
@@ -167,12 +194,14 @@ export function start(): void {
       const tick = () => {
         const left = Math.max(0, Math.round((expiresAt - Date.now()) / 1000));
         if (left > 0) {
-          $('pairing-expires').textContent = `Expires in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}.`;
+          $('pairing-expires').textContent =
+            `Expires in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}.`;
           return;
         }
         clearInterval(countdown);
         $('pairing-code').classList.add('expired');
-        $('pairing-expires').textContent = 'This code has expired. Click Pair by hand for a new one.';
+        $('pairing-expires').textContent =
+          'This code has expired. Click Pair by hand for a new one.';
       };
       tick();
       countdown = setInterval(tick, 1000);
@@ -211,7 +240,10 @@ export function start(): void {
   const devices = createDevicesTable({
     onChange(list) {
       // A device paired while the code was on screen: the code has done its job.
-      if (pairingSince !== null && list.some((d) => !d.revokedAt && Date.parse(d.createdAt) >= pairingSince!)) {
+      if (
+        pairingSince !== null &&
+        list.some((d) => !d.revokedAt && Date.parse(d.createdAt) >= pairingSince!)
+      ) {
         hidePairing();
         say('x-message', pairedSentence, { tone: 'ok' });
       }

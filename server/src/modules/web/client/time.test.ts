@@ -28,7 +28,8 @@ describe('the <time> builder', () => {
   });
 
   it('rewrites the server’s UTC fallbacks in this browser’s locale', () => {
-    document.body.innerHTML = '<p><time datetime="2026-01-01T10:15:00.000Z">2026-01-01 10:15 UTC</time> <time>plain</time></p>';
+    document.body.innerHTML =
+      '<p><time datetime="2026-01-01T10:15:00.000Z">2026-01-01 10:15 UTC</time> <time>plain</time></p>';
     localiseTimes();
     const [dated, plain] = document.querySelectorAll('time');
     expect(dated!.textContent).toBe(formatDate('2026-01-01T10:15:00.000Z'));

@@ -25,7 +25,12 @@ export function formatRelative(iso: string, now = Date.now()): string {
 export type TimeStyle = 'relative' | 'date';
 
 /** Makes `el` say `iso` in `style`; the machine-readable value and the full date (tooltip) are always set. */
-export function showTime(el: HTMLTimeElement, iso: string, style: TimeStyle = 'relative', now = Date.now()): HTMLTimeElement {
+export function showTime(
+  el: HTMLTimeElement,
+  iso: string,
+  style: TimeStyle = 'relative',
+  now = Date.now(),
+): HTMLTimeElement {
   el.setAttribute('datetime', iso); // an attribute, not .dateTime: linkedom (the server's page tests) has no such property
   el.title = formatDate(iso);
   el.textContent = style === 'relative' ? formatRelative(iso, now) : formatDate(iso);
@@ -33,11 +38,16 @@ export function showTime(el: HTMLTimeElement, iso: string, style: TimeStyle = 'r
 }
 
 /** A new <time> for `iso`, in the document `doc` (the page's own by default). */
-export function timeElement(iso: string, style: TimeStyle = 'relative', doc: Document = document): HTMLTimeElement {
+export function timeElement(
+  iso: string,
+  style: TimeStyle = 'relative',
+  doc: Document = document,
+): HTMLTimeElement {
   return showTime(doc.createElement('time'), iso, style);
 }
 
 /** Rewrites every server-rendered <time datetime> under `root` as a full date in this browser's locale and zone. */
 export function localiseTimes(root: ParentNode = document): void {
-  for (const el of root.querySelectorAll<HTMLTimeElement>('time[datetime]')) showTime(el, el.getAttribute('datetime')!, 'date');
+  for (const el of root.querySelectorAll<HTMLTimeElement>('time[datetime]'))
+    showTime(el, el.getAttribute('datetime')!, 'date');
 }

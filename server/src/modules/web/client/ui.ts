@@ -15,7 +15,11 @@ export const $button = (id: string) => $<HTMLButtonElement>(id);
 export type Tone = 'info' | 'ok' | 'warn' | 'error' | 'idle';
 
 /** Shows `text` in the message element `id` (hides it when empty); `source` tells polls' messages from actions'. */
-export function say(id: string, text: string | null, { tone = 'info', source = 'action' }: { tone?: Tone; source?: 'action' | 'poll' } = {}): void {
+export function say(
+  id: string,
+  text: string | null,
+  { tone = 'info', source = 'action' }: { tone?: Tone; source?: 'action' | 'poll' } = {},
+): void {
   const el = $(id);
   el.textContent = text ?? '';
   el.dataset.tone = tone;
@@ -34,7 +38,11 @@ export function failure(error: unknown): string {
 }
 
 /** Runs an action with its button disabled and labelled as busy. */
-export async function busy<T>(button: HTMLButtonElement, label: string, action: () => Promise<T>): Promise<T> {
+export async function busy<T>(
+  button: HTMLButtonElement,
+  label: string,
+  action: () => Promise<T>,
+): Promise<T> {
   const before = button.textContent;
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');

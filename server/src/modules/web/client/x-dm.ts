@@ -3,30 +3,75 @@
  * Connect (to X's consent page and back), the status, Sync DMs now and Disconnect, and the sentence for
  * whatever the OAuth callback sent back (?x_dm=connected or ?x_dm_error=<code>).
  */
-import { xDmCallbackSentences, xDmExpiredSentence, type XDmConnectStart, type XDmDisconnected, type XDmStatus, type XDmSyncResult } from '@perch/shared';
+import {
+  xDmCallbackSentences,
+  xDmExpiredSentence,
+  type XDmConnectStart,
+  type XDmDisconnected,
+  type XDmStatus,
+  type XDmSyncResult,
+} from '@perch/shared';
 import { api } from './api.ts';
 import { formatDate, timeElement } from './time.ts';
 import { $, $button, busy, failure, idle, plural, say, type Tone } from './ui.ts';
 
-const connectedSentence = 'Connected: Perch can now read your X direct messages. The first sync has started.';
+const connectedSentence =
+  'Connected: Perch can now read your X direct messages. The first sync has started.';
 
 function describeSync(sync: XDmSyncResult | null): (string | Node)[] {
   if (!sync) return ['Not yet.'];
   if (sync.status === 'queued') return ['Queued…'];
   if (sync.status === 'running') return ['Running…'];
-  const unplaced = sync.unplaced ? `, ${plural(sync.unplaced, 'message', 'messages')} X did not say whose (left out; the server log names them)` : '';
+  const unplaced = sync.unplaced
+    ? `, ${plural(sync.unplaced, 'message', 'messages')} X did not say whose (left out; the server log names them)`
+    : '';
   const counts = `${plural(sync.imported, 'message', 'messages')} on contacts’ timelines, ${plural(sync.unknown, 'from someone', 'from people')} not in your contacts${unplaced}, ${plural(sync.requests, 'request', 'requests')} to X`;
   const when = sync.finishedAt ? [timeElement(sync.finishedAt), ': '] : [];
   if (sync.status === 'finished') return [...when, `${counts}.`];
-  if (sync.status === 'paused') return [...when, `paused (${counts}). X’s limit is used up for now; it goes on by itself${sync.resumeAt ? ` at ${formatDate(sync.resumeAt)}` : ''}.`];
+  if (sync.status === 'paused')
+    return [
+      ...when,
+      `paused (${counts}). X’s limit is used up for now; it goes on by itself${sync.resumeAt ? ` at ${formatDate(sync.resumeAt)}` : ''}.`,
+    ];
   return [...when, sync.error ?? 'it failed.'];
 }
 
-function describeState(s: XDmStatus): { tone: Tone; chip: string; title: string; sentence: string } {
-  if (!s.configured) return { tone: 'idle', chip: 'Off', title: 'Not set up', sentence: 'This server has no X app yet, so it cannot read direct messages. The steps are below.' };
-  if (s.state === 'connected') return { tone: 'ok', chip: 'Working', title: `Connected as @${s.handle}`, sentence: 'Perch reads your direct messages once a day, and when you click Sync DMs now. It never sends any.' };
-  if (s.state === 'expired') return { tone: 'error', chip: 'Needs you', title: 'Reconnect X direct messages', sentence: xDmExpiredSentence };
-  return { tone: 'idle', chip: 'Off', title: 'Not connected', sentence: 'Connect to bring your X direct messages onto your contacts’ timelines. Perch only reads them.' };
+function describeState(s: XDmStatus): {
+  tone: Tone;
+  chip: string;
+  title: string;
+  sentence: string;
+} {
+  if (!s.configured)
+    return {
+      tone: 'idle',
+      chip: 'Off',
+      title: 'Not set up',
+      sentence:
+        'This server has no X app yet, so it cannot read direct messages. The steps are below.',
+    };
+  if (s.state === 'connected')
+    return {
+      tone: 'ok',
+      chip: 'Working',
+      title: `Connected as @${s.handle}`,
+      sentence:
+        'Perch reads your direct messages once a day, and when you click Sync DMs now. It never sends any.',
+    };
+  if (s.state === 'expired')
+    return {
+      tone: 'error',
+      chip: 'Needs you',
+      title: 'Reconnect X direct messages',
+      sentence: xDmExpiredSentence,
+    };
+  return {
+    tone: 'idle',
+    chip: 'Off',
+    title: 'Not connected',
+    sentence:
+      'Connect to bring your X direct messages onto your contacts’ timelines. Perch only reads them.',
+  };
 }
 
 /** `(when) => [time]`, or nothing for a missing time. */
@@ -54,8 +99,18 @@ export function createXDmRow() {
       $('x-dm-handle').textContent = `@${s.handle}`;
       $('x-dm-since').replaceChildren(...timeOf(s.connectedAt));
       const accessLive = s.accessExpiresAt !== null && Date.parse(s.accessExpiresAt) > Date.now();
-      $('x-dm-access').replaceChildren(accessLive ? 'expires ' : 'expired ', ...timeOf(s.accessExpiresAt), ' (Perch renews it before then)');
-      $('x-dm-refresh').replaceChildren('issued ', ...timeOf(s.refreshIssuedAt), s.refreshLastUsedAt ? '; last used ' : '; not used yet', ...timeOf(s.refreshLastUsedAt), '. X drops one left unused for about 6 months.');
+      $('x-dm-access').replaceChildren(
+        accessLive ? 'expires ' : 'expired ',
+        ...timeOf(s.accessExpiresAt),
+        ' (Perch renews it before then)',
+      );
+      $('x-dm-refresh').replaceChildren(
+        'issued ',
+        ...timeOf(s.refreshIssuedAt),
+        s.refreshLastUsedAt ? '; last used ' : '; not used yet',
+        ...timeOf(s.refreshLastUsedAt),
+        '. X drops one left unused for about 6 months.',
+      );
       $('x-dm-last-sync').replaceChildren(...describeSync(s.lastSync));
     }
     const connect = $button('connect-x-dm');
@@ -73,7 +128,12 @@ export function createXDmRow() {
       const s = await api<XDmStatus>('GET', '/api/v1/x-dm/status');
       if (mine === version) render(s);
     } catch (error) {
-      if (mine === version) say('x-dm-message', `Perch could not load the X direct messages status. ${failure(error)}`, { tone: 'error', source: 'poll' });
+      if (mine === version)
+        say(
+          'x-dm-message',
+          `Perch could not load the X direct messages status. ${failure(error)}`,
+          { tone: 'error', source: 'poll' },
+        );
     }
   }
   const show = (s: XDmStatus) => {
@@ -89,36 +149,50 @@ export function createXDmRow() {
     }
   }
 
-  $('connect-x-dm').addEventListener('click', () =>
-    void rowBusy('connect-x-dm', 'Opening X…', async () => {
-      try {
-        const { authorizeUrl } = await api<XDmConnectStart>('POST', '/api/v1/x-dm/connect');
-        location.assign(authorizeUrl);
-      } catch (error) {
-        say('x-dm-message', `Perch could not start connecting. ${failure(error)}`, { tone: 'error' });
-      }
-    }),
+  $('connect-x-dm').addEventListener(
+    'click',
+    () =>
+      void rowBusy('connect-x-dm', 'Opening X…', async () => {
+        try {
+          const { authorizeUrl } = await api<XDmConnectStart>('POST', '/api/v1/x-dm/connect');
+          location.assign(authorizeUrl);
+        } catch (error) {
+          say('x-dm-message', `Perch could not start connecting. ${failure(error)}`, {
+            tone: 'error',
+          });
+        }
+      }),
   );
-  $('sync-x-dm').addEventListener('click', () =>
-    void rowBusy('sync-x-dm', 'Starting…', async () => {
-      try {
-        show(await api<XDmStatus>('POST', '/api/v1/x-dm/sync'));
-        say('x-dm-message', 'Syncing your direct messages; the result shows under Last DM sync.', { tone: 'ok' });
-      } catch (error) {
-        say('x-dm-message', `Perch could not start the sync. ${failure(error)}`, { tone: 'error' });
-      }
-    }),
+  $('sync-x-dm').addEventListener(
+    'click',
+    () =>
+      void rowBusy('sync-x-dm', 'Starting…', async () => {
+        try {
+          show(await api<XDmStatus>('POST', '/api/v1/x-dm/sync'));
+          say(
+            'x-dm-message',
+            'Syncing your direct messages; the result shows under Last DM sync.',
+            { tone: 'ok' },
+          );
+        } catch (error) {
+          say('x-dm-message', `Perch could not start the sync. ${failure(error)}`, {
+            tone: 'error',
+          });
+        }
+      }),
   );
-  $('disconnect-x-dm').addEventListener('click', () =>
-    void rowBusy('disconnect-x-dm', 'Disconnecting…', async () => {
-      try {
-        const result = await api<XDmDisconnected>('DELETE', '/api/v1/x-dm');
-        show(result.status);
-        say('x-dm-message', result.sentence, { tone: result.revoked ? 'ok' : 'error' });
-      } catch (error) {
-        say('x-dm-message', `Perch could not disconnect. ${failure(error)}`, { tone: 'error' });
-      }
-    }),
+  $('disconnect-x-dm').addEventListener(
+    'click',
+    () =>
+      void rowBusy('disconnect-x-dm', 'Disconnecting…', async () => {
+        try {
+          const result = await api<XDmDisconnected>('DELETE', '/api/v1/x-dm');
+          show(result.status);
+          say('x-dm-message', result.sentence, { tone: result.revoked ? 'ok' : 'error' });
+        } catch (error) {
+          say('x-dm-message', `Perch could not disconnect. ${failure(error)}`, { tone: 'error' });
+        }
+      }),
   );
 
   // What the OAuth callback sent back; said once, then dropped from the address bar.
@@ -127,7 +201,12 @@ export function createXDmRow() {
   if (params.get('x_dm') === 'connected') say('x-dm-message', connectedSentence, { tone: 'ok' });
   else if (callbackError) {
     const sentences: Record<string, string> = xDmCallbackSentences;
-    say('x-dm-message', sentences[callbackError] ?? 'Connecting X direct messages did not work. Click Connect to try again.', { tone: 'error' });
+    say(
+      'x-dm-message',
+      sentences[callbackError] ??
+        'Connecting X direct messages did not work. Click Connect to try again.',
+      { tone: 'error' },
+    );
   }
   if (params.has('x_dm') || callbackError) history.replaceState(null, '', location.pathname);
 

@@ -68,9 +68,16 @@ export function createXSyncLine() {
     } else {
       const at = p.finishedAt ?? p.startedAt;
       // the day's round of bio checks may span several runs (X's limits): say how far it got
-      const bios = p.outcomes.flatMap((o) => (o.sync === 'bios' && 'contactsTotal' in o && o.contactsTotal ? [o] : []))[0];
-      const round = bios ? ` Contacts checked today: ${bios.contactsDone} / ${bios.contactsTotal}.` : '';
-      const result = p.status === 'failed' ? ` failed. ${p.error ?? ''}${round}` : `: ${syncCounts(p)}.${round}${p.error ? ` ${p.error}` : ''}`;
+      const bios = p.outcomes.flatMap((o) =>
+        o.sync === 'bios' && 'contactsTotal' in o && o.contactsTotal ? [o] : [],
+      )[0];
+      const round = bios
+        ? ` Contacts checked today: ${bios.contactsDone} / ${bios.contactsTotal}.`
+        : '';
+      const result =
+        p.status === 'failed'
+          ? ` failed. ${p.error ?? ''}${round}`
+          : `: ${syncCounts(p)}.${round}${p.error ? ` ${p.error}` : ''}`;
       line.dataset.tone = p.status === 'failed' ? 'error' : p.error ? 'warn' : 'ok';
       line.replaceChildren('Last sync ', ...(at ? [timeElement(at)] : []), result);
     }
