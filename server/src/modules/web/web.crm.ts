@@ -43,10 +43,8 @@ function avatar(
   size: 'small' | 'large' = 'small',
 ): Html {
   if (contact.avatarPath)
-    return html`<img class="avatar avatar-${size}" src="${contact.avatarPath}" alt="" />`;
-  return html`<span class="avatar avatar-${size}" aria-hidden="true"
-    >${[...contact.name.trim()][0]?.toUpperCase() ?? '?'}</span
-  >`;
+    return html`<img class="avatar avatar-${size}" src="${contact.avatarPath}" alt="">`;
+  return html`<span class="avatar avatar-${size}" aria-hidden="true">${[...contact.name.trim()][0]?.toUpperCase() ?? '?'}</span>`;
 }
 
 /** What every CRM page needs: who is signed in (their email and unread count) and the lookup of hashed asset names. */
@@ -73,9 +71,7 @@ function pager(
   links: { first?: string | null; next?: string | null; firstText: string; nextText: string },
 ): Html | string {
   if (!links.first && !links.next) return '';
-  return html`<nav class="pager" aria-label="${label}">
-    ${links.first ? html`<a href="${links.first}" rel="first">${links.firstText}</a>` : ''}${links.next ? html`<a href="${links.next}" rel="next">${links.nextText}</a>` : ''}
-  </nav>`;
+  return html`<nav class="pager" aria-label="${label}">${links.first ? html`<a href="${links.first}" rel="first">${links.firstText}</a>` : ''}${links.next ? html`<a href="${links.next}" rel="next">${links.nextText}</a>` : ''}</nav>`;
 }
 
 function page(
@@ -90,7 +86,9 @@ function page(
     title,
     script,
     html`${topbar({ email: user.email, current, unreadCount: user.unreadCount })}
-      <main class="page">${body}</main>`,
+<main class="page">
+${body}
+</main>`,
   );
 }
 
@@ -130,103 +128,57 @@ export function contactsPage(user: PageContext, data: ContactsPageData): Html {
     'Contacts',
     'contacts.js',
     html`<h1>Contacts</h1>
-      <p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
-      <section class="card" aria-labelledby="add-heading">
-        <h2 id="add-heading">Add contact</h2>
-        <form id="add-contact-form">
-          <label for="contact-name">Name</label>
-          <input id="contact-name" name="name" maxlength="200" autocomplete="off" />
-          <label for="contact-handle">X handle</label>
-          <input
-            id="contact-handle"
-            name="xHandle"
-            placeholder="@handle"
-            autocomplete="off"
-            aria-describedby="handle-hint"
-          />
-          <p id="handle-hint" class="hint">
-            Perch fetches their bio and avatar from X and follows their bio for changes.
-          </p>
-          <label for="contact-notes">Notes</label>
-          <textarea id="contact-notes" name="notes" rows="3"></textarea>
-          <button type="submit" class="primary">Add contact</button>
-          <p id="form-error" class="form-error" role="alert" hidden></p>
-        </form>
-      </section>
-      <section class="card" aria-labelledby="contacts-heading">
-        <h2 id="contacts-heading">Your contacts</h2>
-        <form id="contact-search" class="search" method="get" action="/contacts" role="search">
-          <label for="contact-q">Search by name or handle</label>
-          <input
-            id="contact-q"
-            name="q"
-            type="search"
-            maxlength="200"
-            value="${q}"
-            autocomplete="off"
-          />
-          <button type="submit">Search</button>${q ? html` <a href="/contacts">Show all</a>` : ''}
-        </form>
-        ${
-          contacts.length === 0
-            ? q
-              ? html`<p class="empty">No contact’s name or handle contains “${q}”.</p>`
-              : html`<p class="empty">
-                  No contacts yet. Add one above, or from the people who mentioned you.
-                </p>`
-            : html`<ul id="contact-list" class="contact-list">
-                ${contacts.map(
-                  (c) =>
-                    html`<li data-contact-id="${c.id}">
-                      <a class="contact-link" href="/contacts/${c.id}"
-                        >${avatar(c)}<span class="contact-text"
-                          ><span class="contact-name">${c.name}</span
-                          >${c.xHandle ? html` <span class="handle">@${c.xHandle}</span>` : ''}${c.bio ? html`<span class="contact-bio">${c.bio}</span>` : ''}</span
-                        ></a
-                      >
-                    </li>`,
-                )}
-              </ul>`
-        }
-        ${contactsPager}
-      </section>
-      <section id="unknown-authors" class="card" aria-labelledby="unknown-heading">
-        <h2 id="unknown-heading">Unknown authors</h2>
-        <p class="lede">
-          People who mentioned, replied to or messaged you on X and are not contacts yet. Adding one
-          moves all of it onto their timeline.
-        </p>
-        ${
-          authors.length === 0
-            ? html`<p class="empty">Nobody new yet.</p>`
-            : html`<ul class="author-list">
-                ${authors.map(
-                  (a) =>
-                    html`<li data-x-user-id="${a.xUserId}">
-                      <div class="author-text">
-                        <span class="contact-name">${a.name}</span
-                        >${a.xHandle ? html` <span class="handle">@${a.xHandle}</span>` : ''}
-                        <span class="meta"
-                          >${a.itemCount}
-                          ${a.itemCount === 1 ? 'mention or message' : 'mentions and messages'} ·
-                          last ${time(a.lastOccurredAt)}</span
-                        >
-                        ${a.lastText ? html`<span class="quote">${a.lastText}</span>` : ''}
-                      </div>
-                      <button
-                        type="button"
-                        class="add-author small"
-                        data-x-user-id="${a.xUserId}"
-                        aria-label="Add ${a.name} as contact"
-                      >
-                        Add as contact
-                      </button>
-                    </li>`,
-                )}
-              </ul>`
-        }
-        ${authorsPager}
-      </section>`,
+<p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
+<section class="card" aria-labelledby="add-heading">
+  <h2 id="add-heading">Add contact</h2>
+  <form id="add-contact-form">
+    <label for="contact-name">Name</label>
+    <input id="contact-name" name="name" maxlength="200" autocomplete="off">
+    <label for="contact-handle">X handle</label>
+    <input id="contact-handle" name="xHandle" placeholder="@handle" autocomplete="off" aria-describedby="handle-hint">
+    <p id="handle-hint" class="hint">Perch fetches their bio and avatar from X and follows their bio for changes.</p>
+    <label for="contact-notes">Notes</label>
+    <textarea id="contact-notes" name="notes" rows="3"></textarea>
+    <button type="submit" class="primary">Add contact</button>
+    <p id="form-error" class="form-error" role="alert" hidden></p>
+  </form>
+</section>
+<section class="card" aria-labelledby="contacts-heading">
+  <h2 id="contacts-heading">Your contacts</h2>
+  <form id="contact-search" class="search" method="get" action="/contacts" role="search">
+    <label for="contact-q">Search by name or handle</label>
+    <input id="contact-q" name="q" type="search" maxlength="200" value="${q}" autocomplete="off">
+    <button type="submit">Search</button>${q ? html` <a href="/contacts">Show all</a>` : ''}
+  </form>
+  ${
+    contacts.length === 0
+      ? q
+        ? html`<p class="empty">No contact’s name or handle contains “${q}”.</p>`
+        : html`<p class="empty">No contacts yet. Add one above, or from the people who mentioned you.</p>`
+      : html`<ul id="contact-list" class="contact-list">${contacts.map(
+          (c) =>
+            html`<li data-contact-id="${c.id}"><a class="contact-link" href="/contacts/${c.id}">${avatar(c)}<span class="contact-text"><span class="contact-name">${c.name}</span>${c.xHandle ? html` <span class="handle">@${c.xHandle}</span>` : ''}${c.bio ? html`<span class="contact-bio">${c.bio}</span>` : ''}</span></a></li>`,
+        )}</ul>`
+  }
+  ${contactsPager}
+</section>
+<section id="unknown-authors" class="card" aria-labelledby="unknown-heading">
+  <h2 id="unknown-heading">Unknown authors</h2>
+  <p class="lede">People who mentioned, replied to or messaged you on X and are not contacts yet. Adding one moves all of it onto their timeline.</p>
+  ${
+    authors.length === 0
+      ? html`<p class="empty">Nobody new yet.</p>`
+      : html`<ul class="author-list">${authors.map(
+          (a) => html`<li data-x-user-id="${a.xUserId}">
+      <div class="author-text"><span class="contact-name">${a.name}</span>${a.xHandle ? html` <span class="handle">@${a.xHandle}</span>` : ''}
+        <span class="meta">${a.itemCount} ${a.itemCount === 1 ? 'mention or message' : 'mentions and messages'} · last ${time(a.lastOccurredAt)}</span>
+        ${a.lastText ? html`<span class="quote">${a.lastText}</span>` : ''}</div>
+      <button type="button" class="add-author small" data-x-user-id="${a.xUserId}" aria-label="Add ${a.name} as contact">Add as contact</button>
+    </li>`,
+        )}</ul>`
+  }
+  ${authorsPager}
+</section>`,
   );
 }
 
@@ -237,10 +189,7 @@ function timelineItem(item: Interaction): Html {
   if (item.kind === 'bio_change') {
     const oldBio = String(item.data?.oldBio ?? '');
     const newBio = String(item.data?.newBio ?? item.text ?? '');
-    detail = html`<p class="bio-change">
-      <del>${oldBio || '(empty)'}</del> <span aria-label="changed to">→</span>
-      <ins>${newBio || '(empty)'}</ins>
-    </p>`;
+    detail = html`<p class="bio-change"><del>${oldBio || '(empty)'}</del> <span aria-label="changed to">→</span> <ins>${newBio || '(empty)'}</ins></p>`;
   }
   let label = words.label;
   if (item.kind === 'event')
@@ -249,15 +198,12 @@ function timelineItem(item: Interaction): Html {
       Number(item.data?.confidence ?? Number.NaN),
     );
   return html`<li class="timeline-item" data-kind="${item.kind}">
-    <span class="kind-icon" aria-hidden="true">${words.icon}</span>
-    <div class="item-body">
-      <p class="item-head">
-        <span class="kind-label">${label}</span> ·
-        ${time(item.occurredAt)}${url ? html` · <a href="${url}" target="_blank" rel="noopener noreferrer">View on X</a>` : ''}
-      </p>
-      ${detail}
-    </div>
-  </li>`;
+  <span class="kind-icon" aria-hidden="true">${words.icon}</span>
+  <div class="item-body">
+    <p class="item-head"><span class="kind-label">${label}</span> · ${time(item.occurredAt)}${url ? html` · <a href="${url}" target="_blank" rel="noopener noreferrer">View on X</a>` : ''}</p>
+    ${detail}
+  </div>
+</li>`;
 }
 
 /** A contact's DMs as threads: one per conversation, the latest conversation first, each oldest message first. */
@@ -269,17 +215,12 @@ function dmThreads(contact: Contact, dms: Interaction[]): Html {
   }
   return html`${[...threads.values()].map(
     (messages) =>
-      html`<ol class="dm-thread" aria-label="Conversation with ${contact.name}">
-        ${[...messages].reverse().map(
+      html`<ol class="dm-thread" aria-label="Conversation with ${contact.name}">${[...messages]
+        .reverse()
+        .map(
           (m) =>
-            html`<li class="dm" data-direction="${m.direction}">
-              <p class="dm-text">${m.text ?? ''}</p>
-              <p class="meta">
-                ${m.direction === 'outbound' ? 'You' : contact.name} · ${time(m.occurredAt)}
-              </p>
-            </li>`,
-        )}
-      </ol>`,
+            html`<li class="dm" data-direction="${m.direction}"><p class="dm-text">${m.text ?? ''}</p><p class="meta">${m.direction === 'outbound' ? 'You' : contact.name} · ${time(m.occurredAt)}</p></li>`,
+        )}</ol>`,
   )}`;
 }
 
@@ -310,79 +251,59 @@ export function contactPage(
     contact.name,
     'contact.js',
     html`<p class="back"><a href="/contacts">← Contacts</a></p>
-      <section class="card contact-head" aria-labelledby="contact-heading">
-        ${avatar(contact, 'large')}
-        <div>
-          <h1 id="contact-heading">${contact.name}</h1>
-          ${contact.xHandle ? html`<p class="handle"><a href="https://x.com/${contact.xHandle}" target="_blank" rel="noopener noreferrer">@${contact.xHandle}</a></p>` : ''}
-          ${contact.bio ? html`<p id="contact-bio" class="bio">${contact.bio}</p>` : ''}
-          <p class="meta">
-            ${contact.bioCheckedAt ? html`Profile checked ${time(contact.bioCheckedAt)}` : contact.xHandle ? 'Not checked on X yet.' : 'No X handle.'}
-          </p>
-        </div>
-      </section>
-      <p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
-      <section id="recent-tweets" class="card" aria-labelledby="recent-heading" aria-busy="true">
-        <h2 id="recent-heading">Recent tweets</h2>
-        <p id="recent-status" class="message" role="status" aria-live="polite">
-          ${contact.xHandle ? 'Loading their recent tweets…' : 'Add an X handle to see their recent tweets.'}
-        </p>
-        <ol id="recent-tweet-list" class="timeline" hidden></ol>
-      </section>
-      <section class="card" aria-labelledby="details-heading">
-        <h2 id="details-heading">Details</h2>
-        <form id="contact-form" data-contact-id="${contact.id}">
-          <label for="contact-name">Name</label>
-          <input id="contact-name" name="name" maxlength="200" required value="${contact.name}" />
-          <label for="contact-handle">X handle</label>
-          <input
-            id="contact-handle"
-            name="xHandle"
-            placeholder="@handle"
-            value="${contact.xHandle ?? ''}"
-            aria-describedby="handle-hint"
-          />
-          <p id="handle-hint" class="hint">
-            Changing the handle forgets the old account's bio and avatar and fetches the new one's.
-          </p>
-          <label for="contact-notes">Notes</label>
-          <textarea id="contact-notes" name="notes" rows="5">${contact.notes}</textarea>
-          <div class="form-actions">
-            <button type="submit" class="primary">Save</button>
-            <button id="delete-contact" type="button" class="danger">Delete contact</button>
-          </div>
-          <p id="form-error" class="form-error" role="alert" hidden></p>
-        </form>
-      </section>
-      <section class="card" aria-labelledby="dms-heading">
-        <div class="page-head">
-          <h2 id="dms-heading">Direct messages</h2>
-          <button id="sync-contact-dms" type="button" class="small">Sync DMs with X</button>
-        </div>
-        <p id="dm-message" class="message" role="status" aria-live="polite" hidden></p>
-        ${
-          dms.length === 0
-            ? html`<p class="empty">
-                No direct messages yet. Perch reads them once you connect X direct messages in
-                Settings.
-              </p>`
-            : html`<div id="dm-threads">${dmThreads(contact, dms)}</div>`
-        }
-      </section>
-      <section class="card" aria-labelledby="timeline-heading">
-        <h2 id="timeline-heading">Timeline</h2>
-        ${
-          timeline.length === 0
-            ? html`<p class="empty">
-                Nothing yet. Mentions, your replies, bio changes and events appear here as Perch
-                syncs with X.
-              </p>`
-            : html`<ol id="timeline" class="timeline">
-                ${timeline.map(timelineItem)}
-              </ol>`
-        }
-        ${timelinePager}
-      </section>`,
+<section class="card contact-head" aria-labelledby="contact-heading">
+  ${avatar(contact, 'large')}
+  <div>
+    <h1 id="contact-heading">${contact.name}</h1>
+    ${contact.xHandle ? html`<p class="handle"><a href="https://x.com/${contact.xHandle}" target="_blank" rel="noopener noreferrer">@${contact.xHandle}</a></p>` : ''}
+    ${contact.bio ? html`<p id="contact-bio" class="bio">${contact.bio}</p>` : ''}
+    <p class="meta">${contact.bioCheckedAt ? html`Profile checked ${time(contact.bioCheckedAt)}` : contact.xHandle ? 'Not checked on X yet.' : 'No X handle.'}</p>
+  </div>
+</section>
+<p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
+<section id="recent-tweets" class="card" aria-labelledby="recent-heading" aria-busy="true">
+  <h2 id="recent-heading">Recent tweets</h2>
+  <p id="recent-status" class="message" role="status" aria-live="polite">${contact.xHandle ? 'Loading their recent tweets…' : 'Add an X handle to see their recent tweets.'}</p>
+  <ol id="recent-tweet-list" class="timeline" hidden></ol>
+</section>
+<section class="card" aria-labelledby="details-heading">
+  <h2 id="details-heading">Details</h2>
+  <form id="contact-form" data-contact-id="${contact.id}">
+    <label for="contact-name">Name</label>
+    <input id="contact-name" name="name" maxlength="200" required value="${contact.name}">
+    <label for="contact-handle">X handle</label>
+    <input id="contact-handle" name="xHandle" placeholder="@handle" value="${contact.xHandle ?? ''}" aria-describedby="handle-hint">
+    <p id="handle-hint" class="hint">Changing the handle forgets the old account's bio and avatar and fetches the new one's.</p>
+    <label for="contact-notes">Notes</label>
+    <textarea id="contact-notes" name="notes" rows="5">${contact.notes}</textarea>
+    <div class="form-actions">
+      <button type="submit" class="primary">Save</button>
+      <button id="delete-contact" type="button" class="danger">Delete contact</button>
+    </div>
+    <p id="form-error" class="form-error" role="alert" hidden></p>
+  </form>
+</section>
+<section class="card" aria-labelledby="dms-heading">
+  <div class="page-head">
+    <h2 id="dms-heading">Direct messages</h2>
+    <button id="sync-contact-dms" type="button" class="small">Sync DMs with X</button>
+  </div>
+  <p id="dm-message" class="message" role="status" aria-live="polite" hidden></p>
+  ${
+    dms.length === 0
+      ? html`<p class="empty">No direct messages yet. Perch reads them once you connect X direct messages in Settings.</p>`
+      : html`<div id="dm-threads">${dmThreads(contact, dms)}</div>`
+  }
+</section>
+<section class="card" aria-labelledby="timeline-heading">
+  <h2 id="timeline-heading">Timeline</h2>
+  ${
+    timeline.length === 0
+      ? html`<p class="empty">Nothing yet. Mentions, your replies, bio changes and events appear here as Perch syncs with X.</p>`
+      : html`<ol id="timeline" class="timeline">${timeline.map(timelineItem)}</ol>`
+  }
+  ${timelinePager}
+</section>`,
   );
 }
 
@@ -406,42 +327,28 @@ export function notificationsPage(
     'Notifications',
     'notifications.js',
     html`<div class="page-head">
-        <h1>Notifications</h1>
-        <button id="mark-all-read" type="button" ${user.unreadCount === 0 ? raw(' disabled') : ''}>
-          Mark all read
-        </button>
-      </div>
-      <p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
-      <section class="card" aria-label="Notifications">
-        ${
-          notifications.length === 0
-            ? html`<p class="empty">
-                No notifications. Perch tells you here when a contact changes their bio or a sync
-                with X stops working.
-              </p>`
-            : html`<ul id="notification-list" class="notification-list">
-                ${notifications.map(
-                  (n) =>
-                    html`<li
-                      class="notification"
-                      data-id="${n.id}"
-                      data-read="${n.readAt ? 'true' : 'false'}"
-                    >
-                      <div class="notification-text">
-                        <p class="notification-title">
-                          ${n.readAt ? '' : html`<span class="visually-hidden">Unread: </span>`}${n.title}
-                        </p>
-                        ${n.body ? html`<p class="notification-body">${n.body}</p>` : ''}
-                        <p class="meta">
-                          ${time(n.createdAt)}${n.contactId ? html` · <a href="/contacts/${n.contactId}">Open contact</a>` : ''}
-                        </p>
-                      </div>
-                      ${n.readAt ? '' : html`<button type="button" class="mark-read small" data-id="${n.id}">Mark read</button>`}
-                    </li>`,
-                )}
-              </ul>`
-        }
-        ${notificationsPager}
-      </section>`,
+  <h1>Notifications</h1>
+  <button id="mark-all-read" type="button"${user.unreadCount === 0 ? raw(' disabled') : ''}>Mark all read</button>
+</div>
+<p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
+<section class="card" aria-label="Notifications">
+  ${
+    notifications.length === 0
+      ? html`<p class="empty">No notifications. Perch tells you here when a contact changes their bio or a sync with X stops working.</p>`
+      : html`<ul id="notification-list" class="notification-list">${notifications.map(
+          (
+            n,
+          ) => html`<li class="notification" data-id="${n.id}" data-read="${n.readAt ? 'true' : 'false'}">
+    <div class="notification-text">
+      <p class="notification-title">${n.readAt ? '' : html`<span class="visually-hidden">Unread: </span>`}${n.title}</p>
+      ${n.body ? html`<p class="notification-body">${n.body}</p>` : ''}
+      <p class="meta">${time(n.createdAt)}${n.contactId ? html` · <a href="/contacts/${n.contactId}">Open contact</a>` : ''}</p>
+    </div>
+    ${n.readAt ? '' : html`<button type="button" class="mark-read small" data-id="${n.id}">Mark read</button>`}
+  </li>`,
+        )}</ul>`
+  }
+  ${notificationsPager}
+</section>`,
   );
 }
