@@ -158,6 +158,9 @@ describe('CRM pages', () => {
     await dm('1850000000000000010', 20, 'inbound', '1-42', `hello ${evil}`);
     await dm('1850000000000000011', 21, 'outbound', '1-42', 'hi Ada');
     await dm('1850000000000000012', 22, 'inbound', '1580000000000000000', 'in the group');
+    // five in one second (X dates DMs to the second), stored newest first
+    for (const n of [5, 4, 3, 2, 1])
+      await dm(`185000000000000010${n}`, 23, 'inbound', '1-77', `burst ${n}`);
     const { text } = await page(`/contacts/${ada.id}`);
     expect(text).not.toContain(evil);
     expect(text).toContain('id="sync-contact-dms"');
@@ -168,6 +171,13 @@ describe('CRM pages', () => {
       ),
     );
     expect(threads).toEqual([
+      [
+        'inbound:burst 1',
+        'inbound:burst 2',
+        'inbound:burst 3',
+        'inbound:burst 4',
+        'inbound:burst 5',
+      ],
       ['inbound:in the group'],
       [`inbound:hello ${escaped}`, 'outbound:hi Ada'],
     ]);

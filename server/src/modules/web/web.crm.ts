@@ -14,6 +14,7 @@ import {
   type UnknownAuthor,
 } from '@perch/shared';
 import { layout, topbar, type AssetUrl } from './web.pages.ts';
+import { compareXIds } from '../interactions/interactions.service.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -213,10 +214,13 @@ function dmThreads(contact: Contact, dms: Interaction[]): Html {
     const id = String(dm.data?.dmConversationId ?? '');
     threads.set(id, [...(threads.get(id) ?? []), dm]); // the timeline comes newest first: so do the threads
   }
+  // X dates DMs to the second, so messages of one second are put in order by X's ids, which grow with time.
+  const oldestFirst = (a: Interaction, b: Interaction) =>
+    a.occurredAt.localeCompare(b.occurredAt) || compareXIds(a.xId, b.xId);
   return html`${[...threads.values()].map(
     (messages) =>
       html`<ol class="dm-thread" aria-label="Conversation with ${contact.name}">${[...messages]
-        .reverse()
+        .sort(oldestFirst)
         .map(
           (m) =>
             html`<li class="dm" data-direction="${m.direction}"><p class="dm-text">${m.text ?? ''}</p><p class="meta">${m.direction === 'outbound' ? 'You' : contact.name} · ${time(m.occurredAt)}</p></li>`,
