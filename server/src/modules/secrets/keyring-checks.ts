@@ -67,7 +67,8 @@ export function createKeyringChecks({
     return new Map((await db.select().from(keyringChecks)).map((row) => [row.kid, row.check]));
   }
 
-  async function verify(keyring: Keyring, where: KeySource): Promise<void> {
+  /** Refuses keys that do not open what the database holds; returns what it read, for ensure() to go on from. */
+  async function verify(keyring: Keyring, where: KeySource) {
     const vault = createSecretVault(keyring);
     const checks = await storedChecks();
     const samples = await sealedSamples();
@@ -98,6 +99,7 @@ export function createKeyringChecks({
         );
       }
     }
+    return { checks, samples };
   }
 
   return {
@@ -111,10 +113,8 @@ export function createKeyringChecks({
      * (the newest key's, which seals and signs from now on, and those of older keys that hold data).
      */
     async ensure(keyring: Keyring, where: KeySource): Promise<void> {
-      await verify(keyring, where);
+      const { checks, samples } = await verify(keyring, where);
       const vault = createSecretVault(keyring);
-      const checks = await storedChecks();
-      const samples = await sealedSamples();
       const missing = keyring.kids.filter(
         (kid) => !checks.has(kid) && (kid === keyring.currentKid || samples.has(kid)),
       );
