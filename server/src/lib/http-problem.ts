@@ -45,4 +45,13 @@ export const problems = {
       `Perch takes request bodies of at most ${maxKiB} KiB; this one is larger.`,
     ),
   notFound: (what: string) => new ProblemError(404, 'not_found', `${what} not found`),
+  /** A 400 naming each bad field (its path and a plain sentence), in `errors` and in the detail. */
+  invalidRequest: (errors: { path: string; message: string }[]) =>
+    new ProblemError(
+      400,
+      'request.invalid',
+      'The request is not valid',
+      errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+      errors,
+    ),
 };

@@ -8,7 +8,7 @@
  */
 import { asc, desc, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { z, type ZodType } from 'zod';
-import { ProblemError } from './http-problem.ts';
+import { problems } from './http-problem.ts';
 
 /** A timestamp as Date#toISOString gives it and nothing else, so that a forged one never reaches PostgreSQL's parser. */
 export const isoInstant = z
@@ -34,10 +34,7 @@ export interface KeysetOrder<Row> {
   keysOf: (row: Row) => Keys;
 }
 
-const badCursor = (message: string) =>
-  new ProblemError(400, 'request.invalid', 'The request is not valid', `cursor: ${message}`, [
-    { path: 'cursor', message },
-  ]);
+const badCursor = (message: string) => problems.invalidRequest([{ path: 'cursor', message }]);
 
 export const encodeCursor = (keys: Keys) => Buffer.from(JSON.stringify(keys)).toString('base64url');
 

@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ZodType } from 'zod';
 import { documentsInput } from './api-docs.ts';
-import { ProblemError } from './http-problem.ts';
+import { problems } from './http-problem.ts';
 
 const invalid = (
   result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } },
@@ -12,13 +12,7 @@ const invalid = (
     path: i.path.map(String).join('.') || whole,
     message: i.message,
   }));
-  throw new ProblemError(
-    400,
-    'request.invalid',
-    'The request is not valid',
-    errors.map((e) => `${e.path}: ${e.message}`).join('; '),
-    errors,
-  );
+  throw problems.invalidRequest(errors);
 };
 
 /** zod-validated JSON body; a bad body is a 400 problem naming each field, in plain words. Documented as the route's request body. */
