@@ -129,9 +129,16 @@ export function createXSyncRunner({
         heartbeatAt: startedAt,
         tookOverAt: tookOver ? startedAt : null,
       };
-      const beat = async () => {
-        current.heartbeatAt = now().toISOString();
-        await save(userId, current);
+      // Beats are written one after another, so a late one can never land after the run's last save.
+      let lastBeat: Promise<void> = Promise.resolve();
+      const beat = () => {
+        lastBeat = lastBeat
+          .catch(() => {})
+          .then(async () => {
+            current.heartbeatAt = now().toISOString();
+            await save(userId, current);
+          });
+        return lastBeat;
       };
       await save(userId, current);
       const heartbeat = setInterval(() => void beat().catch(() => {}), progressHeartbeatMs);
@@ -172,6 +179,7 @@ export function createXSyncRunner({
         throw error;
       } finally {
         clearInterval(heartbeat);
+        await lastBeat.catch(() => {});
         current.finishedAt = now().toISOString();
         await save(userId, current);
       }
