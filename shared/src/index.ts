@@ -16,3 +16,4 @@ export * from './api/recent-tweets.ts';
 export * from './api/x-dm.ts';
 export * from './api/x-dm-words.ts';
 export * from './api/x-sync.ts';
+export * from './api/publish.ts';
