@@ -1,0 +1,31 @@
+/**
+ * CONTRACT between the credentials work and its users (publishing, media, metrics): how a job gets a session
+ * that can write to X for one Perch user. Implemented by createXCredentials (x-credentials.service.ts).
+ */
+import type { PublishingStatus } from '@perch/shared';
+import type { XWriteSession } from '../x-api-v2/x-api-v2.write.ts';
+
+export type PublishSessionResult =
+  | {
+      ok: true;
+      session: XWriteSession;
+      kind: 'oauth2' | 'oauth1';
+      /** The X account both credentials belong to (the user's connection). */
+      xUserId: string;
+      handle: string;
+      canUploadMedia: boolean;
+      maxWeightedLength: number;
+    }
+  | {
+      ok: false;
+      /** not_configured: no credential can publish; expired: the grant is gone; unavailable: X could not refresh now. */
+      reason: 'not_configured' | 'expired' | 'unavailable';
+      /** A plain sentence for the user (what to do). */
+      sentence: string;
+    };
+
+export interface PublishSessions {
+  /** A session for this user's X account with the credential that publishes (OAuth 2.0 first, then OAuth 1.0a). */
+  session(userId: string): Promise<PublishSessionResult>;
+  status(userId: string): Promise<PublishingStatus>;
+}
