@@ -89,13 +89,16 @@ function characterWeight(codeUnit: number): number {
 const emojiElement = String.raw`(?:\p{Regional_Indicator}{2}|[0-9#*]\uFE0F?\u20E3|\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier}\uFE0F?)?(?:[\u{E0020}-\u{E007E}]+\u{E007F})?)`;
 const emojiSequence = new RegExp(`^${emojiElement}(?:\\u200D${emojiElement})*$`, 'u');
 /** Every emoji of several code points holds one of these: a cheap test before segmenting. */
-const sequencePart = /[\u200D\uFE0F\u20E3\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}]/u;
+const sequencePart =
+  /\u200D|\uFE0F|\u20E3|\p{Regional_Indicator}|\p{Emoji_Modifier}|[\u{E0020}-\u{E007F}]/u;
 
 let segmenter: Intl.Segmenter | null | undefined;
 function graphemeSegmenter(): Intl.Segmenter | null {
   if (segmenter === undefined)
     segmenter =
-      typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+      typeof Intl.Segmenter === 'function'
+        ? new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+        : null;
   return segmenter;
 }
 
@@ -110,7 +113,10 @@ function emojiSequences(text: string): Map<number, number> {
   const graphemes = sequencePart.test(text) ? graphemeSegmenter() : null;
   if (!graphemes) return found;
   for (const { segment, index } of graphemes.segment(text))
-    if (segment.length > ((segment.codePointAt(0) ?? 0) > 0xffff ? 2 : 1) && emojiSequence.test(segment))
+    if (
+      segment.length > ((segment.codePointAt(0) ?? 0) > 0xffff ? 2 : 1) &&
+      emojiSequence.test(segment)
+    )
       found.set(index, segment.length);
   return found;
 }
@@ -120,9 +126,14 @@ function emojiSequences(text: string): Map<number, number> {
  * the user typed (twitter-text shifts by the whole length difference, wrong when the change is after the index).
  * Null when normalising grapheme by grapheme does not give the whole text's NFC (then twitter-text's shift is used).
  */
-function normalisedBoundaries(text: string, normalised: string): { from: number; to: number }[] | null {
+function normalisedBoundaries(
+  text: string,
+  normalised: string,
+): { from: number; to: number }[] | null {
   const graphemes = graphemeSegmenter();
-  const pieces = graphemes ? Array.from(graphemes.segment(text), (s) => s.segment) : Array.from(text);
+  const pieces = graphemes
+    ? Array.from(graphemes.segment(text), (s) => s.segment)
+    : Array.from(text);
   const boundaries: { from: number; to: number }[] = [];
   let from = 0;
   let to = 0;
@@ -141,7 +152,8 @@ function originalEnd(text: string, normalised: string, fitsEnd: number): number 
   if (text === normalised || fitsEnd === 0) return fitsEnd;
   if (fitsEnd === normalised.length) return text.length;
   const boundaries = normalisedBoundaries(text, normalised);
-  if (!boundaries) return Math.max(0, Math.min(text.length, fitsEnd + text.length - normalised.length));
+  if (!boundaries)
+    return Math.max(0, Math.min(text.length, fitsEnd + text.length - normalised.length));
   // The last grapheme that starts at or before fitsEnd: if fitsEnd cuts it, the whole grapheme overflows.
   let end = 0;
   for (const { from, to } of boundaries) {
@@ -161,7 +173,9 @@ export function weightedLength(
 ): WeightedLength {
   const normalised = text.normalize('NFC');
   const urls = new Map(
-    twitterText.extractUrlsWithIndices(normalised).map((u) => [u.indices[0], u.url.length] as const),
+    twitterText
+      .extractUrlsWithIndices(normalised)
+      .map((u) => [u.indices[0], u.url.length] as const),
   );
   const emoji = emojiSequences(normalised);
   const max = maxWeightedLength * counting.scale;
@@ -208,7 +222,8 @@ export function weightedLength(
  * that X would refuse for length.
  */
 export function maxWeightedLengthFor(subscriptionType: string | null): number {
-  return subscriptionType !== null && ['basic', 'premium', 'premiumplus'].includes(subscriptionType.toLowerCase())
+  return subscriptionType !== null &&
+    ['basic', 'premium', 'premiumplus'].includes(subscriptionType.toLowerCase())
     ? longPostMaxWeightedLength
     : standardMaxWeightedLength;
 }
@@ -280,7 +295,12 @@ export interface PostRulesContext {
 
 type DraftPart = PostDraftInput['parts'][number];
 
-function partIssues(part: DraftPart, i: number, context: PostRulesContext, quoting: boolean): PostIssue[] {
+function partIssues(
+  part: DraftPart,
+  i: number,
+  context: PostRulesContext,
+  quoting: boolean,
+): PostIssue[] {
   const issues: PostIssue[] = [];
   const at = `parts.${i}`;
   const mediaIds = part.mediaIds ?? [];
@@ -288,7 +308,10 @@ function partIssues(part: DraftPart, i: number, context: PostRulesContext, quoti
   const hasText = part.text.trim() !== '';
 
   if (!hasText && mediaIds.length === 0)
-    issues.push({ path: `${at}.text`, message: 'This part is empty: write something or add media.' });
+    issues.push({
+      path: `${at}.text`,
+      message: 'This part is empty: write something or add media.',
+    });
   else if (hasText) {
     const length = weightedLength(part.text, context.maxWeightedLength);
     if (length.weightedLength > context.maxWeightedLength)
@@ -332,7 +355,8 @@ function partIssues(part: DraftPart, i: number, context: PostRulesContext, quoti
   if (quoting && mediaIds.length > 0)
     issues.push({
       path: `${at}.mediaIds`,
-      message: 'X does not take media in a post that quotes another: remove the media or the quote.',
+      message:
+        'X does not take media in a post that quotes another: remove the media or the quote.',
     });
 
   if (poll) {
@@ -344,7 +368,8 @@ function partIssues(part: DraftPart, i: number, context: PostRulesContext, quoti
     if (quoting)
       issues.push({
         path: `${at}.poll`,
-        message: 'X does not take a poll in a post that quotes another: remove the poll or the quote.',
+        message:
+          'X does not take a poll in a post that quotes another: remove the poll or the quote.',
       });
     if (poll.options.length < pollOptionsMin || poll.options.length > pollOptionsMax)
       issues.push({
@@ -354,7 +379,10 @@ function partIssues(part: DraftPart, i: number, context: PostRulesContext, quoti
     poll.options.forEach((option, j) => {
       const length = pollOptionLength(option.trim());
       if (length === 0)
-        issues.push({ path: `${at}.poll.options.${j}`, message: 'Write this choice, or remove it.' });
+        issues.push({
+          path: `${at}.poll.options.${j}`,
+          message: 'Write this choice, or remove it.',
+        });
       else if (length > pollOptionMaxCharacters)
         issues.push({
           path: `${at}.poll.options.${j}`,

@@ -37,7 +37,13 @@ export const deliberateDifferences: Record<string, string> = {
     'config v2 weighs the skin tone modifier as a second character (9); X counts with v3, emoji and tone together 2 (4)',
 };
 
-const comparedFields = ['weightedLength', 'valid', 'permillage', 'validRangeStart', 'validRangeEnd'] as const;
+const comparedFields = [
+  'weightedLength',
+  'valid',
+  'permillage',
+  'validRangeStart',
+  'validRangeEnd',
+] as const;
 
 interface RawCase {
   description: string;
