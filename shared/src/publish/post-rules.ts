@@ -5,7 +5,12 @@
  *
  * Imported as `@perch/shared/post-rules` (not from the index: the extension has no use for twitter-text).
  */
-import twitterText from 'twitter-text';
+// A reference, not an import: the server's and the test package's programs reach this file through
+// `@perch/shared/post-rules` and need the deep imports' types too.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./twitter-text-parts.d.ts" />
+import extractUrlsWithIndices from 'twitter-text/dist/extractUrlsWithIndices.js';
+import hasInvalidCharacters from 'twitter-text/dist/hasInvalidCharacters.js';
 import type { MediaKind, PostDraftInput } from '../api/publish.ts';
 
 export const standardMaxWeightedLength = 280;
@@ -173,9 +178,7 @@ export function weightedLength(
 ): WeightedLength {
   const normalised = text.normalize('NFC');
   const urls = new Map(
-    twitterText
-      .extractUrlsWithIndices(normalised)
-      .map((u) => [u.indices[0], u.url.length] as const),
+    extractUrlsWithIndices(normalised).map((u) => [u.indices[0], u.url.length] as const),
   );
   const emoji = emojiSequences(normalised);
   const max = maxWeightedLength * counting.scale;
@@ -199,7 +202,7 @@ export function weightedLength(
       weight += characterWeight(normalised.charCodeAt(i));
     }
     // As twitter-text: the last code unit of each counted unit is tested, and the first invalid one ends validity.
-    if (noInvalid) noInvalid = !twitterText.hasInvalidCharacters(normalised.substring(i, i + 1));
+    if (noInvalid) noInvalid = !hasInvalidCharacters(normalised.substring(i, i + 1));
     if (noInvalid && weight <= max) fitsEnd = i + 1;
   }
   const length = weight / counting.scale;
