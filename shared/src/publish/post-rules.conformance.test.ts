@@ -4,6 +4,7 @@ import {
   counterConformance,
   counterSections,
   deliberateDifferences,
+  emojiRescoring,
 } from './twitter-text-conformance.ts';
 
 const report = counterConformance(validateYaml);
@@ -41,4 +42,14 @@ describe("twitter-text's conformance cases for the weighted counter", () => {
       ),
     ).toEqual([]);
   });
+});
+
+describe('the deliberate difference: emoji twitter-text over-counts', () => {
+  it.each(emojiRescoring().map((e) => [e.name, e] as const))(
+    '%s: 2, not twitter-text’s count',
+    (_name, e) => {
+      expect(e.twitterText).toBeGreaterThan(2);
+      expect(e.perch).toBe(2);
+    },
+  );
 });

@@ -12,6 +12,11 @@ import {
   type PostRulesContext,
 } from './post-rules.ts';
 
+// twitter-text's config v3, which its types leave out
+const defaults = (
+  twitterText as unknown as { configs: { defaults: twitterText.ParseTweetOptions } }
+).configs.defaults;
+
 describe('weightedLength', () => {
   it.each([
     ['🧑‍🤝‍🧑', 8],
@@ -41,6 +46,80 @@ describe('weightedLength', () => {
     expect(weightedLength('1\uFE0F').weightedLength).toBe(3); // no keycap mark
     expect(weightedLength('漢字').weightedLength).toBe(4);
     expect(weightedLength('Hi https://example.com/a/long/path?q=1').weightedLength).toBe(26);
+  });
+
+  it('finds emoji anywhere in a word, in a row, and at either end of the text', () => {
+    expect(weightedLength('a🧑‍🤝‍🧑b').weightedLength).toBe(4);
+    expect(weightedLength('🧑‍🤝‍🧑🐻‍❄️❤️‍🔥').weightedLength).toBe(6);
+    expect(weightedLength('x 🐻‍❄️\n😮‍💨 y').weightedLength).toBe(1 + 1 + 2 + 1 + 2 + 1 + 1);
+    // regional indicators pair from the start of the run: three flags and a lone one
+    expect(weightedLength('🇺🇸🇬🇧🇫🇷🇩').weightedLength).toBe(8);
+    expect(weightedLength('🇩🇺🇸🇬🇧🇫🇷').weightedLength).toBe(8);
+    // a stray accent after a skin-toned emoji weighs 1, as twitter-text says
+    expect(weightedLength('👍🏽\u0301').weightedLength).toBe(
+      twitterText.parseTweet('👍🏽\u0301').weightedLength,
+    );
+    // a word of 2,000 emoji in one run still counts each
+    expect(weightedLength('🫱🏻'.repeat(2000), 25_000).weightedLength).toBe(4000);
+  });
+
+  it('agrees with twitter-text on random text built from what its emoji table knows', () => {
+    // A small deterministic generator: the same 3,000 strings every run.
+    let seed = 20261204;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const tokens = [
+      'a',
+      ' ',
+      '\n',
+      'é',
+      'e\u0301',
+      '\u0301',
+      '漢',
+      'ー',
+      '😀',
+      '👍🏽',
+      '🇺🇸',
+      '🇬🇧',
+      '1️⃣',
+      '#',
+      '1',
+      '👨‍👩‍👧‍👦',
+      '©',
+      '©️',
+      '🏳️‍🌈',
+      '❤',
+      '❤️',
+      '☺',
+      '\u2000',
+      '\u200B',
+      '@a',
+      '#b',
+      'x.com',
+      'https://t.co/a',
+    ];
+    const limits = [280, 20, 7];
+    for (let n = 0; n < 3000; n++) {
+      const length = 1 + Math.floor(next() * 30);
+      const text = Array.from({ length }, () => tokens[Math.floor(next() * tokens.length)]).join(
+        '',
+      );
+      const max = limits[n % limits.length]!;
+      const expected = twitterText.parseTweet(text, { ...defaults, maxWeightedTweetLength: max });
+      const perch = weightedLength(text, max);
+      expect({
+        text,
+        weightedLength: perch.weightedLength,
+        valid: perch.valid,
+        // Not NFC: Perch maps the index back grapheme by grapheme, twitter-text shifts it (see the test below).
+        validRangeEnd:
+          text === text.normalize('NFC') ? perch.validRangeEnd : expected.validRangeEnd,
+      }).toEqual({
+        text,
+        weightedLength: expected.weightedLength,
+        valid: expected.valid,
+        validRangeEnd: expected.validRangeEnd,
+      });
+    }
   });
 
   it('counts URLs 23 and emoji 2 side by side, and NFC-normalises', () => {
