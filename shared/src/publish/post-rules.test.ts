@@ -211,7 +211,7 @@ describe('postIdFrom', () => {
     '',
     'abc',
     '012',
-    '12345678901234567890123',
+    '12345678901234567890',
     'https://evilx.com/jack/status/20',
     'https://x.com.evil.com/jack/status/20',
     'https://x.com/jack',

@@ -151,22 +151,22 @@ function emojiSequences(text: string): Map<number, number> {
 function normalisedBoundaries(
   text: string,
   normalised: string,
-): { from: number; to: number }[] | null {
+): { normalisedStart: number; originalStart: number }[] | null {
   const graphemes = graphemeSegmenter();
   const pieces = graphemes
     ? Array.from(graphemes.segment(text), (s) => s.segment)
     : Array.from(text);
-  const boundaries: { from: number; to: number }[] = [];
-  let from = 0;
-  let to = 0;
+  const boundaries: { normalisedStart: number; originalStart: number }[] = [];
+  let originalStart = 0;
+  let normalisedStart = 0;
   for (const piece of pieces) {
     const nfc = piece.normalize('NFC');
-    if (normalised.slice(to, to + nfc.length) !== nfc) return null;
-    boundaries.push({ from: to, to: from });
-    from += piece.length;
-    to += nfc.length;
+    if (normalised.slice(normalisedStart, normalisedStart + nfc.length) !== nfc) return null;
+    boundaries.push({ normalisedStart, originalStart });
+    originalStart += piece.length;
+    normalisedStart += nfc.length;
   }
-  return to === normalised.length ? boundaries : null;
+  return normalisedStart === normalised.length ? boundaries : null;
 }
 
 /** The index in `text` of the end (exclusive) of what fits, given that end in the normalised text. */
@@ -176,11 +176,11 @@ function originalEnd(text: string, normalised: string, fitsEnd: number): number 
   const boundaries = normalisedBoundaries(text, normalised);
   if (!boundaries)
     return Math.max(0, Math.min(text.length, fitsEnd + text.length - normalised.length));
-  // The last grapheme that starts at or before fitsEnd: if fitsEnd cuts it, the whole grapheme overflows.
+  // The grapheme fitsEnd falls in (or starts at) does not fit: what fits ends where it starts.
   let end = 0;
-  for (const { from, to } of boundaries) {
-    if (from > fitsEnd) break;
-    end = to;
+  for (const { normalisedStart, originalStart } of boundaries) {
+    if (normalisedStart > fitsEnd) break;
+    end = originalStart;
   }
   return end;
 }
@@ -249,7 +249,8 @@ export function maxWeightedLengthFor(subscriptionType: string | null): number {
 }
 
 const postHosts = new Set(['x.com', 'twitter.com', 'mobile.twitter.com', 'mobile.x.com']);
-const postId = /^[1-9][0-9]{0,19}$/;
+// X's ids are 64-bit integers: at most 19 digits.
+const postId = /^[1-9][0-9]{0,18}$/;
 
 /**
  * The X post id in `input`: the id itself, or a status link on x.com / twitter.com (www., mobile., with or
@@ -437,17 +438,15 @@ export function postIssues(
       message: `A thread has at most 25 posts; this one has ${draft.parts.length}.`,
     });
 
-  if (draft.replyTo != null && postIdFrom(draft.replyTo) === null)
-    issues.push({
-      path: 'replyTo',
-      message: "This is not a post on X: paste the post's link (x.com/…/status/…) or its number.",
-    });
-  const quoting = draft.quoteOf != null && draft.quoteOf.trim() !== '';
-  if (draft.quoteOf != null && postIdFrom(draft.quoteOf) === null)
-    issues.push({
-      path: 'quoteOf',
-      message: "This is not a post on X: paste the post's link (x.com/…/status/…) or its number.",
-    });
+  // Blank is the same as null (the page sends what is in an empty field): no reply, no quote.
+  const notAPost =
+    "This is not a post on X: paste the post's link (x.com/…/status/…) or its number.";
+  const replying = (draft.replyTo ?? '').trim() !== '';
+  if (replying && postIdFrom(draft.replyTo!) === null)
+    issues.push({ path: 'replyTo', message: notAPost });
+  const quoting = (draft.quoteOf ?? '').trim() !== '';
+  if (quoting && postIdFrom(draft.quoteOf!) === null)
+    issues.push({ path: 'quoteOf', message: notAPost });
 
   const texts = new Map<string, number>();
   draft.parts.forEach((part, i) => {
