@@ -151,6 +151,11 @@ describe('weightedLength', () => {
     expect(twitterText.parseTweet(`${'a'.repeat(281)}e\u0301`).validRangeEnd).toBe(280);
     // Before the limit, it takes two code units in the text as typed: the overflow starts one later.
     expect(weightedLength(`e\u0301${'a'.repeat(280)}`).overflowStart).toBe(281);
+    // U+FB2C is three code points in NFC: when the limit cuts through them, the whole character overflows.
+    expect(weightedLength(`${'a'.repeat(279)}\uFB2C`)).toMatchObject({
+      weightedLength: 282,
+      overflowStart: 279,
+    });
   });
 
   it('counts up to the maximum it is given', () => {
