@@ -269,7 +269,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xCredentialsQueries: createXCredentialsQueries({ db }),
       vault,
       xWrite,
-      xDmQueries,
+      apiConnection: (userId) => xDmQueries.find(userId),
       accessFor: xDmTokens.accessFor,
       cookieAccount: xConnection.status,
       envCredentials: config.xAppCredentials,

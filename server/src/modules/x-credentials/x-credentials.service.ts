@@ -12,7 +12,6 @@ import type { Logger } from '../../lib/logger.ts';
 import type { SecretVault } from '../secrets/secret-vault.ts';
 import { XApiError } from '../x-api-v2/x-api-v2.errors.ts';
 import type { XAccount, XCredential, XWrite } from '../x-api-v2/x-api-v2.write.ts';
-import type { XDmQueries } from '../x-dm/x-dm.queries.ts';
 import type { AccessResult } from '../x-dm/x-dm.tokens.ts';
 import type { PublishSessionResult, PublishSessions } from './x-credentials.contract.ts';
 import { xCredentialsProblems } from './x-credentials.errors.ts';
@@ -37,8 +36,10 @@ export interface XCredentialsDeps {
   xCredentialsQueries: XCredentialsQueries;
   vault: SecretVault;
   xWrite: XWrite;
-  /** The X API connection's row (state, scopes, X account). */
-  xDmQueries: Pick<XDmQueries, 'find'>;
+  /** The X API connection (x-dm): its state, granted scopes and X account, or null when there is none. */
+  apiConnection: (
+    userId: string,
+  ) => Promise<{ state: string; scopes: string; xUserId: string; handle: string } | null>;
   /** The OAuth 2.0 access token, refreshed first when it is about to expire (x-dm.tokens accessFor). */
   accessFor: (userId: string) => Promise<AccessResult>;
   /** The X account connected through the extension's cookies. */
@@ -67,7 +68,7 @@ export function createXCredentials({
   xCredentialsQueries,
   vault,
   xWrite,
-  xDmQueries,
+  apiConnection,
   accessFor,
   cookieAccount,
   envCredentials,
@@ -121,7 +122,7 @@ export function createXCredentials({
 
   /** The X accounts the user connected: both must agree with the app credentials' account. */
   async function connectedAccounts(userId: string) {
-    const [cookies, dm] = await Promise.all([cookieAccount(userId), xDmQueries.find(userId)]);
+    const [cookies, dm] = await Promise.all([cookieAccount(userId), apiConnection(userId)]);
     return [cookies.xUserId, dm?.xUserId ?? null].filter((id): id is string => !!id);
   }
 
@@ -175,7 +176,7 @@ export function createXCredentials({
   }
 
   async function grantOf(userId: string) {
-    const row = await xDmQueries.find(userId);
+    const row = await apiConnection(userId);
     const scopes = scopesOf(row?.scopes);
     const connected = row?.state === 'connected';
     return {
