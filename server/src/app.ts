@@ -25,6 +25,10 @@ import { createXConnectionRoutes } from './modules/x-connection/x-connection.rou
 import { createXSyncRoutes } from './modules/x-sync/x-sync.routes.ts';
 import { createXDmRoutes } from './modules/x-dm/x-dm.routes.ts';
 import { errorSummary } from './lib/logger.ts';
+import {
+  createAccountMetricsRoutes,
+  createPostMetricsRoutes,
+} from './modules/x-metrics/x-metrics.routes.ts';
 
 /**
  * Every body Perch takes is small JSON (the largest, a contact with the longest notes, is about 60 kB), so a bigger
@@ -87,6 +91,9 @@ export function createApp(deps: Deps) {
     }),
   );
   app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));
+  app.route('/api/v1/x', createAccountMetricsRoutes({ xMetrics: deps.xMetrics }));
+  // only /posts/:id/metrics: publishing's /posts routes are mounted beside it
+  app.route('/api/v1/posts', createPostMetricsRoutes({ xMetrics: deps.xMetrics }));
   app.route(
     '/api/v1/x-dm',
     createXDmRoutes({

@@ -56,6 +56,9 @@ import { createXDmTokens } from './modules/x-dm/x-dm.tokens.ts';
 import { createThrottleQueries } from './modules/throttle/throttle.queries.ts';
 import { createThrottle } from './modules/throttle/throttle.service.ts';
 import { createWebAssetLoader, type WebAssetLoader } from './modules/web/web.assets.ts';
+import type { PublishSessions } from './modules/x-credentials/x-credentials.contract.ts';
+import { createXMetricsQueries } from './modules/x-metrics/x-metrics.queries.ts';
+import { createXMetrics } from './modules/x-metrics/x-metrics.service.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -74,6 +77,8 @@ export interface DepsOverrides {
   jobQueue?: 'pg-boss' | 'in-memory';
   /** The web pages' bundled scripts and styles; tests share one, so each test app does not bundle again. */
   webAssets?: WebAssetLoader;
+  /** The sessions metrics asks X with; default: the publishing credentials (x-credentials). */
+  publishSessions?: Pick<PublishSessions, 'session'>;
 }
 
 export type Deps = Awaited<ReturnType<typeof createDeps>>;
@@ -254,6 +259,21 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
+    // TODO(lead): default to x-credentials' PublishSessions once createXCredentials is merged.
+    const publishSessions: Pick<PublishSessions, 'session'> = overrides.publishSessions ?? {
+      session: async () => ({
+        ok: false,
+        reason: 'not_configured',
+        sentence: 'Publishing to X is not set up yet.',
+      }),
+    };
+    const xMetrics = createXMetrics({
+      xMetricsQueries: createXMetricsQueries({ db }),
+      budgetQueries: createXBudgetQueries({ db }),
+      sessions: publishSessions,
+      logger,
+      now,
+    });
     registerJobs({
       jobQueue,
       logger,
@@ -264,6 +284,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xDm,
       xDmSync,
       xDmTokens,
+      xMetrics,
     });
 
     return {
@@ -293,6 +314,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xDm,
       xDmTokens,
       xDmSync,
+      /** Post and account metrics; publishing calls its planSnapshots for each part X confirmed. */
+      xMetrics,
       jobQueue,
       /** "Sync DMs now" and the first sync after connecting. */
       requestDmSync: (userId: string) => requestDmSync({ jobQueue, xDmSync }, userId),
