@@ -269,7 +269,6 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     };
     const xMetrics = createXMetrics({
       xMetricsQueries: createXMetricsQueries({ db }),
-      budgetQueries: createXBudgetQueries({ db }),
       sessions: publishSessions,
       logger,
       now,

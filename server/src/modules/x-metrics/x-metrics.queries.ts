@@ -1,6 +1,9 @@
 import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { MetricsFigures } from '@perch/shared';
 import type { Db } from '../../db/client.ts';
+// x-budgets has no service: its queries are what it offers (as in x-dm.queries).
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports
+import { createXBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
 import {
   xAccountMetricDays as d,
   xPostMetricSnapshots as s,
@@ -22,6 +25,8 @@ const dueAt = (now: Date, maxAttempts: number) =>
 
 export function createXMetricsQueries({ db }: { db: Db }) {
   return {
+    /** The user's budgets at X's endpoints (GET /2/tweets, GET /2/users/me). */
+    ...createXBudgetQueries({ db }),
     /** Planning twice adds nothing: one row per part and mark. */
     async plan(rows: Array<typeof s.$inferInsert>) {
       await db.insert(s).values(rows).onConflictDoNothing();
@@ -84,7 +89,10 @@ export function createXMetricsQueries({ db }: { db: Db }) {
     },
     async saveAccountDay(row: typeof d.$inferInsert) {
       const { userId: _, day: __, ...rest } = row;
-      await db.insert(d).values(row).onConflictDoUpdate({ target: [d.userId, d.day], set: rest });
+      await db
+        .insert(d)
+        .values(row)
+        .onConflictDoUpdate({ target: [d.userId, d.day], set: rest });
     },
     /** Days from `fromDay` on, oldest first. */
     accountDays: (userId: string, fromDay: string) =>

@@ -15,7 +15,6 @@ import type { AccountMetricsView, MetricsFigures, PostMetricsView } from '@perch
 import { errorSummary, type Logger } from '../../lib/logger.ts';
 import { XApiError } from '../x-api-v2/x-api-v2.errors.ts';
 import type { XLimits, XPostMetrics, XWriteSession } from '../x-api-v2/x-api-v2.write.ts';
-import type { XBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
 import type { PublishSessions } from '../x-credentials/x-credentials.contract.ts';
 import type { PublishedPost, XMetricsForPublishing } from './x-metrics.contract.ts';
 import type { SnapshotRow, XMetricsQueries } from './x-metrics.queries.ts';
@@ -48,7 +47,6 @@ export const metricsBudgets = {
 
 export interface XMetricsDeps {
   xMetricsQueries: XMetricsQueries;
-  budgetQueries: XBudgetQueries;
   sessions: Pick<PublishSessions, 'session'>;
   /**
    * Users to take account metrics for daily (those with a publishing credential); users who published through
@@ -64,7 +62,10 @@ export interface XMetricsDeps {
 export type XMetrics = ReturnType<typeof createXMetrics>;
 
 /** Organic figures first, then non-public, then public; counts X gives only publicly fill in the rest. */
-export function chooseFigures(m: XPostMetrics): { source: SnapshotSource; figures: MetricsFigures } {
+export function chooseFigures(m: XPostMetrics): {
+  source: SnapshotSource;
+  figures: MetricsFigures;
+} {
   const p = m.public;
   const base = {
     impressions: p.impressions,
@@ -120,7 +121,6 @@ export type TakeOutcome = {
 
 export function createXMetrics({
   xMetricsQueries: q,
-  budgetQueries,
   sessions,
   accountUserIds,
   ownsPost,
@@ -130,7 +130,7 @@ export function createXMetrics({
   const log = logger.child({ module: 'x-metrics' });
 
   const record = async (userId: string, endpoint: string, limits: XLimits | null) => {
-    if (limits?.window) await budgetQueries.recordBudget(userId, endpoint, limits.window, now());
+    if (limits?.window) await q.recordBudget(userId, endpoint, limits.window, now());
   };
   const backoff = (rows: SnapshotRow[]) =>
     new Date(now().getTime() + retryBaseMs * 2 ** Math.max(0, ...rows.map((r) => r.attempts)));
@@ -144,8 +144,8 @@ export function createXMetrics({
     outcome: TakeOutcome,
   ): Promise<boolean> {
     const { endpoint, windowMs, defaultLimit } = metricsBudgets.tweets;
-    if (!(await budgetQueries.reserveBudget(userId, endpoint, now(), windowMs, defaultLimit))) {
-      const budget = await budgetQueries.budget(userId, endpoint);
+    if (!(await q.reserveBudget(userId, endpoint, now(), windowMs, defaultLimit))) {
+      const budget = await q.budget(userId, endpoint);
       outcome.pausedUntil = budget?.resetAt ?? new Date(now().getTime() + windowMs);
       return false;
     }
@@ -156,8 +156,7 @@ export function createXMetrics({
       answer = await session.postMetrics(ids, { own });
     } catch (error) {
       const failure = error instanceof XApiError ? error : null;
-      if (failure?.rateLimit)
-        await budgetQueries.recordBudget(userId, endpoint, failure.rateLimit, now());
+      if (failure?.rateLimit) await q.recordBudget(userId, endpoint, failure.rateLimit, now());
       if (failure?.kind === 'rate_limited') {
         outcome.pausedUntil = failure.rateLimit?.resetAt ?? new Date(now().getTime() + windowMs);
         await q.failed(
@@ -280,8 +279,8 @@ export function createXMetrics({
       const result = await sessions.session(userId);
       if (!result.ok) return 'no_session';
       const { endpoint, windowMs, defaultLimit } = metricsBudgets.me;
-      if (!(await budgetQueries.reserveBudget(userId, endpoint, now(), windowMs, defaultLimit))) {
-        const budget = await budgetQueries.budget(userId, endpoint);
+      if (!(await q.reserveBudget(userId, endpoint, now(), windowMs, defaultLimit))) {
+        const budget = await q.budget(userId, endpoint);
         return { pausedUntil: budget?.resetAt ?? new Date(now().getTime() + windowMs) };
       }
       try {
@@ -292,7 +291,7 @@ export function createXMetrics({
         return 'taken';
       } catch (error) {
         if (error instanceof XApiError && error.rateLimit)
-          await budgetQueries.recordBudget(userId, endpoint, error.rateLimit, now());
+          await q.recordBudget(userId, endpoint, error.rateLimit, now());
         throw error;
       }
     },
