@@ -53,6 +53,10 @@ import { createXDmQueries } from './modules/x-dm/x-dm.queries.ts';
 import { createXDmService } from './modules/x-dm/x-dm.service.ts';
 import { createXDmSync } from './modules/x-dm/x-dm.sync.ts';
 import { createXDmTokens } from './modules/x-dm/x-dm.tokens.ts';
+import { createXWrite } from './modules/x-api-v2/x-api-v2.write.ts';
+import { xAppCredentials } from './modules/x-credentials/x-credentials.table.ts';
+import { createXCredentialsQueries } from './modules/x-credentials/x-credentials.queries.ts';
+import { createXCredentials } from './modules/x-credentials/x-credentials.service.ts';
 import { createThrottleQueries } from './modules/throttle/throttle.queries.ts';
 import { createThrottle } from './modules/throttle/throttle.service.ts';
 import { createWebAssetLoader, type WebAssetLoader } from './modules/web/web.assets.ts';
@@ -116,6 +120,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
         { table: xConnections, column: xConnections.cookiesJwe },
         { table: xDmConnections, column: xDmConnections.tokensJwe },
         { table: xOauthStates, column: xOauthStates.verifierJwe },
+        { table: xAppCredentials, column: xAppCredentials.credentialsJwe },
       ],
     });
     const keyFile = keyFilePath(config.dataDir);
@@ -259,17 +264,30 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
-    // TODO(lead): default to x-credentials' PublishSessions once createXCredentials is merged.
-    const publishSessions: Pick<PublishSessions, 'session'> = overrides.publishSessions ?? {
-      session: async () => ({
-        ok: false,
-        reason: 'not_configured',
-        sentence: 'Publishing to X is not set up yet.',
-      }),
-    };
+    /** Publishing's X client: one session per credential (OAuth 2.0 token or OAuth 1.0a app credentials). */
+    const xWrite = createXWrite({
+      xOrigin: config.xOrigin,
+      xApiOrigin: config.xApiOrigin,
+      timeoutMs: config.xTimeoutMs,
+    });
+    const xCredentials = createXCredentials({
+      xCredentialsQueries: createXCredentialsQueries({ db }),
+      vault,
+      xWrite,
+      apiConnection: (userId) => xDmQueries.find(userId),
+      accessFor: xDmTokens.accessFor,
+      cookieAccount: xConnection.status,
+      envCredentials: config.xAppCredentials,
+      logger,
+      now,
+    });
+    const publishSessions: Pick<PublishSessions, 'session'> =
+      overrides.publishSessions ?? xCredentials;
     const xMetrics = createXMetrics({
       xMetricsQueries: createXMetricsQueries({ db }),
       sessions: publishSessions,
+      // users who published through Perch are added by the module itself
+      accountUserIds: () => xDmQueries.connectedUserIds(),
       logger,
       now,
     });
@@ -313,6 +331,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xDm,
       xDmTokens,
       xDmSync,
+      xWrite,
+      /** PublishSessions (x-credentials.contract.ts) and the app credentials. */
+      xCredentials,
       /** Post and account metrics; publishing calls its planSnapshots for each part X confirmed. */
       xMetrics,
       jobQueue,
