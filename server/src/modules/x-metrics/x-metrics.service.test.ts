@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InMemoryJobQueue } from '../../jobs/job-queue.ts';
-import { createTestApp } from '../../test-utils/app.ts';
+import { createTestApp, startPgBoss } from '../../test-utils/app.ts';
 import { XApiError } from '../x-api-v2/x-api-v2.errors.ts';
 import { createXBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
 import type { XAccount, XPostMetrics, XWriteSession } from '../x-api-v2/x-api-v2.write.ts';
@@ -414,5 +414,25 @@ describe('routes', () => {
     await t.expectDocumented(signedOut, 'GET /api/v1/x/account-metrics', 401);
     const bad = await t.request('/api/v1/x/account-metrics?days=0', { headers: { cookie } });
     await t.expectDocumented(bad, 'GET /api/v1/x/account-metrics', 400);
+  });
+});
+
+describe('jobs on pg-boss', () => {
+  it('registers the snapshot and account queues, every 5 minutes and daily', async () => {
+    const boss = await createTestApp({ overrides: { jobQueue: 'pg-boss' } });
+    try {
+      const pg = await startPgBoss(boss.deps);
+      const queues = (await pg.getQueues()).map((q) => q.name);
+      expect(queues).toEqual(expect.arrayContaining(Object.values(xMetricsJobs)));
+      const schedules = await pg.getSchedules();
+      expect(schedules.find((s) => s.name === xMetricsJobs.due)).toMatchObject({
+        cron: '*/5 * * * *',
+      });
+      expect(schedules.find((s) => s.name === xMetricsJobs.daily)).toMatchObject({
+        cron: '15 7 * * *',
+      });
+    } finally {
+      await boss.close();
+    }
   });
 });
