@@ -60,6 +60,9 @@ import { createXCredentials } from './modules/x-credentials/x-credentials.servic
 import { createThrottleQueries } from './modules/throttle/throttle.queries.ts';
 import { createThrottle } from './modules/throttle/throttle.service.ts';
 import { createWebAssetLoader, type WebAssetLoader } from './modules/web/web.assets.ts';
+import type { PublishSessions } from './modules/x-credentials/x-credentials.contract.ts';
+import { createXMetricsQueries } from './modules/x-metrics/x-metrics.queries.ts';
+import { createXMetrics } from './modules/x-metrics/x-metrics.service.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -78,6 +81,8 @@ export interface DepsOverrides {
   jobQueue?: 'pg-boss' | 'in-memory';
   /** The web pages' bundled scripts and styles; tests share one, so each test app does not bundle again. */
   webAssets?: WebAssetLoader;
+  /** The sessions metrics asks X with; default: the publishing credentials (x-credentials). */
+  publishSessions?: Pick<PublishSessions, 'session'>;
 }
 
 export type Deps = Awaited<ReturnType<typeof createDeps>>;
@@ -276,6 +281,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
+    const publishSessions: Pick<PublishSessions, 'session'> =
+      overrides.publishSessions ?? xCredentials;
+    const xMetrics = createXMetrics({
+      xMetricsQueries: createXMetricsQueries({ db }),
+      sessions: publishSessions,
+      // users who published through Perch are added by the module itself
+      accountUserIds: () => xDmQueries.connectedUserIds(),
+      logger,
+      now,
+    });
     registerJobs({
       jobQueue,
       logger,
@@ -286,6 +301,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xDm,
       xDmSync,
       xDmTokens,
+      xMetrics,
     });
 
     return {
@@ -318,6 +334,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xWrite,
       /** PublishSessions (x-credentials.contract.ts) and the app credentials. */
       xCredentials,
+      /** Post and account metrics; publishing calls its planSnapshots for each part X confirmed. */
+      xMetrics,
       jobQueue,
       /** "Sync DMs now" and the first sync after connecting. */
       requestDmSync: (userId: string) => requestDmSync({ jobQueue, xDmSync }, userId),

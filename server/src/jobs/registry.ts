@@ -14,6 +14,8 @@ import { registerXDmJobs } from '../modules/x-dm/x-dm.jobs.ts';
 import type { XDmService } from '../modules/x-dm/x-dm.service.ts';
 import type { XDmSync } from '../modules/x-dm/x-dm.sync.ts';
 import type { XDmTokens } from '../modules/x-dm/x-dm.tokens.ts';
+import { registerXMetricsJobs } from '../modules/x-metrics/x-metrics.jobs.ts';
+import type { XMetrics } from '../modules/x-metrics/x-metrics.service.ts';
 import type { JobQueue } from './job-queue.ts';
 
 export interface JobDeps {
@@ -26,6 +28,7 @@ export interface JobDeps {
   xDm: XDmService;
   xDmSync: XDmSync;
   xDmTokens: XDmTokens;
+  xMetrics: XMetrics;
 }
 
 export function registerJobs(deps: JobDeps) {
@@ -33,4 +36,5 @@ export function registerJobs(deps: JobDeps) {
   registerXSyncJobs(deps);
   registerRecentTweetsJobs(deps);
   registerXDmJobs(deps);
+  registerXMetricsJobs(deps);
 }
