@@ -100,6 +100,10 @@ async function keysCommand(command: string) {
     console.log(
       `Re-encrypted ${tokens.rekeyed} of ${tokens.total} stored X API token pairs under key ${deps.keyring.currentKid}.`,
     );
+    const appCredentials = await deps.xCredentials.rekeyAll();
+    console.log(
+      `Re-encrypted ${appCredentials.rekeyed} of ${appCredentials.total} stored X app credentials under key ${deps.keyring.currentKid}.`,
+    );
     const retired = await deps.keyringChecks.retireUnused(deps.keyring);
     if (retired.length > 0)
       console.log(`Nothing is sealed with key ${retired.join(', ')} any more; it can be removed.`);

@@ -5,7 +5,7 @@
  * the X account the user connected (cookies and/or the API connection); they are sealed in the vault.
  */
 import type { AppCredentialsInput, PublishingStatus } from '@perch/shared';
-import { longPostMaxWeightedLength, standardMaxWeightedLength } from '@perch/shared/post-rules';
+import { maxWeightedLengthFor } from '@perch/shared/post-rules';
 import type { EnvAppCredentials } from '../../config.ts';
 import { problems } from '../../lib/http-problem.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -16,16 +16,6 @@ import type { AccessResult } from '../x-dm/x-dm.tokens.ts';
 import type { PublishSessionResult, PublishSessions } from './x-credentials.contract.ts';
 import { xCredentialsProblems } from './x-credentials.errors.ts';
 import type { XCredentialsQueries } from './x-credentials.queries.ts';
-
-/**
- * X's subscription types that may post 25,000 weighted characters (X Premium's tiers; None and unknown: 280).
- * Local until @perch/shared/post-rules has maxWeightedLengthFor.
- */
-const longPostSubscriptions = new Set(['Basic', 'Premium', 'PremiumPlus']);
-export const maxWeightedLengthFor = (subscriptionType: string | null) =>
-  subscriptionType && longPostSubscriptions.has(subscriptionType)
-    ? longPostMaxWeightedLength
-    : standardMaxWeightedLength;
 
 /** How long a looked-up subscription_type is believed (an upgrade shows within this). */
 const accountInfoTtlMs = 6 * 60 * 60_000;
