@@ -158,6 +158,8 @@ export function writeRouteOf(method: string, path: string): Route | undefined {
   const finalize = /^\/2\/media\/upload\/([^/]+)\/finalize$/.exec(path);
   if (finalize && method === 'POST')
     return mediaRoute('mediaFinalize', (r, userId, s) => s.media.finalize(finalize[1]!, r, userId));
+  if (path === '/2/media/upload' && method === 'POST')
+    return mediaRoute('mediaUpload', (r, userId, s) => s.media.oneShot(r, userId));
   if (path === '/2/media/upload' && method === 'GET')
     return mediaRoute('mediaStatus', (r, userId, s) => s.media.status(r, userId));
   if (path === '/2/media/metadata' && method === 'POST')
