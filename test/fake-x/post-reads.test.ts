@@ -152,6 +152,13 @@ describe('fake X metrics', () => {
       impression_count: 200,
     });
     expect(legacy.body.data[0].public_metrics.repost_count).toBeUndefined();
+    const single = await client.v2.singleTweet(post.data.id, {
+      'tweet.fields': ['public_metrics'],
+    });
+    expect(single.data.public_metrics).toMatchObject({ like_count: 3, impression_count: 200 });
+    await client.v2.deleteTweet(post.data.id);
+    const gone = await get(`/2/tweets/${post.data.id}`);
+    expect(gone.body.errors[0].title).toBe('Not Found Error');
   });
 
   it('shows non_public_metrics and organic_metrics only on one’s own posts of the last 30 days', async () => {
