@@ -25,6 +25,7 @@ import { createXConnectionRoutes } from './modules/x-connection/x-connection.rou
 import { createXSyncRoutes } from './modules/x-sync/x-sync.routes.ts';
 import { createXDmRoutes } from './modules/x-dm/x-dm.routes.ts';
 import { errorSummary } from './lib/logger.ts';
+import { createXMediaRoutes } from './modules/x-media/x-media.routes.ts';
 
 /**
  * Every body Perch takes is small JSON (the largest, a contact with the longest notes, is about 60 kB), so a bigger
@@ -41,13 +42,17 @@ export function createApp(deps: Deps) {
   app.use(requestId({ limitLength: 64 }));
   app.use(requestLog(logger));
   app.use(perchSecureHeaders({ https: config.publicUrl.startsWith('https:') }));
-  app.use(
-    bodyLimit({
-      maxSize: maxBodyKiB * 1024,
-      onError: () => {
-        throw problems.bodyTooLarge(maxBodyKiB);
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: maxBodyKiB * 1024,
+    onError: () => {
+      throw problems.bodyTooLarge(maxBodyKiB);
+    },
+  });
+  // A media upload is streamed into the database and held to its kind's cap there (x-media.service.ts store).
+  app.use((c, next) =>
+    c.req.method === 'POST' && /^\/api\/v1\/media\/?$/.test(c.req.path)
+      ? next()
+      : limitBody(c, next),
   );
   // before the host check: a load balancer or container probe asks by address
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -99,6 +104,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/contacts', createContactsRoutes({ contacts, interactions }));
   app.route('/api/v1/contacts', createRecentTweetsRoutes({ recentTweets: deps.recentTweets }));
   app.route('/api/v1/notifications', createNotificationsRoutes({ notifications }));
+  app.route('/api/v1/media', createXMediaRoutes({ xMedia: deps.xMedia }));
   // Generated on first request, when every route is registered.
   let apiDocument: Promise<OpenApiDocument> | undefined;
   app.get(

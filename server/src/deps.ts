@@ -56,6 +56,8 @@ import { createXDmTokens } from './modules/x-dm/x-dm.tokens.ts';
 import { createThrottleQueries } from './modules/throttle/throttle.queries.ts';
 import { createThrottle } from './modules/throttle/throttle.service.ts';
 import { createWebAssetLoader, type WebAssetLoader } from './modules/web/web.assets.ts';
+import { createXMediaQueries } from './modules/x-media/x-media.queries.ts';
+import { createXMedia } from './modules/x-media/x-media.service.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -254,6 +256,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
+    const xMedia = createXMedia({
+      queries: createXMediaQueries({ db }),
+      budgetQueries: createXBudgetQueries({ db }),
+      logger,
+      now,
+    });
     registerJobs({
       jobQueue,
       logger,
@@ -293,6 +301,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xDm,
       xDmTokens,
       xDmSync,
+      xMedia,
       jobQueue,
       /** "Sync DMs now" and the first sync after connecting. */
       requestDmSync: (userId: string) => requestDmSync({ jobQueue, xDmSync }, userId),
