@@ -24,6 +24,7 @@ import { createWebRoutes } from './modules/web/web.routes.ts';
 import { createXConnectionRoutes } from './modules/x-connection/x-connection.routes.ts';
 import { createXSyncRoutes } from './modules/x-sync/x-sync.routes.ts';
 import { createXDmRoutes } from './modules/x-dm/x-dm.routes.ts';
+import { createXCredentialsRoutes } from './modules/x-credentials/x-credentials.routes.ts';
 import { errorSummary } from './lib/logger.ts';
 import { createXMediaRoutes } from './modules/x-media/x-media.routes.ts';
 
@@ -92,6 +93,7 @@ export function createApp(deps: Deps) {
     }),
   );
   app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));
+  app.route('/api/v1/x', createXCredentialsRoutes({ xCredentials: deps.xCredentials }));
   app.route(
     '/api/v1/x-dm',
     createXDmRoutes({
