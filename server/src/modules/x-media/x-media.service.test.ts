@@ -11,7 +11,6 @@ import type { Database } from '../../db/client.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createTestDatabase } from '../../test-utils/db.ts';
 import { users } from '../accounts/accounts.table.ts';
-import { createXBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
 import { xApiBudgets } from '../x-budgets/x-budgets.table.ts';
 import { createXWrite, type XCredential, type XWriteSession } from '../x-api-v2/x-api-v2.write.ts';
 import { createXMediaQueries } from './x-media.queries.ts';
@@ -75,7 +74,6 @@ const quiet = createLogger({
 function perch(tuning: Partial<typeof uploadTuning> = {}, realMs = 0) {
   return createXMedia({
     queries: createXMediaQueries({ db: database.db }),
-    budgetQueries: createXBudgetQueries({ db: database.db }),
     logger: quiet,
     now: () => new Date(clock),
     sleep: async (ms) => {
@@ -192,7 +190,9 @@ describe('ensureOnX', () => {
     const video = await storeFile(service, 'video/mp4', heads.mp4, 1000);
     const first = await service.ensureOnX(userId, [video.id], xWrite(oauth1));
     expect(first).toMatchObject({ ok: false, retryable: true, mediaId: video.id });
-    expect((first as { reason: string }).reason).toMatch(/still processing the video after 10 minutes/);
+    expect((first as { reason: string }).reason).toMatch(
+      /still processing the video after 10 minutes/,
+    );
     expect((await row(video.id)).state).toBe('processing');
     const statusBefore = fakeX.requestCount('mediaStatus');
     const second = await service.ensureOnX(userId, [video.id], xWrite(oauth1));

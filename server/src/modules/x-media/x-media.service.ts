@@ -17,7 +17,6 @@ import type { MediaKind, MediaView } from '@perch/shared';
 import { mediaFileProblem, mediaKindOf, mediaMaxBytes } from '@perch/shared/post-rules';
 import type { Logger } from '../../lib/logger.ts';
 import { errorSummary } from '../../lib/logger.ts';
-import type { XBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
 import { XApiError } from '../x-api-v2/x-api-v2.errors.ts';
 import type {
   XAnswer,
@@ -71,7 +70,6 @@ export const uploadTuning = {
 
 export interface XMediaDeps {
   queries: XMediaQueries;
-  budgetQueries: XBudgetQueries;
   logger: Logger;
   now: () => Date;
   sleep?: (ms: number) => Promise<void>;
@@ -148,13 +146,15 @@ function failureOf(error: XApiError): Failure {
       return {
         ok: false,
         retryable: true,
-        reason: 'Your X app’s prepaid X API credits are spent; add credits in X’s developer portal.',
+        reason:
+          'Your X app’s prepaid X API credits are spent; add credits in X’s developer portal.',
       };
     case 'client_forbidden':
       return {
         ok: false,
         retryable: false,
-        reason: 'Your X app is not attached to a Project in X’s developer portal, so X refuses media uploads.',
+        reason:
+          'Your X app is not attached to a Project in X’s developer portal, so X refuses media uploads.',
       };
     case 'unavailable':
       return {
@@ -169,7 +169,6 @@ function failureOf(error: XApiError): Failure {
 
 export function createXMedia({
   queries,
-  budgetQueries,
   logger,
   now,
   sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -286,9 +285,9 @@ export function createXMedia({
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const at = now();
-      if (!(await budgetQueries.reserveBudget(userId, endpoint, at, windowMs, mediaBudgets[endpoint])))
+      if (!(await queries.reserveBudget(userId, endpoint, at, windowMs, mediaBudgets[endpoint])))
         throw new Stop(await budgetStop(userId, endpoint, windowMs));
-      if (!(await budgetQueries.reserveBudget(userId, `${endpoint}:day`, at, dayMs, dayDefault)))
+      if (!(await queries.reserveBudget(userId, `${endpoint}:day`, at, dayMs, dayDefault)))
         throw new Stop(await budgetStop(userId, `${endpoint}:day`, dayMs));
       try {
         const answer = await send();
@@ -296,9 +295,11 @@ export function createXMedia({
         return answer.data;
       } catch (error) {
         const failure =
-          error instanceof XApiError ? error : new XApiError('unavailable', 'X could not be reached');
+          error instanceof XApiError
+            ? error
+            : new XApiError('unavailable', 'X could not be reached');
         if (failure.rateLimit)
-          await budgetQueries.recordBudget(userId, endpoint, failure.rateLimit, now());
+          await queries.recordBudget(userId, endpoint, failure.rateLimit, now());
         if (failure.kind !== 'unavailable' || attempt >= tuning.attempts) throw failure;
         log.info(
           { endpoint, attempt, err: errorSummary(failure) },
@@ -309,14 +310,18 @@ export function createXMedia({
     }
   }
 
-  async function recordLimits(userId: string, endpoint: string, limits: XAnswer<unknown>['limits']) {
-    if (limits.window) await budgetQueries.recordBudget(userId, endpoint, limits.window, now());
+  async function recordLimits(
+    userId: string,
+    endpoint: string,
+    limits: XAnswer<unknown>['limits'],
+  ) {
+    if (limits.window) await queries.recordBudget(userId, endpoint, limits.window, now());
     if (limits.userDay)
-      await budgetQueries.recordBudget(userId, `${endpoint}:day`, limits.userDay, now());
+      await queries.recordBudget(userId, `${endpoint}:day`, limits.userDay, now());
   }
 
   async function budgetStop(userId: string, endpoint: string, spanMs: number): Promise<Failure> {
-    const row = await budgetQueries.budget(userId, endpoint);
+    const row = await queries.budget(userId, endpoint);
     const waitUntil = row?.resetAt ?? later(spanMs);
     return {
       ok: false,
@@ -389,10 +394,14 @@ export function createXMedia({
     const { userId } = row;
     const segments = Math.ceil(row.bytes / mediaChunkBytes);
     const share = (sent: number, processing: number) =>
-      Math.min(99, Math.floor(85 * (sent / segments) + (row.finalizedAt ? 5 : 0) + processing / 10));
+      Math.min(
+        99,
+        Math.floor(85 * (sent / segments) + (row.finalizedAt ? 5 : 0) + processing / 10),
+      );
     const alive = () =>
       row.xMediaId !== null &&
-      (row.xExpiresAt === null || row.xExpiresAt.getTime() > now().getTime() + tuning.expiryMarginMs);
+      (row.xExpiresAt === null ||
+        row.xExpiresAt.getTime() > now().getTime() + tuning.expiryMarginMs);
 
     // X dropped it (expired) or refused its processing (the user retries): start over with a new media id.
     if (row.state === 'failed' || (row.xMediaId && !alive())) await save(forgetX);
