@@ -114,6 +114,18 @@ function dyingAfter(session: XWriteSession, after: number): XWriteSession {
   });
 }
 
+/** A session that runs `hook` before its first append (the user editing the media meanwhile). */
+function onFirstAppend(session: XWriteSession, hook: () => Promise<unknown>): XWriteSession {
+  let first = true;
+  return Object.assign(Object.create(session) as XWriteSession, {
+    mediaAppend: async (...args: Parameters<XWriteSession['mediaAppend']>) => {
+      if (first) await hook();
+      first = false;
+      return session.mediaAppend(...args);
+    },
+  });
+}
+
 const until = async (check: () => Promise<boolean>) => {
   for (let i = 0; i < 500 && !(await check()); i++)
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -273,6 +285,34 @@ describe('ensureOnX', () => {
     expect(fakeX.requestCount('mediaInitialize')).toBe(2);
     expect(fakeX.requestCount('mediaAppend')).toBe(2 + 4);
     expect(fakeX.media.get(xId)!.sha256).toBe(video.sha256);
+  });
+
+  it('sends the alt text as edited during the upload; a media deleted during it stops with a sentence', async () => {
+    const service = perch();
+    const image = await storeFile(service, 'image/png', heads.png, 2 * MiB, 'first words');
+    const edited = await service.ensureOnX(
+      userId,
+      [image.id],
+      onFirstAppend(xWrite(oauth1), () => service.setAltText(userId, image.id, 'second words')),
+    );
+    expect(edited.ok).toBe(true);
+    expect(fakeX.media.get((edited as { xMediaIds: string[] }).xMediaIds[0]!)!.altText).toBe(
+      'second words',
+    );
+    expect(fakeX.requestCount('mediaMetadata')).toBe(1);
+
+    const gone = await storeFile(service, 'image/png', heads.png, 2 * MiB);
+    const result = await service.ensureOnX(
+      userId,
+      [gone.id],
+      onFirstAppend(xWrite(oauth1), () => service.remove(userId, gone.id)),
+    );
+    expect(result).toEqual({
+      ok: false,
+      retryable: false,
+      mediaId: gone.id,
+      reason: 'A media of this post was deleted from Perch; add it again.',
+    });
   });
 
   it('two processes asked at once for one media send it once', async () => {

@@ -367,6 +367,21 @@ export function createXMedia({
     }
   }
 
+  const tookOver: Failure = {
+    ok: false,
+    retryable: true,
+    reason: 'Another Perch process took over this upload.',
+  };
+  const deleted: Failure = {
+    ok: false,
+    retryable: false,
+    reason: 'A media of this post was deleted from Perch; add it again.',
+  };
+  const damaged: Failure = {
+    ok: false,
+    retryable: false,
+    reason: 'A media of this post is incomplete in Perch; add it again.',
+  };
   const stopped = (): Failure => ({
     ok: false,
     retryable: true,
@@ -383,11 +398,7 @@ export function createXMedia({
     let row = start;
     const save = async (patch: XMediaUploadPatch, stepMs = 0) => {
       if (!(await queries.saveUpload(row.id, owner, patch, now(), later(stepMs + tuning.leaseMs))))
-        throw new Stop({
-          ok: false,
-          retryable: true,
-          reason: 'Another Perch process took over this upload.',
-        });
+        throw new Stop((await queries.row(row.id)) ? tookOver : deleted);
       row = { ...row, ...patch };
       if (signal?.aborted) throw new Stop(stopped());
     };
@@ -430,7 +441,7 @@ export function createXMedia({
       if (row.state !== 'uploading' && !row.finalizedAt) await save({ state: 'uploading' });
       for (let index = row.segmentsSent; index < segments; index++) {
         const data = await queries.chunk(row.id, index);
-        if (!data) throw new Error(`media ${row.id} has no chunk ${index}`);
+        if (!data) throw new Stop((await queries.row(row.id)) ? damaged : deleted);
         const appended = await call(userId, 'media_append', () =>
           session.mediaAppend(mediaId, index, data),
         );
@@ -477,8 +488,9 @@ export function createXMedia({
       await save({ state: 'ready', checkAfter: null });
     }
 
-    if (row.altText !== '' && row.altText !== row.altTextSent) {
-      const altText = row.altText;
+    // read again: the user may have edited the alt text while the file was on its way
+    const altText = (await queries.row(row.id))?.altText ?? row.altText;
+    if (altText !== '' && altText !== row.altTextSent) {
       await call(userId, 'media_metadata', () => session.mediaMetadata(row.xMediaId!, altText));
       await save({ altTextSent: altText });
     }
