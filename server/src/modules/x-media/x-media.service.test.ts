@@ -12,6 +12,7 @@ import { createLogger } from '../../lib/logger.ts';
 import { createTestDatabase } from '../../test-utils/db.ts';
 import { users } from '../accounts/accounts.table.ts';
 import { xApiBudgets } from '../x-budgets/x-budgets.table.ts';
+import { createXApi } from '../x-api-v2/x-api-v2.ts';
 import { createXWrite, type XCredential, type XWriteSession } from '../x-api-v2/x-api-v2.write.ts';
 import { createXMediaQueries } from './x-media.queries.ts';
 import { createXMedia, uploadTuning } from './x-media.service.ts';
@@ -43,6 +44,20 @@ beforeAll(async () => {
   fakeX.addAccount(me);
   xWrite = createXWrite({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 3000 });
 });
+const app = { clientId: 'perch-media-test', clientSecret: 'perch-media-secret' };
+const redirectUri = 'http://perch.test/api/v1/x-dm/callback';
+
+/** An OAuth 2.0 session through the fake's consent page, with the DM scopes only (no media.write). */
+async function readOnlyOauth2Session() {
+  fakeX.oauth.addClient({ ...app, redirectUris: [redirectUri] });
+  fakeX.oauth.setConsent({ userId: me.userId, approve: true });
+  const xApi = createXApi({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 3000, ...app });
+  const { url, codeVerifier } = xApi.authorizeLink(redirectUri, 'state-1', { publishing: false });
+  const consent = await fetch(url, { redirect: 'manual' });
+  const code = new URL(consent.headers.get('location')!).searchParams.get('code')!;
+  const tokens = await xApi.exchangeCode({ code, codeVerifier, redirectUri });
+  return xWrite({ kind: 'oauth2', accessToken: tokens.accessToken });
+}
 beforeEach(async () => {
   clock = Date.now();
   fakeX.reset();
@@ -340,13 +355,23 @@ describe('ensureOnX', () => {
     expect((refused as { reason: string }).reason).toMatch(/media\.write/);
     expect(fakeX.requestCount('mediaInitialize')).toBe(0);
 
+    // Told only by X's 403 (a session nobody asked about): the same sentence, nothing retried.
+    const scopeless = await service.ensureOnX(userId, [image.id], await readOnlyOauth2Session());
+    expect(scopeless).toEqual({ ...refused, reason: expect.stringMatching(/media\.write/) });
+    expect((scopeless as { retryable: boolean }).retryable).toBe(false);
+    expect(fakeX.requestCount('mediaInitialize')).toBe(1);
+
     const resetAt = new Date(clock + 5 * 60_000);
     await database.db
       .insert(xApiBudgets)
-      .values({ userId, endpoint: 'media_initialize', limit: 1875, remaining: 0, resetAt });
+      .values({ userId, endpoint: 'media_initialize', limit: 1875, remaining: 0, resetAt })
+      .onConflictDoUpdate({
+        target: [xApiBudgets.userId, xApiBudgets.endpoint],
+        set: { remaining: 0, resetAt, resetGuessed: false },
+      });
     const waiting = await service.ensureOnX(userId, [image.id], xWrite(oauth1));
     expect(waiting).toMatchObject({ ok: false, retryable: true, waitUntil: resetAt });
-    expect(fakeX.requestCount('mediaInitialize')).toBe(0);
+    expect(fakeX.requestCount('mediaInitialize')).toBe(1);
 
     const unknown = await service.ensureOnX(
       userId,
@@ -354,6 +379,6 @@ describe('ensureOnX', () => {
       xWrite(oauth1),
     );
     expect(unknown).toMatchObject({ ok: false, retryable: false });
-    expect(fakeX.requestCount('mediaInitialize')).toBe(0);
+    expect(fakeX.requestCount('mediaInitialize')).toBe(1);
   });
 });
