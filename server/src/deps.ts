@@ -63,6 +63,8 @@ import { createWebAssetLoader, type WebAssetLoader } from './modules/web/web.ass
 import type { PublishSessions } from './modules/x-credentials/x-credentials.contract.ts';
 import { createXMetricsQueries } from './modules/x-metrics/x-metrics.queries.ts';
 import { createXMetrics } from './modules/x-metrics/x-metrics.service.ts';
+import { createXMediaQueries } from './modules/x-media/x-media.queries.ts';
+import { createXMedia } from './modules/x-media/x-media.service.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -291,6 +293,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
+    const xMedia = createXMedia({
+      queries: createXMediaQueries({ db }),
+      logger,
+      now,
+    });
     registerJobs({
       jobQueue,
       logger,
@@ -336,6 +343,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xCredentials,
       /** Post and account metrics; publishing calls its planSnapshots for each part X confirmed. */
       xMetrics,
+      xMedia,
       jobQueue,
       /** "Sync DMs now" and the first sync after connecting. */
       requestDmSync: (userId: string) => requestDmSync({ jobQueue, xDmSync }, userId),
