@@ -9,7 +9,7 @@ import { openPglite } from '../../db/client.ts';
 import { createTestDatabase, testDatabaseUrl } from '../../test-utils/db.ts';
 import { sql } from 'drizzle-orm';
 import type { MediaView } from '@perch/shared';
-import { mediaMaxBytes } from '@perch/shared/post-rules';
+import { mediaFileProblem, mediaMaxBytes } from '@perch/shared/post-rules';
 import { createTestApp } from '../../test-utils/app.ts';
 import { xMedia, xMediaChunks } from './x-media.table.ts';
 
@@ -143,7 +143,7 @@ describe('media upload', () => {
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(((await res.json()) as { detail: string }).detail).toBe(
-      'Too large: X takes images of at most 5 MB.',
+      mediaFileProblem('image/png', mediaMaxBytes.image + 1),
     );
     expect(file.sent()).toBeLessThan(mediaMaxBytes.image + 256 * 1024);
     expect(await count(xMedia)).toBe(0);
@@ -193,7 +193,7 @@ describe('media upload', () => {
     const text = await upload(cookie, 'text/plain', Buffer.from('hello'));
     expect(text.status).toBe(415);
     expect(((await text.json()) as { detail: string }).detail).toBe(
-      'X does not take text/plain files.',
+      mediaFileProblem('text/plain', 5),
     );
     const empty = await upload(cookie, 'image/png', Buffer.alloc(0));
     expect(empty.status).toBe(400);
