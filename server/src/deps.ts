@@ -56,6 +56,11 @@ import { createXDmTokens } from './modules/x-dm/x-dm.tokens.ts';
 import { createThrottleQueries } from './modules/throttle/throttle.queries.ts';
 import { createThrottle } from './modules/throttle/throttle.service.ts';
 import { createWebAssetLoader, type WebAssetLoader } from './modules/web/web.assets.ts';
+import { createXPublish } from './modules/x-publish/x-publish.ts';
+import type { OutboxOptions } from './modules/x-publish/x-publish.outbox.ts';
+import type { PublishSessions } from './modules/x-credentials/x-credentials.contract.ts';
+import type { XMediaForPublishing } from './modules/x-media/x-media.contract.ts';
+import type { XMetricsForPublishing } from './modules/x-metrics/x-metrics.contract.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -74,6 +79,13 @@ export interface DepsOverrides {
   jobQueue?: 'pg-boss' | 'in-memory';
   /** The web pages' bundled scripts and styles; tests share one, so each test app does not bundle again. */
   webAssets?: WebAssetLoader;
+  /** Publishing's ports (x-credentials, x-media, x-metrics) until deps.ts builds them itself; tests script them. */
+  publishSessions?: PublishSessions;
+  publishMedia?: XMediaForPublishing;
+  publishMetrics?: XMetricsForPublishing;
+  /** The outbox's waits and lease (tests shorten them); `publishWorkerId` names this process in lease rows. */
+  outboxOptions?: Partial<OutboxOptions>;
+  publishWorkerId?: string;
 }
 
 export type Deps = Awaited<ReturnType<typeof createDeps>>;
@@ -254,8 +266,23 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
+    const xPublish = createXPublish({
+      db,
+      jobQueue,
+      budgetQueries: createXBudgetQueries({ db }),
+      interactions,
+      ...(overrides.publishSessions ? { sessions: overrides.publishSessions } : {}),
+      ...(overrides.publishMedia ? { media: overrides.publishMedia } : {}),
+      ...(overrides.publishMetrics ? { metrics: overrides.publishMetrics } : {}),
+      ...(overrides.outboxOptions ? { outboxOptions: overrides.outboxOptions } : {}),
+      ...(overrides.publishWorkerId ? { workerId: overrides.publishWorkerId } : {}),
+      logger,
+      now,
+    });
     registerJobs({
       jobQueue,
+      xPublish,
+      now,
       logger,
       xConnection,
       xSync,
@@ -293,6 +320,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xDm,
       xDmTokens,
       xDmSync,
+      xPublish,
       jobQueue,
       /** "Sync DMs now" and the first sync after connecting. */
       requestDmSync: (userId: string) => requestDmSync({ jobQueue, xDmSync }, userId),

@@ -11,3 +11,4 @@ export * from '../modules/x-web-client/x-web-client.table.ts';
 export * from '../modules/x-sync/x-sync.table.ts';
 export * from '../modules/throttle/throttle.table.ts';
 export * from '../modules/secrets/keyring-checks.table.ts';
+export * from '../modules/x-publish/x-publish.table.ts';
