@@ -125,7 +125,7 @@ export function matchOwnPost(
   );
 }
 
-const isDuplicate = (e: XApiError) => (e.kind as string) === 'duplicate_content';
+const isDuplicate = (e: XApiError) => e.kind === 'duplicate_content';
 
 const sentences = {
   duplicateUnknown:
@@ -139,6 +139,8 @@ const sentences = {
     'X did not answer several times, and the post is not among your posts on X. Retry when X is reachable again.',
   parentNotReady:
     'X does not let this part reply to the one before it yet. Retry in a minute.',
+  targetGone:
+    'X says the post this replies to is deleted or not visible to your account. Change what it replies to.',
   cannotRead:
     'Perch could not read your posts on X to check whether this part went out; it tries again shortly.',
 } as const;
@@ -432,14 +434,27 @@ export function createOutbox(deps: OutboxDeps) {
           await q.setBlock(post.userId, error.kind, sentence, now());
           return { ok: false, outcome: await needsAttention(post, part, sentence, true) };
         }
-        // X's 403 for a reply to a post of the thread it has not made readable yet: wait, a few times.
-        if (error.status === 403 && part.position > 0 && replyToId) {
-          if (++parentTries < options.parentTries) {
-            await sleep(options.parentWaitMs);
-            continue;
+        if (error.kind === 'reply_target_unavailable') {
+          // X's 403 for a reply to a post of the thread it has not made readable yet: wait, a few times.
+          if (part.position > 0) {
+            if (++parentTries < options.parentTries) {
+              await sleep(options.parentWaitMs);
+              continue;
+            }
+            return { ok: false, outcome: await needsAttention(post, part, sentences.parentNotReady, true) };
           }
-          return { ok: false, outcome: await needsAttention(post, part, sentences.parentNotReady, true) };
+          return { ok: false, outcome: await needsAttention(post, part, sentences.targetGone, false) };
         }
+        if (error.kind === 'missing_scope')
+          return {
+            ok: false,
+            outcome: await needsAttention(
+              post,
+              part,
+              `X refused: the X connection’s grant does not include ${error.scope ?? 'publishing'}. Extend it in the settings, then retry.`,
+              true,
+            ),
+          };
         const reason =
           error.kind === 'unauthorized'
             ? `X refused the post for the account’s credentials (${error.detail}). Check Publishing in the settings.`

@@ -4,7 +4,12 @@
  * outbox's (x-publish.outbox.ts), reached through the jobs.
  */
 import type { MediaView, PostDraftInput, PostStatus, PostView } from '@perch/shared';
-import { postIssues, standardMaxWeightedLength, type PostIssue } from '@perch/shared/post-rules';
+import {
+  postIdFrom,
+  postIssues,
+  standardMaxWeightedLength,
+  type PostIssue,
+} from '@perch/shared/post-rules';
 import { problems } from '../../lib/http-problem.ts';
 import { isUuid } from '../../lib/ids.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -17,15 +22,6 @@ import type { PartRow, PostRow, XPublishQueries } from './x-publish.queries.ts';
 import { toPostView } from './x-publish.views.ts';
 
 export type XPublishService = ReturnType<typeof createXPublishService>;
-
-const statusPattern = /^https?:\/\/(?:www\.|mobile\.)?(?:x|twitter)\.com\/(?:[A-Za-z0-9_]{1,15}|i(?:\/web)?)\/status(?:es)?\/(\d{1,20})(?:[/?#].*)?$/;
-
-/** An X post id from an id or an x.com / twitter.com status URL; null when it is neither. */
-export function xPostIdOf(value: string): string | null {
-  const v = value.trim();
-  if (/^\d{1,20}$/.test(v)) return v;
-  return statusPattern.exec(v)?.[1] ?? null;
-}
 
 const validTimeZone = (zone: string) => {
   try {
@@ -82,37 +78,32 @@ export function createXPublishService({
   /** Everything wrong with the input (drafts: only what would make it unsaveable), or the values to store. */
   async function check(userId: string, input: PostDraftInput) {
     const issues: PostIssue[] = [];
-    const replyTo = input.replyTo === null ? null : xPostIdOf(input.replyTo);
-    if (input.replyTo !== null && !replyTo)
-      issues.push({ path: 'replyTo', message: 'Paste a post’s x.com link or its id.' });
-    const quoteOf = input.quoteOf === null ? null : xPostIdOf(input.quoteOf);
-    if (input.quoteOf !== null && !quoteOf)
-      issues.push({ path: 'quoteOf', message: 'Paste a post’s x.com link or its id.' });
-    if (!validTimeZone(input.timeZone))
-      issues.push({ path: 'timeZone', message: 'Not a time zone (e.g. Europe/Berlin).' });
-    const scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : null;
-    if (input.action === 'schedule') {
-      if (!scheduledAt)
-        issues.push({ path: 'scheduledAt', message: 'Pick when to publish it.' });
-      else if (scheduledAt.getTime() <= now().getTime())
-        issues.push({ path: 'scheduledAt', message: 'Pick a time in the future.' });
-    }
+    const add = (issue: PostIssue) => {
+      if (!issues.some((i) => i.path === issue.path)) issues.push(issue);
+    };
     const ids = [...new Set(input.parts.flatMap((p) => p.mediaIds))];
     const known = ids.length ? await media.describe(userId, ids) : new Map();
+    const replyTo = input.replyTo === null ? null : postIdFrom(input.replyTo);
+    const quoteOf = input.quoteOf === null ? null : postIdFrom(input.quoteOf);
+    if (input.action !== 'draft')
+      postIssues(input, {
+        maxWeightedLength: await maxWeightedLength(userId),
+        media: known,
+        now: now(),
+      }).forEach(add);
+    // What even a draft must be: saved as X ids, in a zone there is, naming the user's own media.
+    const notAPost = 'Paste a post’s x.com link or its id.';
+    if (input.replyTo !== null && !replyTo) add({ path: 'replyTo', message: notAPost });
+    if (input.quoteOf !== null && !quoteOf) add({ path: 'quoteOf', message: notAPost });
+    if (!validTimeZone(input.timeZone))
+      add({ path: 'timeZone', message: 'Not a time zone (e.g. Europe/Berlin).' });
     input.parts.forEach((part, i) =>
       part.mediaIds.forEach((id, j) => {
         if (!known.has(id))
-          issues.push({ path: `parts.${i}.mediaIds.${j}`, message: 'No such media; upload it again.' });
+          add({ path: `parts.${i}.mediaIds.${j}`, message: 'No such media; upload it again.' });
       }),
     );
-    if (input.action !== 'draft') {
-      const rules = postIssues(input, {
-        maxWeightedLength: await maxWeightedLength(userId),
-        media: known,
-      });
-      for (const issue of rules)
-        if (!issues.some((i) => i.path === issue.path)) issues.push(issue);
-    }
+    const scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : null;
     if (issues.length) throw problems.invalidRequest(issues);
     const status: PostStatus =
       input.action === 'draft' ? 'draft' : input.action === 'schedule' ? 'scheduled' : 'publishing';
