@@ -25,6 +25,7 @@ import { createXConnectionRoutes } from './modules/x-connection/x-connection.rou
 import { createXSyncRoutes } from './modules/x-sync/x-sync.routes.ts';
 import { createXDmRoutes } from './modules/x-dm/x-dm.routes.ts';
 import { createXPublishRoutes } from './modules/x-publish/x-publish.routes.ts';
+import { createXCredentialsRoutes } from './modules/x-credentials/x-credentials.routes.ts';
 import { errorSummary } from './lib/logger.ts';
 
 /**
@@ -88,6 +89,7 @@ export function createApp(deps: Deps) {
     }),
   );
   app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));
+  app.route('/api/v1/x', createXCredentialsRoutes({ xCredentials: deps.xCredentials }));
   app.route(
     '/api/v1/x-dm',
     createXDmRoutes({

@@ -53,6 +53,10 @@ import { createXDmQueries } from './modules/x-dm/x-dm.queries.ts';
 import { createXDmService } from './modules/x-dm/x-dm.service.ts';
 import { createXDmSync } from './modules/x-dm/x-dm.sync.ts';
 import { createXDmTokens } from './modules/x-dm/x-dm.tokens.ts';
+import { createXWrite } from './modules/x-api-v2/x-api-v2.write.ts';
+import { xAppCredentials } from './modules/x-credentials/x-credentials.table.ts';
+import { createXCredentialsQueries } from './modules/x-credentials/x-credentials.queries.ts';
+import { createXCredentials } from './modules/x-credentials/x-credentials.service.ts';
 import { createThrottleQueries } from './modules/throttle/throttle.queries.ts';
 import { createThrottle } from './modules/throttle/throttle.service.ts';
 import { createWebAssetLoader, type WebAssetLoader } from './modules/web/web.assets.ts';
@@ -123,6 +127,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
         { table: xConnections, column: xConnections.cookiesJwe },
         { table: xDmConnections, column: xDmConnections.tokensJwe },
         { table: xOauthStates, column: xOauthStates.verifierJwe },
+        { table: xAppCredentials, column: xAppCredentials.credentialsJwe },
       ],
     });
     const keyFile = keyFilePath(config.dataDir);
@@ -266,12 +271,29 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
+    /** Publishing's X client: one session per credential (OAuth 2.0 token or OAuth 1.0a app credentials). */
+    const xWrite = createXWrite({
+      xOrigin: config.xOrigin,
+      xApiOrigin: config.xApiOrigin,
+      timeoutMs: config.xTimeoutMs,
+    });
+    const xCredentials = createXCredentials({
+      xCredentialsQueries: createXCredentialsQueries({ db }),
+      vault,
+      xWrite,
+      apiConnection: (userId) => xDmQueries.find(userId),
+      accessFor: xDmTokens.accessFor,
+      cookieAccount: xConnection.status,
+      envCredentials: config.xAppCredentials,
+      logger,
+      now,
+    });
     const xPublish = createXPublish({
       db,
       jobQueue,
       budgetQueries: createXBudgetQueries({ db }),
       interactions,
-      ...(overrides.publishSessions ? { sessions: overrides.publishSessions } : {}),
+      sessions: overrides.publishSessions ?? xCredentials,
       ...(overrides.publishMedia ? { media: overrides.publishMedia } : {}),
       ...(overrides.publishMetrics ? { metrics: overrides.publishMetrics } : {}),
       ...(overrides.outboxOptions ? { outboxOptions: overrides.outboxOptions } : {}),
@@ -321,6 +343,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xDmTokens,
       xDmSync,
       xPublish,
+      xWrite,
+      /** PublishSessions (x-credentials.contract.ts) and the app credentials. */
+      xCredentials,
       jobQueue,
       /** "Sync DMs now" and the first sync after connecting. */
       requestDmSync: (userId: string) => requestDmSync({ jobQueue, xDmSync }, userId),

@@ -6,6 +6,7 @@ export * from '../modules/interactions/interactions.table.ts';
 export * from '../modules/notifications/notifications.table.ts';
 export * from '../modules/recent-tweets/recent-tweets.table.ts';
 export * from '../modules/x-dm/x-dm.table.ts';
+export * from '../modules/x-credentials/x-credentials.table.ts';
 export * from '../modules/x-budgets/x-budgets.table.ts';
 export * from '../modules/x-web-client/x-web-client.table.ts';
 export * from '../modules/x-sync/x-sync.table.ts';
