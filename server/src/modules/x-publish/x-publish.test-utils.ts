@@ -37,12 +37,15 @@ export function scriptedX({
   lagMs = 0,
   windowLimit = 100,
   windowMs = 15 * 60_000,
+  delayMs = 0,
 }: {
   now: () => Date;
   xUserId?: string;
   lagMs?: number;
   windowLimit?: number;
   windowMs?: number;
+  /** How long X takes to answer a post (so that two workers' sends would overlap). */
+  delayMs?: number;
 }) {
   const posts: ScriptedPost[] = [];
   const faults: Fault[] = [];
@@ -84,6 +87,7 @@ export function scriptedX({
     },
     async createPost(input) {
       calls.create += 1;
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
       const fault = faults.shift();
       const l = limits();
       if (window.remaining <= 0) {
