@@ -5,10 +5,28 @@
  * post waits for the window instead, so Perch never provokes a 429.
  */
 import type { PostingBudget } from '@perch/shared';
-import type { XBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
 import type { XLimits } from '../x-api-v2/x-api-v2.write.ts';
 import type { XRateLimit } from '../x-api-v2/x-api-v2.ts';
 import type { XPublishQueries } from './x-publish.queries.ts';
+
+/**
+ * The budget rows' operations, as x-budgets' queries offer them (x-budgets has no service; deps.ts passes its
+ * queries in, which fit this shape).
+ */
+export interface BudgetStore {
+  reserveBudget(
+    userId: string,
+    endpoint: string,
+    now: Date,
+    windowMs: number,
+    defaultLimit: number,
+  ): Promise<boolean>;
+  recordBudget(userId: string, endpoint: string, limit: XRateLimit, now: Date): Promise<void>;
+  budget(
+    userId: string,
+    endpoint: string,
+  ): Promise<{ limit: number | null; remaining: number | null; resetAt: Date | null } | null>;
+}
 
 const minute = 60_000;
 const day = 24 * 60 * minute;
@@ -23,7 +41,11 @@ export const postingWindows = {
   userDay: { endpoint: 'tweets:create:user-24h', windowMs: day, defaultLimit: 10_000 },
   appDay: { endpoint: 'tweets:create:app-24h', windowMs: day, defaultLimit: 10_000 },
 } as const;
-export const ownPostsWindow = { endpoint: 'users:tweets', windowMs: 15 * minute, defaultLimit: 900 };
+export const ownPostsWindow = {
+  endpoint: 'users:tweets',
+  windowMs: 15 * minute,
+  defaultLimit: 900,
+};
 
 type WindowName = keyof typeof postingWindows;
 
@@ -36,7 +58,7 @@ export function createPostingBudgets({
   publishQueries,
   now,
 }: {
-  budgetQueries: XBudgetQueries;
+  budgetQueries: BudgetStore;
   publishQueries: XPublishQueries;
   now: () => Date;
 }) {
@@ -45,7 +67,9 @@ export function createPostingBudgets({
     spec: { endpoint: string; windowMs: number; defaultLimit: number },
   ): Promise<Date | null> {
     const t = now();
-    if (await budgetQueries.reserveBudget(userId, spec.endpoint, t, spec.windowMs, spec.defaultLimit))
+    if (
+      await budgetQueries.reserveBudget(userId, spec.endpoint, t, spec.windowMs, spec.defaultLimit)
+    )
       return null;
     const row = await budgetQueries.budget(userId, spec.endpoint);
     return row?.resetAt && row.resetAt > t ? row.resetAt : new Date(t.getTime() + spec.windowMs);

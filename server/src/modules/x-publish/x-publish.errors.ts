@@ -17,9 +17,5 @@ export const xPublishProblems = {
       'Retry to go on from the first part X has not confirmed, or delete the published parts on X first.',
     ),
   notRetryable: () =>
-    new ProblemError(
-      409,
-      'post.not_retryable',
-      'Only a post that needs attention can be retried',
-    ),
+    new ProblemError(409, 'post.not_retryable', 'Only a post that needs attention can be retried'),
 };

@@ -92,56 +92,122 @@ describe('fault modes at the fake X (OAuth 2.0)', () => {
     if (status === 'needs_attention') expect(view.attention!.retryable).toBe(true);
   });
 
-  it('duplicate content of a post Perch published already: not posted twice, needs attention', { timeout: 60_000 }, async () => {
-    const cookie = await connected(true);
-    const first = await publish(cookie, ['Said once']);
-    expect(first.status).toBe('published');
-    const again = await publish(cookie, ['Said once']);
-    expect(again.status).toBe('needs_attention');
-    expect(again.attention).toEqual({ reason: expect.stringMatching(/already/), retryable: false });
-    expect(atX()).toHaveLength(1);
-  });
+  it(
+    'duplicate content of a post Perch published already: not posted twice, needs attention',
+    { timeout: 60_000 },
+    async () => {
+      const cookie = await connected(true);
+      const first = await publish(cookie, ['Said once']);
+      expect(first.status).toBe('published');
+      const again = await publish(cookie, ['Said once']);
+      expect(again.status).toBe('needs_attention');
+      expect(again.attention).toEqual({
+        reason: expect.stringMatching(/already/),
+        retryable: false,
+      });
+      expect(atX()).toHaveLength(1);
+    },
+  );
 
-  it('a thread waits out X’s delay before a new post can be replied to', { timeout: 60_000 }, async () => {
-    const cookie = await connected(true);
-    fakeX.posts.setReplyDelay(600);
-    const view = await publish(cookie, ['thread 1/3', 'thread 2/3', 'thread 3/3']);
-    expect(view.status).toBe('published');
-    const posts = atX().sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-    expect(posts.map((p) => p.text)).toEqual(['thread 1/3', 'thread 2/3', 'thread 3/3']);
-    expect(view.parts.map((p) => p.xPostId)).toEqual(posts.map((p) => p.id));
-    // X refused at least one reply for coming too soon, and nothing was posted twice for it
-    expect(fakeX.requestCount('createPosts')).toBeGreaterThan(3);
-  });
+  it(
+    'a thread waits out X’s delay before a new post can be replied to',
+    { timeout: 60_000 },
+    async () => {
+      const cookie = await connected(true);
+      fakeX.posts.setReplyDelay(600);
+      const view = await publish(cookie, ['thread 1/3', 'thread 2/3', 'thread 3/3']);
+      expect(view.status).toBe('published');
+      const posts = atX().sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      expect(posts.map((p) => p.text)).toEqual(['thread 1/3', 'thread 2/3', 'thread 3/3']);
+      expect(view.parts.map((p) => p.xPostId)).toEqual(posts.map((p) => p.id));
+      // X refused at least one reply for coming too soon, and nothing was posted twice for it
+      expect(fakeX.requestCount('createPosts')).toBeGreaterThan(3);
+    },
+  );
+});
+
+describe('media', () => {
+  it(
+    'a post with two images: uploaded to X, then posted once with both',
+    { timeout: 60_000 },
+    async () => {
+      const cookie = await connected(true);
+      const png = Buffer.concat([
+        Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
+        Buffer.alloc(3 * 1024 * 1024 + 17, 7),
+      ]);
+      const ids: string[] = [];
+      for (const name of ['a.png', 'b.png']) {
+        const res = await t.request('/api/v1/media', {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'image/png', 'x-perch-file-name': name },
+          body: png,
+        });
+        expect(res.status).toBe(201);
+        ids.push(((await res.json()) as { id: string }).id);
+      }
+      fakeX.faults.inject('drop-after-create');
+      const res = await t.request('/api/v1/posts', {
+        method: 'POST',
+        headers: { cookie },
+        json: { action: 'publish_now', parts: [{ text: 'Two pictures', mediaIds: ids }] },
+      });
+      const { id } = (await res.json()) as PostView;
+      await jobsIdle(t.deps);
+      const view = (await (
+        await t.request(`/api/v1/posts/${id}`, { headers: { cookie } })
+      ).json()) as PostView;
+      expect(view.status).toBe('published');
+      expect(view.parts[0]!.media.map((m) => m.state)).toEqual(['ready', 'ready']);
+      const posts = atX();
+      expect(posts).toHaveLength(1);
+      expect(posts[0]!.mediaIds).toHaveLength(2);
+    },
+  );
 });
 
 describe('both credentials publish', () => {
-  it('OAuth 1.0a app credentials, when the grant does not cover publishing', { timeout: 60_000 }, async () => {
-    const cookie = await connected(false);
-    fakeX.oauth1.addCredentials({ ...oauth1, userId: me.userId });
-    const saved = await t.request('/api/v1/x/app-credentials', {
-      method: 'POST',
-      headers: { cookie },
-      json: {
-        api_key: oauth1.consumerKey,
-        api_secret: oauth1.consumerSecret,
-        access_token: oauth1.accessToken,
-        access_token_secret: oauth1.accessTokenSecret,
-      },
-    });
-    expect(saved.status).toBe(201);
-    expect(((await saved.json()) as PublishingStatus).credential).toBe('oauth1');
-    const view = await publish(cookie, ['Signed with OAuth 1.0a']);
-    expect(view.status).toBe('published');
-    expect(atX().map((p) => p.text)).toEqual(['Signed with OAuth 1.0a']);
-  });
+  it(
+    'OAuth 1.0a app credentials, when the grant does not cover publishing',
+    { timeout: 60_000 },
+    async () => {
+      const cookie = await connected(false);
+      fakeX.oauth1.addCredentials({ ...oauth1, userId: me.userId });
+      const saved = await t.request('/api/v1/x/app-credentials', {
+        method: 'POST',
+        headers: { cookie },
+        json: {
+          api_key: oauth1.consumerKey,
+          api_secret: oauth1.consumerSecret,
+          access_token: oauth1.accessToken,
+          access_token_secret: oauth1.accessTokenSecret,
+        },
+      });
+      expect(saved.status).toBe(201);
+      expect(((await saved.json()) as PublishingStatus).credential).toBe('oauth1');
+      const view = await publish(cookie, ['Signed with OAuth 1.0a']);
+      expect(view.status).toBe('published');
+      expect(atX().map((p) => p.text)).toEqual(['Signed with OAuth 1.0a']);
+    },
+  );
 
   it('OAuth 2.0 with tweet.write', { timeout: 60_000 }, async () => {
     const cookie = await connected(true);
-    const status = (await (await t.request('/api/v1/x/publishing', { headers: { cookie } })).json()) as PublishingStatus;
+    const status = (await (
+      await t.request('/api/v1/x/publishing', { headers: { cookie } })
+    ).json()) as PublishingStatus;
     expect(status.credential).toBe('oauth2');
     const view = await publish(cookie, ['Sent with OAuth 2.0']);
     expect(view.status).toBe('published');
     expect(atX().map((p) => p.text)).toEqual(['Sent with OAuth 2.0']);
+    // the budget is X's own figures from the answer's headers
+    const budget = (await (
+      await t.request('/api/v1/posts/budget', { headers: { cookie } })
+    ).json()) as {
+      window: { limit: number; remaining: number };
+      day: { limit: number; remaining: number };
+    };
+    expect(budget.window).toMatchObject({ limit: 100, remaining: 99 });
+    expect(budget.day).toMatchObject({ limit: 2400, remaining: 2399 });
   });
 });

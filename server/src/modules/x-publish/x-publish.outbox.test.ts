@@ -57,7 +57,11 @@ describe('the outbox never posts twice', () => {
     async (fault) => {
       const { t, x, cookie } = await setup();
       x.faults.push(fault);
-      const { status, body } = await post(t, cookie, publishNow('Hello from Perch https://example.com/a & b'));
+      const { status, body } = await post(
+        t,
+        cookie,
+        publishNow('Hello from Perch https://example.com/a & b'),
+      );
       expect(status).toBe(201);
       await jobsIdle(t.deps);
       const view = await get(t, cookie, body.id);
@@ -97,10 +101,16 @@ describe('the outbox never posts twice', () => {
     await jobsIdle(t.deps);
     const view = await get(t, cookie, body.id);
     expect(view.status).toBe('needs_attention');
-    expect(view.attention).toEqual({ reason: expect.stringMatching(/did not answer/), retryable: true });
+    expect(view.attention).toEqual({
+      reason: expect.stringMatching(/did not answer/),
+      retryable: true,
+    });
     expect(x.posts).toHaveLength(0);
     // Retry goes on and publishes once
-    const retried = await t.request(`/api/v1/posts/${body.id}/retry`, { method: 'POST', headers: { cookie } });
+    const retried = await t.request(`/api/v1/posts/${body.id}/retry`, {
+      method: 'POST',
+      headers: { cookie },
+    });
     expect(retried.status).toBe(200);
     await jobsIdle(t.deps);
     expect((await get(t, cookie, body.id)).status).toBe('published');
@@ -129,27 +139,30 @@ describe('the outbox never posts twice', () => {
   it.each([
     ['402', 'credits_depleted', /credits/],
     ['usage-capped', 'usage_capped', /usage cap/],
-  ] as const)('%s: needs attention with its own sentence, the budget says blocked', async (fault, kind, sentence) => {
-    const { t, x, cookie } = await setup();
-    x.faults.push(fault);
-    const { body } = await post(t, cookie, publishNow('No credits'));
-    await jobsIdle(t.deps);
-    const view = await get(t, cookie, body.id);
-    expect(view.status).toBe('needs_attention');
-    expect(view.attention!.reason).toMatch(sentence);
-    expect(x.posts).toHaveLength(0);
-    const budget = await t.expectDocumented<{ blocked: { kind: string } | null }>(
-      await t.request('/api/v1/posts/budget', { headers: { cookie } }),
-      'GET /api/v1/posts/budget',
-      200,
-    );
-    expect(budget.blocked?.kind).toBe(kind);
-    // the next post is not sent while blocked
-    const next = await post(t, cookie, publishNow('Another'));
-    await jobsIdle(t.deps);
-    expect((await get(t, cookie, next.body.id)).status).toBe('needs_attention');
-    expect(x.calls.create).toBe(1);
-  });
+  ] as const)(
+    '%s: needs attention with its own sentence, the budget says blocked',
+    async (fault, kind, sentence) => {
+      const { t, x, cookie } = await setup();
+      x.faults.push(fault);
+      const { body } = await post(t, cookie, publishNow('No credits'));
+      await jobsIdle(t.deps);
+      const view = await get(t, cookie, body.id);
+      expect(view.status).toBe('needs_attention');
+      expect(view.attention!.reason).toMatch(sentence);
+      expect(x.posts).toHaveLength(0);
+      const budget = await t.expectDocumented<{ blocked: { kind: string } | null }>(
+        await t.request('/api/v1/posts/budget', { headers: { cookie } }),
+        'GET /api/v1/posts/budget',
+        200,
+      );
+      expect(budget.blocked?.kind).toBe(kind);
+      // the next post is not sent while blocked
+      const next = await post(t, cookie, publishNow('Another'));
+      await jobsIdle(t.deps);
+      expect((await get(t, cookie, next.body.id)).status).toBe('needs_attention');
+      expect(x.calls.create).toBe(1);
+    },
+  );
 
   it('duplicate content of a post that is not ours: needs attention, not sent again', async () => {
     const { t, x, cookie, clock } = await setup();
@@ -159,7 +172,10 @@ describe('the outbox never posts twice', () => {
     await jobsIdle(t.deps);
     const view = await get(t, cookie, body.id);
     expect(view.status).toBe('needs_attention');
-    expect(view.attention).toEqual({ reason: expect.stringMatching(/duplicate/), retryable: false });
+    expect(view.attention).toEqual({
+      reason: expect.stringMatching(/duplicate/),
+      retryable: false,
+    });
     expect(x.posts).toHaveLength(1);
   });
 
@@ -167,7 +183,11 @@ describe('the outbox never posts twice', () => {
     const { t, x, cookie } = await setup();
     x.external.add('1111');
     x.faults.push(undefined as never, 'reply-too-soon');
-    const { body } = await post(t, cookie, publishNow(['one', 'two', 'three'], { replyTo: 'https://x.com/someone/status/1111' }));
+    const { body } = await post(
+      t,
+      cookie,
+      publishNow(['one', 'two', 'three'], { replyTo: 'https://x.com/someone/status/1111' }),
+    );
     await jobsIdle(t.deps);
     const view = await get(t, cookie, body.id);
     expect(view.status).toBe('published');
@@ -183,7 +203,12 @@ describe('a process killed mid-thread', () => {
     // part 3 is created at X, then the process dies before it hears back
     x.faults.push(undefined as never, undefined as never, 'crash-after-create');
     const first = await createTestApp({
-      overrides: { now: clock.now, publishSessions: x.sessions, outboxOptions: fast, publishWorkerId: 'dies' },
+      overrides: {
+        now: clock.now,
+        publishSessions: x.sessions,
+        outboxOptions: fast,
+        publishWorkerId: 'dies',
+      },
     });
     const { cookie } = await first.signUp();
     const { body } = await post(first, cookie, publishNow(['1/4', '2/4', '3/4', '4/4']));
@@ -193,17 +218,20 @@ describe('a process killed mid-thread', () => {
     expect(parts.map((p) => p.state)).toEqual(['published', 'published', 'sending', 'pending']);
     expect(x.posts).toHaveLength(3);
 
-    const second = await createDeps(loadConfig({ PERCH_PUBLIC_URL: 'http://perch.test', PERCH_DATA_DIR: '/nonexistent' }), {
-      logger: createLogger({ level: 'silent' }),
-      database: first.deps.database,
-      keyring: first.deps.keyring,
-      jobQueue: 'in-memory',
-      webAssets: testWebAssets,
-      now: clock.now,
-      publishSessions: x.sessions,
-      outboxOptions: fast,
-      publishWorkerId: 'takes-over',
-    });
+    const second = await createDeps(
+      loadConfig({ PERCH_PUBLIC_URL: 'http://perch.test', PERCH_DATA_DIR: '/nonexistent' }),
+      {
+        logger: createLogger({ level: 'silent' }),
+        database: first.deps.database,
+        keyring: first.deps.keyring,
+        jobQueue: 'in-memory',
+        webAssets: testWebAssets,
+        now: clock.now,
+        publishSessions: x.sessions,
+        outboxOptions: fast,
+        publishWorkerId: 'takes-over',
+      },
+    );
     opened.push(second); // closes the shared database
     // the dead worker's lease still holds: nobody touches the part
     await sweep(second);
@@ -239,7 +267,9 @@ describe('the budget', () => {
     expect(held.waitingReason).toMatch(/Europe\/Berlin/);
     expect(x.calls.create).toBe(2);
     expect(x.calls.refusedForRate).toBe(0);
-    const budget = (await (await t.request('/api/v1/posts/budget', { headers: { cookie } })).json()) as {
+    const budget = (await (
+      await t.request('/api/v1/posts/budget', { headers: { cookie } })
+    ).json()) as {
       window: { remaining: number; limit: number };
     };
     expect(budget.window).toMatchObject({ limit: 2, remaining: 0 });

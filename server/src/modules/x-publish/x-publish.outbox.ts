@@ -137,8 +137,7 @@ const sentences = {
     'The X app’s prepaid credits are spent, so X takes no posts from it. Add credits in X’s developer portal, then retry.',
   lostAnswers:
     'X did not answer several times, and the post is not among your posts on X. Retry when X is reachable again.',
-  parentNotReady:
-    'X does not let this part reply to the one before it yet. Retry in a minute.',
+  parentNotReady: 'X does not let this part reply to the one before it yet. Retry in a minute.',
   targetGone:
     'X says the post this replies to is deleted or not visible to your account. Change what it replies to.',
   cannotRead:
@@ -294,7 +293,10 @@ export function createOutbox(deps: OutboxDeps) {
         try {
           await onContactTimeline(ctx.post, part, xPostId, at);
         } catch (error) {
-          log.warn({ postId: ctx.post.id, err: errorSummary(error) }, 'could not add to a timeline');
+          log.warn(
+            { postId: ctx.post.id, err: errorSummary(error) },
+            'could not add to a timeline',
+          );
         }
       }
     }
@@ -323,7 +325,11 @@ export function createOutbox(deps: OutboxDeps) {
       });
     }
 
-    async function sendPart(ctx: Ctx, claimed: PartRow, replyToId: string | null): Promise<PartResult> {
+    async function sendPart(
+      ctx: Ctx,
+      claimed: PartRow,
+      replyToId: string | null,
+    ): Promise<PartResult> {
       const { post } = ctx;
       let part = claimed;
       const quoteOfId = part.position === 0 ? post.quoteOf : null;
@@ -349,8 +355,12 @@ export function createOutbox(deps: OutboxDeps) {
           void setPost(post.id, { uploadProgress: Math.round(percent) }).catch(() => {});
         });
         if (!result.ok) {
-          if (result.waitUntil) return { ok: false, outcome: await wait(post, part, result.waitUntil, result.reason) };
-          return { ok: false, outcome: await needsAttention(post, part, result.reason, result.retryable) };
+          if (result.waitUntil)
+            return { ok: false, outcome: await wait(post, part, result.waitUntil, result.reason) };
+          return {
+            ok: false,
+            outcome: await needsAttention(post, part, result.reason, result.retryable),
+          };
         }
         xMediaIds = result.xMediaIds;
         await setPost(post.id, { status: 'publishing', uploadProgress: null });
@@ -378,7 +388,12 @@ export function createOutbox(deps: OutboxDeps) {
         if (!take.ok)
           return {
             ok: false,
-            outcome: await wait(post, part, take.until, budgetSentence(post, take.which, take.until)),
+            outcome: await wait(
+              post,
+              part,
+              take.until,
+              budgetSentence(post, take.which, take.until),
+            ),
           };
         // Committed before the POST: whoever finds the part in `sending` later knows it may be on X.
         const sending = await setPart(part, {
@@ -399,7 +414,11 @@ export function createOutbox(deps: OutboxDeps) {
           // Anything else (a bug, the process going down) leaves the part in `sending`: the next worker reconciles.
           if (!(error instanceof XApiError)) throw error;
           if (error.rateLimit)
-            await budgets.recordPost(post.userId, { window: error.rateLimit, userDay: null, appDay: null });
+            await budgets.recordPost(post.userId, {
+              window: error.rateLimit,
+              userDay: null,
+              appDay: null,
+            });
           log.warn(
             { postId: post.id, position: part.position, err: errorSummary(error) },
             'x refused or lost a post',
@@ -425,13 +444,19 @@ export function createOutbox(deps: OutboxDeps) {
             if (!back) return { ok: false, outcome: { kind: 'skipped', why: 'lease lost' } };
             part = back;
             if (part.attempts >= options.maxSends)
-              return { ok: false, outcome: await needsAttention(post, part, sentences.lostAnswers, true) };
+              return {
+                ok: false,
+                outcome: await needsAttention(post, part, sentences.lostAnswers, true),
+              };
             continue;
           }
           part = (await setPart(part, { state: 'pending' })) ?? part;
           if (error.kind === 'rate_limited') {
             const until = error.rateLimit?.resetAt ?? new Date(now().getTime() + 15 * 60_000);
-            return { ok: false, outcome: await wait(post, part, until, budgetSentence(post, 'window', until)) };
+            return {
+              ok: false,
+              outcome: await wait(post, part, until, budgetSentence(post, 'window', until)),
+            };
           }
           if (error.kind === 'usage_capped' || error.kind === 'credits_depleted') {
             const sentence =
@@ -446,9 +471,15 @@ export function createOutbox(deps: OutboxDeps) {
                 await sleep(options.parentWaitMs);
                 continue;
               }
-              return { ok: false, outcome: await needsAttention(post, part, sentences.parentNotReady, true) };
+              return {
+                ok: false,
+                outcome: await needsAttention(post, part, sentences.parentNotReady, true),
+              };
             }
-            return { ok: false, outcome: await needsAttention(post, part, sentences.targetGone, false) };
+            return {
+              ok: false,
+              outcome: await needsAttention(post, part, sentences.targetGone, false),
+            };
           }
           if (error.kind === 'missing_scope')
             return {

@@ -45,7 +45,11 @@ describe.skipIf(!testDatabaseUrl)('two processes on one PostgreSQL', () => {
     };
 
     const t = await createTestApp({
-      overrides: { ...overrides, database: await openPostgres(url.toString()), publishWorkerId: 'one' },
+      overrides: {
+        ...overrides,
+        database: await openPostgres(url.toString()),
+        publishWorkerId: 'one',
+      },
     });
     cleanups.push(() => t.close());
     const other = await createDeps(

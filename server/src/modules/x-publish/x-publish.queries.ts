@@ -42,7 +42,9 @@ export function createXPublishQueries({ db }: { db: Db }) {
         const [post] = await tx.insert(xPosts).values(values).returning();
         await tx
           .insert(xPostParts)
-          .values(parts.map((p, position) => ({ ...p, postId: post!.id, position, updatedAt: now })));
+          .values(
+            parts.map((p, position) => ({ ...p, postId: post!.id, position, updatedAt: now })),
+          );
         return post!;
       });
     },
@@ -204,7 +206,12 @@ export function createXPublishQueries({ db }: { db: Db }) {
       const [row] = await db.select().from(xPostingBlocks).where(eq(xPostingBlocks.userId, userId));
       return row ?? null;
     },
-    async setBlock(userId: string, kind: 'usage_capped' | 'credits_depleted', sentence: string, now: Date) {
+    async setBlock(
+      userId: string,
+      kind: 'usage_capped' | 'credits_depleted',
+      sentence: string,
+      now: Date,
+    ) {
       await db
         .insert(xPostingBlocks)
         .values({ userId, kind, sentence, at: now })

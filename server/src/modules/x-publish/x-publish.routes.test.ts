@@ -31,7 +31,11 @@ describe('posts routes', () => {
     const { t, cookie, x } = await setup();
     const res = await send(t, cookie, '', 'POST', {
       action: 'publish_now',
-      parts: [{ text: 'fine' }, { text: 'x'.repeat(281) }, { text: 'poll', poll: { options: ['only one'], durationMinutes: 60 } }],
+      parts: [
+        { text: 'fine' },
+        { text: 'x'.repeat(281) },
+        { text: 'poll', poll: { options: ['only one'], durationMinutes: 60 } },
+      ],
       replyTo: 'https://example.com/not-a-post',
       quoteOf: null,
     });
@@ -123,7 +127,9 @@ describe('posts routes', () => {
       nextCursor: string;
     };
     expect(page1.posts.map((p) => p.id)).toEqual([ids[2], ids[1]]);
-    const page2 = (await (await send(t, cookie, `?limit=2&cursor=${page1.nextCursor}`, 'GET')).json()) as {
+    const page2 = (await (
+      await send(t, cookie, `?limit=2&cursor=${page1.nextCursor}`, 'GET')
+    ).json()) as {
       posts: PostView[];
       nextCursor: string | null;
     };
@@ -131,7 +137,10 @@ describe('posts routes', () => {
     expect(page2.nextCursor).toBeNull();
     expect(page2.posts[0]!.status).toBe('published');
 
-    const edit = await send(t, cookie, `/${ids[0]}`, 'PUT', { action: 'draft', parts: [{ text: 'changed' }] });
+    const edit = await send(t, cookie, `/${ids[0]}`, 'PUT', {
+      action: 'draft',
+      parts: [{ text: 'changed' }],
+    });
     expect(edit.status).toBe(409);
     expect((await send(t, cookie, `/${ids[0]}`, 'DELETE')).status).toBe(409);
     expect((await send(t, cookie, `/${ids[0]}/retry`, 'POST')).status).toBe(409);

@@ -21,7 +21,9 @@ export const PostsQuery = PageQuery.extend({ status: PostStatus.optional() });
 const signedOut = problem('Not signed in');
 const noPost = problem('No such post');
 const postId = [pathParam('id', z.uuid())];
-const invalid = problem('X would refuse it: each reason with the path of the part or field it concerns');
+const invalid = problem(
+  'X would refuse it: each reason with the path of the part or field it concerns',
+);
 
 /** Mounted at /api/v1/posts. */
 export function createXPublishRoutes({ xPublish }: { xPublish: XPublishService }) {
@@ -40,7 +42,8 @@ export function createXPublishRoutes({ xPublish }: { xPublish: XPublishService }
     .get(
       '/',
       describeRoute({
-        summary: 'Your posts, newest first (drafts, scheduled, publishing, published, needing attention)',
+        summary:
+          'Your posts, newest first (drafts, scheduled, publishing, published, needing attention)',
         security: bySession,
         responses: { 200: json('Posts', PostList), 401: signedOut },
       }),
@@ -72,7 +75,8 @@ export function createXPublishRoutes({ xPublish }: { xPublish: XPublishService }
     .put(
       '/:id',
       describeRoute({
-        summary: 'Replace a draft, a scheduled post or one that needs attention (nothing of it on X yet)',
+        summary:
+          'Replace a draft, a scheduled post or one that needs attention (nothing of it on X yet)',
         security: bySession,
         parameters: postId,
         responses: {
@@ -90,7 +94,8 @@ export function createXPublishRoutes({ xPublish }: { xPublish: XPublishService }
     .delete(
       '/:id',
       describeRoute({
-        summary: 'Delete a draft, a scheduled post or one that needs attention (nothing of it on X)',
+        summary:
+          'Delete a draft, a scheduled post or one that needs attention (nothing of it on X)',
         security: bySession,
         parameters: postId,
         responses: {

@@ -161,7 +161,12 @@ export function createXPublishService({
       if (!editable.includes(existing.status)) throw xPublishProblems.notEditable(existing.status);
       if ((await q.partsOf([id])).some(onX)) throw xPublishProblems.partlyOnX();
       const checked = await check(userId, input);
-      const post = await q.replacePost(id, { ...checked.post, updatedAt: now() }, checked.parts, now());
+      const post = await q.replacePost(
+        id,
+        { ...checked.post, updatedAt: now() },
+        checked.parts,
+        now(),
+      );
       await queue(post);
       return view(userId, post);
     },

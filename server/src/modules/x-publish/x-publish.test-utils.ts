@@ -57,7 +57,11 @@ export function scriptedX({
     if (now().getTime() >= window.resetAt)
       window = { remaining: windowLimit, resetAt: now().getTime() + windowMs };
     return {
-      window: { limit: windowLimit, remaining: window.remaining, resetAt: new Date(window.resetAt) },
+      window: {
+        limit: windowLimit,
+        remaining: window.remaining,
+        resetAt: new Date(window.resetAt),
+      },
       userDay: null,
       appDay: null,
     };
@@ -69,8 +73,10 @@ export function scriptedX({
       id,
       // X shortens links and appends one for the media
       text:
-        input.text.replace(/https?:\/\/\S+/g, 'https://t.co/abc').replace(/&/g, '&amp;').trim() +
-        (input.mediaIds?.length ? ' https://t.co/media' : ''),
+        input.text
+          .replace(/https?:\/\/\S+/g, 'https://t.co/abc')
+          .replace(/&/g, '&amp;')
+          .trim() + (input.mediaIds?.length ? ' https://t.co/media' : ''),
       createdAt: now(),
       replyToId: input.replyToId ?? null,
       quoteOfId: input.quoteOfId ?? null,
@@ -111,12 +117,17 @@ export function scriptedX({
       if (
         posts.some(
           (p) =>
-            p.text.replace(/ https:\/\/t\.co\/media$/, '') === input.text.replace(/&/g, '&amp;').trim() &&
+            p.text.replace(/ https:\/\/t\.co\/media$/, '') ===
+              input.text.replace(/&/g, '&amp;').trim() &&
             now().getTime() - p.createdAt!.getTime() < 24 * 3600_000,
         )
       )
         throw new XApiError('duplicate_content', 'duplicate content (403)', 403, limits().window);
-      if (input.replyToId && !posts.some((p) => p.id === input.replyToId) && !external.has(input.replyToId))
+      if (
+        input.replyToId &&
+        !posts.some((p) => p.id === input.replyToId) &&
+        !external.has(input.replyToId)
+      )
         throw new XApiError('reply_target_unavailable', 'not visible (403)', 403);
       const id = create(input);
       if (fault === 'drop-after-create')

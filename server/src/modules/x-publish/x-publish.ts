@@ -8,11 +8,10 @@ import type { Db } from '../../db/client.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
-import type { XBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
 import type { PublishSessions } from '../x-credentials/x-credentials.contract.ts';
 import type { XMediaForPublishing } from '../x-media/x-media.contract.ts';
 import type { XMetricsForPublishing } from '../x-metrics/x-metrics.contract.ts';
-import { createPostingBudgets } from './x-publish.budget.ts';
+import { createPostingBudgets, type BudgetStore } from './x-publish.budget.ts';
 import { sendPostJob } from './x-publish.jobs.ts';
 import { createOutbox, type OutboxOptions } from './x-publish.outbox.ts';
 import { createXPublishQueries } from './x-publish.queries.ts';
@@ -51,7 +50,8 @@ export type XPublish = ReturnType<typeof createXPublish>;
 export function createXPublish(deps: {
   db: Db;
   jobQueue: JobQueue;
-  budgetQueries: XBudgetQueries;
+  /** x-budgets' queries (deps.ts). */
+  budgetQueries: BudgetStore;
   interactions: InteractionsService;
   sessions?: PublishSessions;
   media?: XMediaForPublishing;

@@ -4,7 +4,11 @@ import type { PartRow, PostRow } from './x-publish.queries.ts';
 /** X's link to a post; /i/status/ works without the account's handle. */
 export const xPostUrl = (xPostId: string) => `https://x.com/i/status/${xPostId}`;
 
-export function toPostView(post: PostRow, parts: PartRow[], media: Map<string, MediaView>): PostView {
+export function toPostView(
+  post: PostRow,
+  parts: PartRow[],
+  media: Map<string, MediaView>,
+): PostView {
   return {
     id: post.id,
     status: post.status,
