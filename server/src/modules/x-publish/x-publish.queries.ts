@@ -24,6 +24,17 @@ const newestFirst = keyset<PostRow>({
   keysOf: (row) => [row.createdAt.toISOString(), row.id],
 });
 
+const editable: PostStatus[] = ['draft', 'scheduled', 'needs_attention'];
+
+/**
+ * The post may be changed or deleted: editable, and none of its parts possibly on X (sent, in doubt, published) or
+ * held by a worker right now. One condition in the statement itself, so a worker picking the post up meanwhile
+ * cannot lose a part that is on its way to X.
+ */
+const untouched = (now: Date) => sql`${inArray(xPosts.status, editable)} AND NOT EXISTS (
+  SELECT 1 FROM ${xPostParts} WHERE ${xPostParts.postId} = ${xPosts.id}
+  AND (${inArray(xPostParts.state, ['sending', 'unknown', 'published'])} OR ${xPostParts.leaseExpiresAt} > ${at(now)}))`;
+
 export function createXPublishQueries({ db }: { db: Db }) {
   const partsOf = (postIds: string[]) =>
     postIds.length === 0
@@ -48,7 +59,7 @@ export function createXPublishQueries({ db }: { db: Db }) {
         return post!;
       });
     },
-    /** Replaces the parts of a post none of whose parts has gone to X (the caller checked, under this lock). */
+    /** Replaces the post and its parts if it is untouched (see above); null when it is not (any more). */
     async replacePost(
       id: string,
       set: Partial<typeof xPosts.$inferInsert>,
@@ -56,12 +67,17 @@ export function createXPublishQueries({ db }: { db: Db }) {
       now: Date,
     ) {
       return db.transaction(async (tx) => {
-        const [post] = await tx.update(xPosts).set(set).where(eq(xPosts.id, id)).returning();
+        const [post] = await tx
+          .update(xPosts)
+          .set(set)
+          .where(and(eq(xPosts.id, id), untouched(now)))
+          .returning();
+        if (!post) return null;
         await tx.delete(xPostParts).where(eq(xPostParts.postId, id));
         await tx
           .insert(xPostParts)
           .values(parts.map((p, position) => ({ ...p, postId: id, position, updatedAt: now })));
-        return post!;
+        return post;
       });
     },
     async find(userId: string, id: string) {
@@ -106,8 +122,13 @@ export function createXPublishQueries({ db }: { db: Db }) {
         .returning();
       return row ?? null;
     },
-    async deletePost(id: string) {
-      await db.delete(xPosts).where(eq(xPosts.id, id));
+    /** Deletes the post if it is untouched (see above); false when it is not. */
+    async deletePost(id: string, now: Date) {
+      const rows = await db
+        .delete(xPosts)
+        .where(and(eq(xPosts.id, id), untouched(now)))
+        .returning({ id: xPosts.id });
+      return rows.length === 1;
     },
     /**
      * Makes `owner` the part's only sender until `expiresAt`: taken when no one holds it, its lease has run out,

@@ -146,6 +146,28 @@ describe('posts routes', () => {
     expect((await send(t, cookie, `/${ids[0]}/retry`, 'POST')).status).toBe(409);
   });
 
+  it('a post a worker has taken up can be neither edited nor deleted', async () => {
+    const { t, cookie } = await setup();
+    const body = {
+      action: 'schedule',
+      parts: [{ text: 'soon' }],
+      scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    const { id } = (await (await send(t, cookie, '', 'POST', body)).json()) as PostView;
+    const now = new Date();
+    const claimed = await t.deps.xPublish.publishQueries.claimPart(
+      id,
+      0,
+      'a-worker',
+      now,
+      new Date(now.getTime() + 60_000),
+    );
+    expect(claimed).not.toBeNull();
+    expect((await send(t, cookie, `/${id}`, 'PUT', body)).status).toBe(409);
+    expect((await send(t, cookie, `/${id}`, 'DELETE')).status).toBe(409);
+    expect((await send(t, cookie, `/${id}`, 'GET')).status).toBe(200);
+  });
+
   it('a reply to a contact’s post goes on the contact’s timeline, once', async () => {
     const { t, cookie, user, x } = await setup();
     const { contact } = await t.deps.contacts.create(user.id, {

@@ -167,6 +167,8 @@ export function createXPublishService({
         checked.parts,
         now(),
       );
+      // a worker took it up between the checks above and the write
+      if (!post) throw xPublishProblems.partlyOnX();
       await queue(post);
       return view(userId, post);
     },
@@ -175,7 +177,7 @@ export function createXPublishService({
       const existing = await owned(userId, id);
       if (!editable.includes(existing.status)) throw xPublishProblems.notEditable(existing.status);
       if ((await q.partsOf([id])).some(onX)) throw xPublishProblems.partlyOnX();
-      await q.deletePost(id);
+      if (!(await q.deletePost(id, now()))) throw xPublishProblems.partlyOnX();
     },
 
     /** Goes on from the first part X has not confirmed; a block (cap, credits) is tried again too. */
