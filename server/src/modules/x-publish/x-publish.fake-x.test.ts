@@ -126,6 +126,26 @@ describe('fault modes at the fake X (OAuth 2.0)', () => {
   );
 });
 
+describe('faults at random', () => {
+  it(
+    '20 posts with lost answers and 503s injected at random: each at X exactly once',
+    { timeout: 120_000 },
+    async () => {
+      const cookie = await connected(true);
+      for (const [i, kind] of (['drop-after-create', '503-after-create', '503'] as const).entries())
+        fakeX.faults.inject(kind, { probability: 0.1, seed: 7 + i });
+      const views: PostView[] = [];
+      for (let i = 0; i < 20; i++) views.push(await publish(cookie, [`random faults, post ${i}`]));
+      expect(fakeX.faults.hits.length).toBeGreaterThan(0);
+      expect(views.map((v) => v.status)).toEqual(views.map(() => 'published'));
+      const texts = atX()
+        .map((p) => p.text)
+        .sort();
+      expect(texts).toEqual(views.map((_, i) => `random faults, post ${i}`).sort());
+    },
+  );
+});
+
 describe('media', () => {
   it(
     'a post with two images: uploaded to X, then posted once with both',
