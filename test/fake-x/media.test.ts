@@ -179,6 +179,25 @@ describe('fake X media upload', () => {
     ).toBe(400); // over the 5 MB image cap
   });
 
+  it('takes a one-shot POST /2/media/upload (multipart), which can be posted at once', async () => {
+    const form = new FormData();
+    form.append('media_category', 'tweet_image');
+    form.append('media', new Blob([new Uint8Array(png(300))]), 'image.png');
+    const res = await fetch(new URL('/2/media/upload', fakeX.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    expect(res.status).toBe(200);
+    const { data } = (await res.json()) as { data: { id: string; size: number } };
+    expect(data.size).toBe(300);
+    expect(
+      (await api('POST', '/2/tweets', { text: 'one shot', media: { media_ids: [data.id] } }))
+        .status,
+    ).toBe(201);
+    expect(fakeX.requestCount('mediaUpload')).toBe(1);
+  });
+
   it('sets alt text up to 1000 characters', async () => {
     const id = await client.v2.uploadMedia(png(500), { media_type: 'image/png' });
     expect((await client.v2.createMediaMetadata(id, { alt_text: { text: 'a cat' } })).data.id).toBe(

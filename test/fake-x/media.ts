@@ -65,6 +65,8 @@ export interface MediaStore extends MediaForPosts {
   finalize(id: string, request: WriteRequest, userId: string): FakeReply;
   status(request: WriteRequest, userId: string): FakeReply;
   metadata(request: WriteRequest, userId: string): FakeReply;
+  /** POST /2/media/upload: initialize + one segment + finalize in one request. */
+  oneShot(request: WriteRequest, userId: string): FakeReply;
   reset(): void;
 }
 
@@ -314,6 +316,64 @@ export function createMediaStore(): MediaStore {
         } else m.state = m.processing.outcome === 'succeeded' ? 'succeeded' : 'failed';
       }
       return v2Json(200, { data: describe(m, request.now, true) });
+    },
+
+    oneShot(request, userId) {
+      const contentType = request.headers['content-type'] ?? '';
+      let fields: Map<string, Buffer>;
+      if (/^multipart\/form-data/i.test(contentType)) {
+        const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+        if (!boundary) return bad('Malformed multipart body.');
+        fields = parseMultipart(request.body, boundary[1] ?? boundary[2]!);
+      } else {
+        const parsed = parseJson(request.body);
+        if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null)
+          return invalidJson();
+        const body = parsed.value as Record<string, unknown>;
+        fields = new Map();
+        if (typeof body.media === 'string') fields.set('media', Buffer.from(body.media, 'base64'));
+        for (const k of ['media_category', 'additional_owners'])
+          if (typeof body[k] === 'string') fields.set(k, Buffer.from(body[k] as string));
+      }
+      const bytes = fields.get('media');
+      const category = fields.get('media_category')?.toString('utf8');
+      if (!bytes) return bad('$.media: is missing', 'media');
+      if (!category) return bad('$.media_category: is missing', 'media_category');
+      const mediaType = category.endsWith('_gif')
+        ? 'image/gif'
+        : category.endsWith('_video')
+          ? 'video/mp4'
+          : category === 'subtitles'
+            ? 'text/srt'
+            : 'image/jpeg';
+      const owners = fields.get('additional_owners')?.toString('utf8');
+      const init = this.initialize(
+        {
+          ...request,
+          body: Buffer.from(
+            JSON.stringify({
+              media_type: mediaType,
+              total_bytes: bytes.length,
+              media_category: category,
+              ...(owners ? { additional_owners: owners.split(',') } : {}),
+            }),
+          ),
+        },
+        userId,
+      );
+      if (init.status !== 200) return init;
+      const id = (init.body as { data: { id: string } }).data.id;
+      const segment = this.append(
+        id,
+        {
+          ...request,
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.from(JSON.stringify({ media: bytes.toString('base64'), segment_index: 0 })),
+        },
+        userId,
+      );
+      if (segment.status !== 200) return segment;
+      return this.finalize(id, { ...request, body: Buffer.from('{}') }, userId);
     },
 
     metadata(request, userId) {

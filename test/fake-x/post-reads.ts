@@ -213,6 +213,37 @@ export function answerPostsByIds(
   });
 }
 
+/** GET /2/tweets/:id: one post, or 200 with only errors[] when it is gone (as X answers lookups). */
+export function answerPostById(
+  id: string,
+  query: URLSearchParams,
+  viewerId: string | undefined,
+  store: PostStore,
+  now: number,
+): FakeReply {
+  const check = checkQuery(query, commonQuery);
+  const errors = [...check.errors];
+  const fields = fieldsOf(query, errors);
+  if (errors.length > 0) return invalidRequest(errors);
+  const post = store.get(id);
+  if (!post || post.deletedAt !== undefined)
+    return v2Json(200, {
+      errors: [
+        {
+          value: id,
+          detail: `Could not find tweet with id: [${id}].`,
+          title: 'Not Found Error',
+          resource_type: 'tweet',
+          parameter: 'id',
+          resource_id: id,
+          type: 'https://api.twitter.com/2/problems/resource-not-found',
+        },
+      ],
+    });
+  const { data, errors: partial } = present([post], fields, viewerId, store, now);
+  return v2Json(200, { data: data[0], ...(partial.length > 0 ? { errors: partial } : {}) });
+}
+
 const tokenOf = (id: string) => Buffer.from(`next:${id}`).toString('base64url');
 const idOfToken = (token: string) => {
   const text = Buffer.from(token, 'base64url').toString('utf8');

@@ -3,7 +3,12 @@ import type { AccountStore } from './accounts.ts';
 import type { MediaStore } from './media.ts';
 import type { OAuthStore } from './oauth.ts';
 import type { OAuth1Store } from './oauth1.ts';
-import { answerAnalytics, answerPostsByIds, answerUsersPosts } from './post-reads.ts';
+import {
+  answerAnalytics,
+  answerPostById,
+  answerPostsByIds,
+  answerUsersPosts,
+} from './post-reads.ts';
 import type { FakeXSubscriptionType, PostStore } from './posts.ts';
 import {
   creditsDepleted,
@@ -107,6 +112,21 @@ export function writeRouteOf(method: string, path: string): Route | undefined {
       answer: (request, principal, state) =>
         answerPostsByIds(request.url.searchParams, viewerOf(principal), state.posts, request.now),
     };
+  const single = /^\/2\/tweets\/([0-9]{1,19})$/.exec(path);
+  if (single && method === 'GET')
+    return {
+      endpoint: 'postsByIds',
+      scopes: readScopes,
+      appOnly: true,
+      answer: (request, principal, state) =>
+        answerPostById(
+          single[1]!,
+          request.url.searchParams,
+          viewerOf(principal),
+          state.posts,
+          request.now,
+        ),
+    };
   if (path === '/2/tweets/analytics' && method === 'GET')
     return {
       endpoint: 'postsAnalytics',
@@ -138,6 +158,8 @@ export function writeRouteOf(method: string, path: string): Route | undefined {
   const finalize = /^\/2\/media\/upload\/([^/]+)\/finalize$/.exec(path);
   if (finalize && method === 'POST')
     return mediaRoute('mediaFinalize', (r, userId, s) => s.media.finalize(finalize[1]!, r, userId));
+  if (path === '/2/media/upload' && method === 'POST')
+    return mediaRoute('mediaUpload', (r, userId, s) => s.media.oneShot(r, userId));
   if (path === '/2/media/upload' && method === 'GET')
     return mediaRoute('mediaStatus', (r, userId, s) => s.media.status(r, userId));
   if (path === '/2/media/metadata' && method === 'POST')

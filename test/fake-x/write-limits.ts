@@ -8,6 +8,7 @@ import type { Budget } from './budgets.ts';
 export type FakeXWriteEndpoint =
   | 'createPosts'
   | 'deletePosts'
+  | 'mediaUpload'
   | 'mediaInitialize'
   | 'mediaAppend'
   | 'mediaFinalize'
@@ -24,6 +25,7 @@ export const defaultWriteBudgets: Record<FakeXWriteEndpoint, Budget> = {
   createPosts: { limit: 100, windowSeconds: fifteenMinutes },
   deletePosts: { limit: 50, windowSeconds: fifteenMinutes },
   // x-write-side.md §2: "media chunk calls 1,875 / 15 min", applied to each media endpoint.
+  mediaUpload: { limit: 1875, windowSeconds: fifteenMinutes },
   mediaInitialize: { limit: 1875, windowSeconds: fifteenMinutes },
   mediaAppend: { limit: 1875, windowSeconds: fifteenMinutes },
   mediaFinalize: { limit: 1875, windowSeconds: fifteenMinutes },
