@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import validateYaml from '../../conformance/twitter-text-validate.yml?raw';
-import { counterConformance, counterSections, deliberateDifferences } from './twitter-text-conformance.ts';
+import {
+  counterConformance,
+  counterSections,
+  deliberateDifferences,
+  emojiRescoring,
+} from './twitter-text-conformance.ts';
 
 const report = counterConformance(validateYaml);
 
@@ -11,7 +16,9 @@ describe("twitter-text's conformance cases for the weighted counter", () => {
     expect(
       report.cases.filter((c) => c.section === 'WeightedTweetsWithDiscountedEmojiCounterTest'),
     ).toHaveLength(22);
-    expect(report.cases.filter((c) => c.section === 'UnicodeDirectionalMarkerCounterTest')).toHaveLength(2);
+    expect(
+      report.cases.filter((c) => c.section === 'UnicodeDirectionalMarkerCounterTest'),
+    ).toHaveLength(2);
     expect(Object.keys(counterSections)).toHaveLength(3);
   });
 
@@ -29,8 +36,20 @@ describe("twitter-text's conformance cases for the weighted counter", () => {
   });
 
   it('agrees on every case written for config v3, the one X counts with', () => {
-    expect(report.cases.filter((c) => c.section !== 'WeightedTweetsCounterTest' && c.differences.length > 0)).toEqual(
-      [],
-    );
+    expect(
+      report.cases.filter(
+        (c) => c.section !== 'WeightedTweetsCounterTest' && c.differences.length > 0,
+      ),
+    ).toEqual([]);
   });
+});
+
+describe('the deliberate difference: emoji twitter-text over-counts', () => {
+  it.each(emojiRescoring().map((e) => [e.name, e] as const))(
+    '%s: 2, not twitter-text’s count',
+    (_name, e) => {
+      expect(e.twitterText).toBeGreaterThan(2);
+      expect(e.perch).toBe(2);
+    },
+  );
 });
