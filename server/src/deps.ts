@@ -294,7 +294,6 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     });
     const xMedia = createXMedia({
       queries: createXMediaQueries({ db }),
-      budgetQueries: createXBudgetQueries({ db }),
       logger,
       now,
     });

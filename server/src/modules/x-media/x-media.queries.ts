@@ -1,6 +1,9 @@
 import { and, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { MediaKind } from '@perch/shared';
 import type { Db } from '../../db/client.ts';
+// x-budgets has no service: its queries are what it offers (as in x-dm.queries.ts).
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports
+import { createXBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
 import { xMedia as m, xMediaChunks as c } from './x-media.table.ts';
 
 export type XMediaQueries = ReturnType<typeof createXMediaQueries>;
@@ -25,8 +28,10 @@ export type XMediaUploadPatch = Partial<
 
 const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 
+/** The media rows and chunks, and the user's budgets at X's media endpoints. */
 export function createXMediaQueries({ db }: { db: Db }) {
   return {
+    ...createXBudgetQueries({ db }),
     async create(
       userId: string,
       file: { kind: MediaKind; mimeType: string; fileName: string },

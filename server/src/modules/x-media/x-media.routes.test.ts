@@ -22,7 +22,7 @@ const gc = runInNewContext('gc') as () => void;
 const heads = {
   png: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
   jpeg: Buffer.from('ffd8ffe000104a464946000101000001', 'hex'),
-  mp4: Buffer.concat([Buffer.from('00000020', 'hex'), Buffer.from('ftypisom\0\0\2\0')]),
+  mp4: Buffer.from('0000002066747970' + '69736f6d00000200', 'hex'), // a box of 32 bytes: ftyp isom
 };
 
 /** A file of `bytes` starting with `head`, produced 64 KiB at a time as the reader asks (never whole in memory). */
@@ -97,7 +97,12 @@ describe('media upload', () => {
     const file = fileStream(heads.mp4, bytes, async (sent) => {
       if (sent % (5 * MiB) === 0) {
         const m = retained();
-        peak = { heap: Math.max(peak.heap, m.heap), buffers: Math.max(peak.buffers, m.buffers), external: Math.max(peak.external, m.external), wasm: Math.max(peak.wasm, m.wasm) };
+        peak = {
+          heap: Math.max(peak.heap, m.heap),
+          buffers: Math.max(peak.buffers, m.buffers),
+          external: Math.max(peak.external, m.external),
+          wasm: Math.max(peak.wasm, m.wasm),
+        };
       }
       if (sent === 20 * MiB) rowsAt20MiB = await count(xMediaChunks);
     });
@@ -170,7 +175,11 @@ describe('media upload', () => {
   it('refuses contents that are not the declared type (400) and types X does not take (415)', async () => {
     t = await createTestApp();
     const { cookie } = await t.signUp();
-    const wrong = await upload(cookie, 'image/png', Buffer.concat([heads.jpeg, Buffer.alloc(5000)]));
+    const wrong = await upload(
+      cookie,
+      'image/png',
+      Buffer.concat([heads.jpeg, Buffer.alloc(5000)]),
+    );
     expect(wrong.status).toBe(400);
     const problem = (await wrong.json()) as { code: string; detail: string };
     expect(problem.code).toBe('media.wrong_contents');
@@ -196,11 +205,17 @@ describe('media upload', () => {
     t = await createTestApp({ env: { PERCH_ALLOW_SIGNUP: 'true' } });
     const owner = await t.signUp();
     const other = await t.signUp('other@example.com');
-    const res = await upload(owner.cookie, 'image/png', Buffer.concat([heads.png, Buffer.alloc(100)]));
+    const res = await upload(
+      owner.cookie,
+      'image/png',
+      Buffer.concat([heads.png, Buffer.alloc(100)]),
+    );
     const view = (await res.json()) as MediaView;
 
     for (const cookie of [other.cookie]) {
-      expect((await t.request(`/api/v1/media/${view.id}`, { headers: { cookie } })).status).toBe(404);
+      expect((await t.request(`/api/v1/media/${view.id}`, { headers: { cookie } })).status).toBe(
+        404,
+      );
       expect(
         (
           await t.request(`/api/v1/media/${view.id}`, {

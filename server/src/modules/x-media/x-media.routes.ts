@@ -44,7 +44,11 @@ export function createXMediaRoutes({ xMedia }: { xMedia: XMediaService }) {
         ],
         requestBody: {
           required: true,
-          content: Object.fromEntries(Object.values(mediaTypes).flat().map((t) => [t, binary])),
+          content: Object.fromEntries(
+            Object.values(mediaTypes)
+              .flat()
+              .map((t) => [t, binary]),
+          ),
         },
         responses: {
           201: json('Stored', MediaView),
@@ -69,7 +73,8 @@ export function createXMediaRoutes({ xMedia }: { xMedia: XMediaService }) {
     .get(
       '/:id',
       describeRoute({
-        summary: 'A media: its alt text and where its upload to X stands (progress, X’s reason when it failed)',
+        summary:
+          'A media: its alt text and where its upload to X stands (progress, X’s reason when it failed)',
         security: bySession,
         parameters: mediaId,
         responses: { 200: json('Media', MediaView), 401: signedOut, 404: noMedia },

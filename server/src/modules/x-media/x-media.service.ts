@@ -17,7 +17,6 @@ import type { MediaKind, MediaView } from '@perch/shared';
 import { mediaFileProblem, mediaKindOf, mediaMaxBytes } from '@perch/shared/post-rules';
 import type { Logger } from '../../lib/logger.ts';
 import { errorSummary } from '../../lib/logger.ts';
-import type { XBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
 import { XApiError } from '../x-api-v2/x-api-v2.errors.ts';
 import type {
   XAnswer,
@@ -71,7 +70,6 @@ export const uploadTuning = {
 
 export interface XMediaDeps {
   queries: XMediaQueries;
-  budgetQueries: XBudgetQueries;
   logger: Logger;
   now: () => Date;
   sleep?: (ms: number) => Promise<void>;
@@ -79,6 +77,21 @@ export interface XMediaDeps {
 }
 
 export type XMediaService = ReturnType<typeof createXMedia>;
+
+/** The X side of a media row, cleared: the next upload starts with a new media id. */
+const forgetX: XMediaUploadPatch = {
+  xMediaId: null,
+  xMediaKey: null,
+  xExpiresAt: null,
+  segmentsSent: 0,
+  finalizedAt: null,
+  altTextSent: null,
+  checkAfter: null,
+  processingSince: null,
+  state: 'stored',
+  progress: 0,
+  error: null,
+};
 
 type Failure = Extract<MediaOnXResult, { ok: false }>;
 class Stop extends Error {
@@ -110,6 +123,13 @@ function failureOf(error: XApiError): Failure {
         reason: 'X asked Perch to wait before uploading more media; it goes on by itself.',
         ...(error.rateLimit ? { waitUntil: error.rateLimit.resetAt } : {}),
       };
+    case 'missing_scope':
+      return {
+        ok: false,
+        retryable: false,
+        reason:
+          'The X connection does not cover uploading media (media.write): turn publishing on again in the settings to extend it, or add the app’s OAuth 1.0a credentials.',
+      };
     case 'unauthorized':
       return {
         ok: false,
@@ -126,13 +146,15 @@ function failureOf(error: XApiError): Failure {
       return {
         ok: false,
         retryable: true,
-        reason: 'Your X app’s prepaid X API credits are spent; add credits in X’s developer portal.',
+        reason:
+          'Your X app’s prepaid X API credits are spent; add credits in X’s developer portal.',
       };
     case 'client_forbidden':
       return {
         ok: false,
         retryable: false,
-        reason: 'Your X app is not attached to a Project in X’s developer portal, so X refuses media uploads.',
+        reason:
+          'Your X app is not attached to a Project in X’s developer portal, so X refuses media uploads.',
       };
     case 'unavailable':
       return {
@@ -147,7 +169,6 @@ function failureOf(error: XApiError): Failure {
 
 export function createXMedia({
   queries,
-  budgetQueries,
   logger,
   now,
   sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -264,9 +285,9 @@ export function createXMedia({
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const at = now();
-      if (!(await budgetQueries.reserveBudget(userId, endpoint, at, windowMs, mediaBudgets[endpoint])))
+      if (!(await queries.reserveBudget(userId, endpoint, at, windowMs, mediaBudgets[endpoint])))
         throw new Stop(await budgetStop(userId, endpoint, windowMs));
-      if (!(await budgetQueries.reserveBudget(userId, `${endpoint}:day`, at, dayMs, dayDefault)))
+      if (!(await queries.reserveBudget(userId, `${endpoint}:day`, at, dayMs, dayDefault)))
         throw new Stop(await budgetStop(userId, `${endpoint}:day`, dayMs));
       try {
         const answer = await send();
@@ -274,9 +295,11 @@ export function createXMedia({
         return answer.data;
       } catch (error) {
         const failure =
-          error instanceof XApiError ? error : new XApiError('unavailable', 'X could not be reached');
+          error instanceof XApiError
+            ? error
+            : new XApiError('unavailable', 'X could not be reached');
         if (failure.rateLimit)
-          await budgetQueries.recordBudget(userId, endpoint, failure.rateLimit, now());
+          await queries.recordBudget(userId, endpoint, failure.rateLimit, now());
         if (failure.kind !== 'unavailable' || attempt >= tuning.attempts) throw failure;
         log.info(
           { endpoint, attempt, err: errorSummary(failure) },
@@ -287,14 +310,18 @@ export function createXMedia({
     }
   }
 
-  async function recordLimits(userId: string, endpoint: string, limits: XAnswer<unknown>['limits']) {
-    if (limits.window) await budgetQueries.recordBudget(userId, endpoint, limits.window, now());
+  async function recordLimits(
+    userId: string,
+    endpoint: string,
+    limits: XAnswer<unknown>['limits'],
+  ) {
+    if (limits.window) await queries.recordBudget(userId, endpoint, limits.window, now());
     if (limits.userDay)
-      await budgetQueries.recordBudget(userId, `${endpoint}:day`, limits.userDay, now());
+      await queries.recordBudget(userId, `${endpoint}:day`, limits.userDay, now());
   }
 
   async function budgetStop(userId: string, endpoint: string, spanMs: number): Promise<Failure> {
-    const row = await budgetQueries.budget(userId, endpoint);
+    const row = await queries.budget(userId, endpoint);
     const waitUntil = row?.resetAt ?? later(spanMs);
     return {
       ok: false,
@@ -318,7 +345,15 @@ export function createXMedia({
       await sleep(tuning.waitMs);
     }
     try {
-      return await upload(held, owner, session, report, signal);
+      try {
+        return await upload(held, owner, session, report, signal);
+      } catch (error) {
+        // X no longer knows a media id Perch resumed with (it dropped it before xExpiresAt): start over, once.
+        if (!(error instanceof XApiError && error.status === 404 && held.xMediaId)) throw error;
+        log.info({ mediaId: row.id }, 'x forgot the media upload; starting over');
+        await queries.saveUpload(row.id, owner, forgetX, now(), later(tuning.leaseMs));
+        return await upload({ ...held, ...forgetX }, owner, session, report, signal);
+      }
     } catch (error) {
       if (error instanceof Stop) return { ...error.failure, mediaId: row.id };
       if (error instanceof XApiError) {
@@ -332,6 +367,21 @@ export function createXMedia({
     }
   }
 
+  const tookOver: Failure = {
+    ok: false,
+    retryable: true,
+    reason: 'Another Perch process took over this upload.',
+  };
+  const deleted: Failure = {
+    ok: false,
+    retryable: false,
+    reason: 'A media of this post was deleted from Perch; add it again.',
+  };
+  const damaged: Failure = {
+    ok: false,
+    retryable: false,
+    reason: 'A media of this post is incomplete in Perch; add it again.',
+  };
   const stopped = (): Failure => ({
     ok: false,
     retryable: true,
@@ -348,38 +398,24 @@ export function createXMedia({
     let row = start;
     const save = async (patch: XMediaUploadPatch, stepMs = 0) => {
       if (!(await queries.saveUpload(row.id, owner, patch, now(), later(stepMs + tuning.leaseMs))))
-        throw new Stop({
-          ok: false,
-          retryable: true,
-          reason: 'Another Perch process took over this upload.',
-        });
+        throw new Stop((await queries.row(row.id)) ? tookOver : deleted);
       row = { ...row, ...patch };
       if (signal?.aborted) throw new Stop(stopped());
     };
     const { userId } = row;
     const segments = Math.ceil(row.bytes / mediaChunkBytes);
     const share = (sent: number, processing: number) =>
-      Math.min(99, Math.floor(85 * (sent / segments) + (row.finalizedAt ? 5 : 0) + processing / 10));
+      Math.min(
+        99,
+        Math.floor(85 * (sent / segments) + (row.finalizedAt ? 5 : 0) + processing / 10),
+      );
     const alive = () =>
       row.xMediaId !== null &&
-      (row.xExpiresAt === null || row.xExpiresAt.getTime() > now().getTime() + tuning.expiryMarginMs);
+      (row.xExpiresAt === null ||
+        row.xExpiresAt.getTime() > now().getTime() + tuning.expiryMarginMs);
 
-    if (row.state === 'failed' || (row.xMediaId && !alive())) {
-      // X dropped it (expired) or refused its processing (the user retries): start over with a new media id.
-      await save({
-        xMediaId: null,
-        xMediaKey: null,
-        xExpiresAt: null,
-        segmentsSent: 0,
-        finalizedAt: null,
-        altTextSent: null,
-        checkAfter: null,
-        processingSince: null,
-        state: 'stored',
-        progress: 0,
-        error: null,
-      });
-    }
+    // X dropped it (expired) or refused its processing (the user retries): start over with a new media id.
+    if (row.state === 'failed' || (row.xMediaId && !alive())) await save(forgetX);
 
     if (!(row.state === 'ready' && alive())) {
       if (!row.xMediaId) {
@@ -405,7 +441,7 @@ export function createXMedia({
       if (row.state !== 'uploading' && !row.finalizedAt) await save({ state: 'uploading' });
       for (let index = row.segmentsSent; index < segments; index++) {
         const data = await queries.chunk(row.id, index);
-        if (!data) throw new Error(`media ${row.id} has no chunk ${index}`);
+        if (!data) throw new Stop((await queries.row(row.id)) ? damaged : deleted);
         const appended = await call(userId, 'media_append', () =>
           session.mediaAppend(mediaId, index, data),
         );
@@ -452,8 +488,9 @@ export function createXMedia({
       await save({ state: 'ready', checkAfter: null });
     }
 
-    if (row.altText !== '' && row.altText !== row.altTextSent) {
-      const altText = row.altText;
+    // read again: the user may have edited the alt text while the file was on its way
+    const altText = (await queries.row(row.id))?.altText ?? row.altText;
+    if (altText !== '' && altText !== row.altTextSent) {
       await call(userId, 'media_metadata', () => session.mediaMetadata(row.xMediaId!, altText));
       await save({ altTextSent: altText });
     }
