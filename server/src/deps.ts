@@ -87,8 +87,11 @@ export interface DepsOverrides {
   jobQueue?: 'pg-boss' | 'in-memory';
   /** The web pages' bundled scripts and styles; tests share one, so each test app does not bundle again. */
   webAssets?: WebAssetLoader;
-  /** Publishing's ports (metrics asks X through publishSessions too) (x-credentials, x-media, x-metrics) until deps.ts builds them itself; tests script them. */
-  publishSessions?: PublishSessions;
+  /**
+   * Tests script publishing's ports: the sessions publishing and metrics ask X with (without `status`, the
+   * settings' own is used), the media and metrics publishing calls.
+   */
+  publishSessions?: Pick<PublishSessions, 'session'> & Partial<PublishSessions>;
   publishMedia?: XMediaForPublishing;
   publishMetrics?: XMetricsForPublishing;
   /** The outbox's waits and lease (tests shorten them); `publishWorkerId` names this process in lease rows. */
@@ -312,7 +315,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       jobQueue,
       budgetQueries: createXBudgetQueries({ db }),
       interactions,
-      sessions: overrides.publishSessions ?? xCredentials,
+      sessions: overrides.publishSessions
+        ? { status: xCredentials.status, ...overrides.publishSessions }
+        : xCredentials,
       media: overrides.publishMedia ?? xMedia,
       metrics: overrides.publishMetrics ?? xMetrics,
       ...(overrides.outboxOptions ? { outboxOptions: overrides.outboxOptions } : {}),
