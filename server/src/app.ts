@@ -24,13 +24,14 @@ import { createWebRoutes } from './modules/web/web.routes.ts';
 import { createXConnectionRoutes } from './modules/x-connection/x-connection.routes.ts';
 import { createXSyncRoutes } from './modules/x-sync/x-sync.routes.ts';
 import { createXDmRoutes } from './modules/x-dm/x-dm.routes.ts';
+import { createXPublishRoutes } from './modules/x-publish/x-publish.routes.ts';
 import { createXCredentialsRoutes } from './modules/x-credentials/x-credentials.routes.ts';
 import { errorSummary } from './lib/logger.ts';
+import { createXMediaRoutes } from './modules/x-media/x-media.routes.ts';
 import {
   createAccountMetricsRoutes,
   createPostMetricsRoutes,
 } from './modules/x-metrics/x-metrics.routes.ts';
-import { createXMediaRoutes } from './modules/x-media/x-media.routes.ts';
 
 /**
  * Every body Perch takes is small JSON (the largest, a contact with the longest notes, is about 60 kB), so a bigger
@@ -113,6 +114,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/contacts', createContactsRoutes({ contacts, interactions }));
   app.route('/api/v1/contacts', createRecentTweetsRoutes({ recentTweets: deps.recentTweets }));
   app.route('/api/v1/notifications', createNotificationsRoutes({ notifications }));
+  app.route('/api/v1/posts', createXPublishRoutes({ xPublish: deps.xPublish.service }));
   app.route('/api/v1/media', createXMediaRoutes({ xMedia: deps.xMedia }));
   // Generated on first request, when every route is registered.
   let apiDocument: Promise<OpenApiDocument> | undefined;

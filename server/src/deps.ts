@@ -60,11 +60,15 @@ import { createXCredentials } from './modules/x-credentials/x-credentials.servic
 import { createThrottleQueries } from './modules/throttle/throttle.queries.ts';
 import { createThrottle } from './modules/throttle/throttle.service.ts';
 import { createWebAssetLoader, type WebAssetLoader } from './modules/web/web.assets.ts';
+import { createXPublish } from './modules/x-publish/x-publish.ts';
+import type { OutboxOptions } from './modules/x-publish/x-publish.outbox.ts';
 import type { PublishSessions } from './modules/x-credentials/x-credentials.contract.ts';
-import { createXMetricsQueries } from './modules/x-metrics/x-metrics.queries.ts';
-import { createXMetrics } from './modules/x-metrics/x-metrics.service.ts';
+import type { XMediaForPublishing } from './modules/x-media/x-media.contract.ts';
+import type { XMetricsForPublishing } from './modules/x-metrics/x-metrics.contract.ts';
 import { createXMediaQueries } from './modules/x-media/x-media.queries.ts';
 import { createXMedia } from './modules/x-media/x-media.service.ts';
+import { createXMetricsQueries } from './modules/x-metrics/x-metrics.queries.ts';
+import { createXMetrics } from './modules/x-metrics/x-metrics.service.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -83,8 +87,16 @@ export interface DepsOverrides {
   jobQueue?: 'pg-boss' | 'in-memory';
   /** The web pages' bundled scripts and styles; tests share one, so each test app does not bundle again. */
   webAssets?: WebAssetLoader;
-  /** The sessions metrics asks X with; default: the publishing credentials (x-credentials). */
-  publishSessions?: Pick<PublishSessions, 'session'>;
+  /**
+   * Tests script publishing's ports: the sessions publishing and metrics ask X with (without `status`, the
+   * settings' own is used), the media and metrics publishing calls.
+   */
+  publishSessions?: Pick<PublishSessions, 'session'> & Partial<PublishSessions>;
+  publishMedia?: XMediaForPublishing;
+  publishMetrics?: XMetricsForPublishing;
+  /** The outbox's waits and lease (tests shorten them); `publishWorkerId` names this process in lease rows. */
+  outboxOptions?: Partial<OutboxOptions>;
+  publishWorkerId?: string;
 }
 
 export type Deps = Awaited<ReturnType<typeof createDeps>>;
@@ -283,6 +295,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
+    const xMedia = createXMedia({
+      queries: createXMediaQueries({ db }),
+      logger,
+      now,
+    });
     const publishSessions: Pick<PublishSessions, 'session'> =
       overrides.publishSessions ?? xCredentials;
     const xMetrics = createXMetrics({
@@ -293,13 +310,25 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
-    const xMedia = createXMedia({
-      queries: createXMediaQueries({ db }),
+    const xPublish = createXPublish({
+      db,
+      jobQueue,
+      budgetQueries: createXBudgetQueries({ db }),
+      interactions,
+      sessions: overrides.publishSessions
+        ? { status: xCredentials.status, ...overrides.publishSessions }
+        : xCredentials,
+      media: overrides.publishMedia ?? xMedia,
+      metrics: overrides.publishMetrics ?? xMetrics,
+      ...(overrides.outboxOptions ? { outboxOptions: overrides.outboxOptions } : {}),
+      ...(overrides.publishWorkerId ? { workerId: overrides.publishWorkerId } : {}),
       logger,
       now,
     });
     registerJobs({
       jobQueue,
+      xPublish,
+      now,
       logger,
       xConnection,
       xSync,
@@ -338,12 +367,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xDm,
       xDmTokens,
       xDmSync,
+      xPublish,
       xWrite,
       /** PublishSessions (x-credentials.contract.ts) and the app credentials. */
       xCredentials,
+      xMedia,
       /** Post and account metrics; publishing calls its planSnapshots for each part X confirmed. */
       xMetrics,
-      xMedia,
       jobQueue,
       /** "Sync DMs now" and the first sync after connecting. */
       requestDmSync: (userId: string) => requestDmSync({ jobQueue, xDmSync }, userId),

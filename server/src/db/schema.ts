@@ -12,5 +12,6 @@ export * from '../modules/x-web-client/x-web-client.table.ts';
 export * from '../modules/x-sync/x-sync.table.ts';
 export * from '../modules/throttle/throttle.table.ts';
 export * from '../modules/secrets/keyring-checks.table.ts';
-export * from '../modules/x-metrics/x-metrics.table.ts';
+export * from '../modules/x-publish/x-publish.table.ts';
 export * from '../modules/x-media/x-media.table.ts';
+export * from '../modules/x-metrics/x-metrics.table.ts';
