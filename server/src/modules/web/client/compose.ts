@@ -328,7 +328,10 @@ function mediaRow(page: Page, partIndex: number, item: MediaItem): HTMLLIElement
     alt.addEventListener('change', () => void saveAlt(item, alt.value));
     li.append(alt);
   }
-  const remove = button('Remove', { 'aria-label': `Remove ${item.fileName}`, class: 'small danger' });
+  const remove = button('Remove', {
+    'aria-label': `Remove ${item.fileName}`,
+    class: 'small danger',
+  });
   remove.addEventListener('click', () => {
     const part = page.parts[partIndex]!;
     part.media = part.media.filter((m) => m !== item);
@@ -402,7 +405,10 @@ function pollFields(page: Page, i: number, poll: PollState): HTMLFieldSetElement
       poll.options[o] = input.value;
       changed(page);
     });
-    set.append(input, el('p', { class: 'field-error', 'data-path': `parts.${i}.poll.options.${o}`, hidden: '' }));
+    set.append(
+      input,
+      el('p', { class: 'field-error', 'data-path': `parts.${i}.poll.options.${o}`, hidden: '' }),
+    );
   });
   const row = el('p', { class: 'poll-actions' });
   if (poll.options.length < 4) {
@@ -425,7 +431,13 @@ function pollFields(page: Page, i: number, poll: PollState): HTMLFieldSetElement
   const length = el('div', { class: 'poll-length' });
   const unit = (name: 'days' | 'hours' | 'minutes', label: string, max: number) => {
     const id = `part-${i}-poll-${name}`;
-    const input = el('input', { id, type: 'number', min: '0', max: String(max), class: 'poll-unit' });
+    const input = el('input', {
+      id,
+      type: 'number',
+      min: '0',
+      max: String(max),
+      class: 'poll-unit',
+    });
     input.value = String(poll[name]);
     input.addEventListener('input', () => {
       poll[name] = Math.max(0, Math.floor(Number(input.value) || 0));
@@ -457,7 +469,11 @@ function partItem(page: Page, part: PartState, i: number): HTMLLIElement {
   const head = el('div', { class: 'part-head' });
   const title = count > 1 ? `Post ${i + 1} of ${count}` : 'Post';
   head.append(el('h2', { id: `part-${i}-heading` }, title));
-  const tools = el('div', { class: 'part-tools', role: 'group', 'aria-label': `Move or remove ${title}` });
+  const tools = el('div', {
+    class: 'part-tools',
+    role: 'group',
+    'aria-label': `Move or remove ${title}`,
+  });
   if (count > 1) {
     const up = button('Move up', { class: 'small move-up', 'aria-label': `Move post ${i + 1} up` });
     up.disabled = i === 0;
@@ -505,7 +521,12 @@ function partItem(page: Page, part: PartState, i: number): HTMLLIElement {
   li.append(
     text,
     el('p', { id: `part-${i}-count`, class: 'counter', 'aria-live': 'polite' }),
-    el('p', { id: `part-${i}-text-error`, class: 'field-error', 'data-path': `parts.${i}.text`, hidden: '' }),
+    el('p', {
+      id: `part-${i}-text-error`,
+      class: 'field-error',
+      'data-path': `parts.${i}.text`,
+      hidden: '',
+    }),
   );
 
   const zone = el('div', { class: 'drop-zone', 'data-part': String(i) });
@@ -514,7 +535,13 @@ function partItem(page: Page, part: PartState, i: number): HTMLLIElement {
     el('span', {}, 'Drag up to 4 images, a GIF or a video here, or '),
     el('label', { for: pickId, class: 'link' }, 'choose files'),
   );
-  const picker = el('input', { id: pickId, type: 'file', multiple: '', accept, class: 'visually-hidden' });
+  const picker = el('input', {
+    id: pickId,
+    type: 'file',
+    multiple: '',
+    accept,
+    class: 'visually-hidden',
+  });
   picker.addEventListener('change', () => {
     addFiles(page, i, [...(picker.files ?? [])]);
     picker.value = '';
@@ -532,7 +559,11 @@ function partItem(page: Page, part: PartState, i: number): HTMLLIElement {
   });
   if (page.publishing && !page.publishing.canUploadMedia)
     zone.append(
-      el('p', { class: 'hint' }, 'Uploads need the media.write permission: extend the X connection in Settings.'),
+      el(
+        'p',
+        { class: 'hint' },
+        'Uploads need the media.write permission: extend the X connection in Settings.',
+      ),
     );
   li.append(zone);
   if (part.media.length) {
@@ -562,7 +593,10 @@ function render(page: Page) {
 }
 
 /** After any change: the server's old refusals no longer hold; redraw when the shape changed; check again. */
-function changed(page: Page, { render: again = false, focus }: { render?: boolean; focus?: string } = {}) {
+function changed(
+  page: Page,
+  { render: again = false, focus }: { render?: boolean; focus?: string } = {},
+) {
   page.serverIssues = [];
   if (again) render(page);
   check(page);
@@ -578,13 +612,20 @@ async function send(page: Page, action: PostDraftInput['action']): Promise<PostV
     response = await fetch(path, {
       method: page.draftId ? 'PUT' : 'POST',
       credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, application/problem+json',
+      },
       body: JSON.stringify(draft),
     });
   } catch {
-    say('form-error', 'Perch could not reach its server. Check that it is running, then try again.', {
-      tone: 'error',
-    });
+    say(
+      'form-error',
+      'Perch could not reach its server. Check that it is running, then try again.',
+      {
+        tone: 'error',
+      },
+    );
     return null;
   }
   const body: unknown = await response.json().catch(() => null);
@@ -596,15 +637,13 @@ async function send(page: Page, action: PostDraftInput['action']): Promise<PostV
   const errors = (body as { errors?: unknown } | null)?.errors;
   page.serverIssues = Array.isArray(errors)
     ? errors.filter(
-        (e): e is PostIssue =>
-          !!e && typeof e.path === 'string' && typeof e.message === 'string',
+        (e): e is PostIssue => !!e && typeof e.path === 'string' && typeof e.message === 'string',
       )
     : [];
   check(page);
   if (page.serverIssues.length === 0) {
     const formError = $('form-error');
-    formError.textContent =
-      problemSentence(body) ?? `The server answered ${response.status}.`;
+    formError.textContent = problemSentence(body) ?? `The server answered ${response.status}.`;
     formError.hidden = false;
   }
   return null;
@@ -614,14 +653,19 @@ async function submit(page: Page, action: PostDraftInput['action'], trigger: HTM
   page.tried = action !== 'draft';
   page.serverIssues = [];
   const ok = check(page);
-  const blocking = clientIssues(page, action).filter((i) => action !== 'draft' || /media/.test(i.path));
+  const blocking = clientIssues(page, action).filter(
+    (i) => action !== 'draft' || /media/.test(i.path),
+  );
   if ((action !== 'draft' && !ok) || blocking.length) {
-    document.querySelector<HTMLElement>('.field-error:not([hidden])')?.scrollIntoView?.({ block: 'center' });
+    document
+      .querySelector<HTMLElement>('.field-error:not([hidden])')
+      ?.scrollIntoView?.({ block: 'center' });
     return;
   }
   const before = trigger.textContent;
   trigger.disabled = true;
-  trigger.textContent = action === 'draft' ? 'Saving…' : action === 'schedule' ? 'Scheduling…' : 'Posting…';
+  trigger.textContent =
+    action === 'draft' ? 'Saving…' : action === 'schedule' ? 'Scheduling…' : 'Posting…';
   try {
     const post = await send(page, action);
     if (post) location.assign(`/posts#post-${post.id}`);
@@ -647,7 +691,9 @@ function showBudget(budget: PostingBudget) {
       `${window.remaining} of ${window.limit ?? '?'} posts left in X's 15-minute window${window.resetAt ? ` (it resets at ${formatDate(window.resetAt)})` : ''}`,
     );
   if (day.remaining !== null)
-    bits.push(`${day.remaining} of ${day.limit ?? '?'} left today${day.resetAt ? ` (until ${formatDate(day.resetAt)})` : ''}`);
+    bits.push(
+      `${day.remaining} of ${day.limit ?? '?'} left today${day.resetAt ? ` (until ${formatDate(day.resetAt)})` : ''}`,
+    );
   el.textContent = bits.length
     ? `${bits.join('; ')}.`
     : 'X has not said yet how many posts are left in its window.';
@@ -657,8 +703,7 @@ function showBudget(budget: PostingBudget) {
 
 function showPublishing(page: Page, status: PublishingStatus) {
   page.publishing = status;
-  $('publishing-problem-text').textContent =
-    status.problem ?? 'Publishing is not set up yet.';
+  $('publishing-problem-text').textContent = status.problem ?? 'Publishing is not set up yet.';
   $('publishing-problem').hidden = status.canPublish;
 }
 
@@ -731,15 +776,22 @@ export async function start(): Promise<void> {
     event.preventDefault();
     void submit(page, currentAction(), $button('publish'));
   });
-  $('save-draft').addEventListener('click', () => void submit(page, 'draft', $button('save-draft')));
+  $('save-draft').addEventListener(
+    'click',
+    () => void submit(page, 'draft', $button('save-draft')),
+  );
 
   await Promise.all([
     api<PublishingStatus>('GET', '/api/v1/x/publishing')
       .then((status) => showPublishing(page, status))
       .catch((error: unknown) =>
-        say('page-message', `Perch could not tell whether publishing is set up. ${failure(error)}`, {
-          tone: 'error',
-        }),
+        say(
+          'page-message',
+          `Perch could not tell whether publishing is set up. ${failure(error)}`,
+          {
+            tone: 'error',
+          },
+        ),
       ),
     api<PostingBudget>('GET', '/api/v1/posts/budget')
       .then(showBudget)

@@ -18,7 +18,9 @@ export function impressionsSeries(view: PostMetricsView, publishedAt: string): S
   const start = Date.parse(publishedAt);
   const snaps = [...view.snapshots].sort((a, b) => a.takenAt.localeCompare(b.takenAt));
   return [
-    snaps.map((s) => Math.max(0, Math.round(((Date.parse(s.takenAt) - start) / 3_600_000) * 10) / 10)),
+    snaps.map((s) =>
+      Math.max(0, Math.round(((Date.parse(s.takenAt) - start) / 3_600_000) * 10) / 10),
+    ),
     snaps.map((s) => s.figures.impressions),
   ];
 }
@@ -41,10 +43,7 @@ export function drawLineChart(
         time ? {} : { label: xLabel ?? 'x', value: (_u, v) => (v == null ? '' : `${v} h`) },
         { label, stroke: '#0f766e', width: 2, points: { show: true }, spanGaps: true },
       ],
-      axes: [
-        time ? {} : { label: xLabel, values: (_u, ticks) => ticks.map((t) => `${t} h`) },
-        {},
-      ],
+      axes: [time ? {} : { label: xLabel, values: (_u, ticks) => ticks.map((t) => `${t} h`) }, {}],
       legend: { show: true },
     },
     series,

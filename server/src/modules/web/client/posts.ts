@@ -18,9 +18,13 @@ type PostsPage = { posts: PostView[]; nextCursor: string | null };
 
 /** The post's time (`iso`) as the reader reads it, with their zone's name. */
 export function inReaderZone(iso: string, timeZone?: string): string {
+  // dateStyle cannot be combined with timeZoneName, so the fields are named one by one.
   const format = new Intl.DateTimeFormat(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
     timeZone,
     timeZoneName: 'short',
   });
@@ -31,13 +35,19 @@ export function inReaderZone(iso: string, timeZone?: string): string {
 export function uploadProgress(post: PostView): number {
   const media = post.parts.flatMap((p) => p.media);
   if (!media.length) return 0;
-  return Math.round(media.reduce((sum, m) => sum + (m.state === 'ready' ? 100 : m.progress), 0) / media.length);
+  return Math.round(
+    media.reduce((sum, m) => sum + (m.state === 'ready' ? 100 : m.progress), 0) / media.length,
+  );
 }
 
 /** True while the post may change by itself soon: the list is then read again. */
 export function inFlight(post: PostView, now = Date.now()): boolean {
   if (post.status === 'uploading' || post.status === 'publishing') return true;
-  return post.status === 'scheduled' && !!post.scheduledAt && Date.parse(post.scheduledAt) - now < 5 * 60_000;
+  return (
+    post.status === 'scheduled' &&
+    !!post.scheduledAt &&
+    Date.parse(post.scheduledAt) - now < 5 * 60_000
+  );
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -85,7 +95,8 @@ function postItem(post: PostView): HTMLLIElement {
   const words = statusWords[post.status];
   const head = el('p', { class: 'post-head' });
   head.append(el('span', { class: 'chip', 'data-tone': words.tone }, words.label));
-  if (post.parts.length > 1) head.append(el('span', { class: 'meta' }, ` Thread of ${post.parts.length}`));
+  if (post.parts.length > 1)
+    head.append(el('span', { class: 'meta' }, ` Thread of ${post.parts.length}`));
   li.append(head);
   li.append(el('p', { class: 'post-text' }, post.parts[0]?.text || '(media only)'));
   li.append(el('p', { class: 'post-status sentence' }, statusSentence(post)));
@@ -100,7 +111,9 @@ function postItem(post: PostView): HTMLLIElement {
       const a = el(
         'a',
         { href: part.url!, target: '_blank', rel: 'noopener noreferrer' },
-        links.length > 1 || post.parts.length > 1 ? `Post ${part.position + 1} on x.com` : 'View on x.com',
+        links.length > 1 || post.parts.length > 1
+          ? `Post ${part.position + 1} on x.com`
+          : 'View on x.com',
       );
       const item = el('li');
       item.append(a);
@@ -111,18 +124,37 @@ function postItem(post: PostView): HTMLLIElement {
   for (const part of post.parts)
     if (part.error)
       li.append(
-        el('p', { class: 'field-error' }, post.parts.length > 1 ? `Post ${part.position + 1}: ${part.error}` : part.error),
+        el(
+          'p',
+          { class: 'field-error' },
+          post.parts.length > 1 ? `Post ${part.position + 1}: ${part.error}` : part.error,
+        ),
       );
   const actions = el('p', { class: 'post-actions' });
   if (post.status === 'needs_attention' && post.attention?.retryable)
-    actions.append(el('button', { type: 'button', class: 'small primary retry', 'data-id': post.id }, 'Retry'));
+    actions.append(
+      el('button', { type: 'button', class: 'small primary retry', 'data-id': post.id }, 'Retry'),
+    );
   if (post.status === 'draft' || post.status === 'scheduled' || post.status === 'needs_attention')
-    actions.append(el('a', { class: 'button small edit', href: `/compose?draft=${encodeURIComponent(post.id)}` }, 'Edit'));
+    actions.append(
+      el(
+        'a',
+        { class: 'button small edit', href: `/compose?draft=${encodeURIComponent(post.id)}` },
+        'Edit',
+      ),
+    );
   if (post.status === 'draft' || post.status === 'scheduled')
-    actions.append(el('button', { type: 'button', class: 'small danger delete', 'data-id': post.id }, 'Delete'));
+    actions.append(
+      el('button', { type: 'button', class: 'small danger delete', 'data-id': post.id }, 'Delete'),
+    );
   if (actions.childElementCount) li.append(actions);
   if (post.status === 'published') {
-    const chart = el('div', { class: 'chart post-chart', 'data-id': post.id, role: 'img', 'aria-label': 'Impressions over the first days' });
+    const chart = el('div', {
+      class: 'chart post-chart',
+      'data-id': post.id,
+      role: 'img',
+      'aria-label': 'Impressions over the first days',
+    });
     li.append(el('p', { class: 'post-figures meta', 'data-id': post.id }), chart);
   }
   return li;
@@ -150,10 +182,13 @@ async function drawPostCharts(state: State) {
     if (post.status !== 'published' || !post.publishedAt || state.charted.has(post.id)) continue;
     state.charted.add(post.id);
     try {
-      const view = await api<PostMetricsView>('GET', `/api/v1/posts/${encodeURIComponent(post.id)}/metrics`);
+      const view = await api<PostMetricsView>(
+        'GET',
+        `/api/v1/posts/${encodeURIComponent(post.id)}/metrics`,
+      );
       const figures = document.querySelector<HTMLElement>(`.post-figures[data-id="${post.id}"]`);
       const chart = document.querySelector<HTMLElement>(`.post-chart[data-id="${post.id}"]`);
-      const last = view.snapshots.at(-1);
+      const last = [...view.snapshots].sort((a, b) => a.takenAt.localeCompare(b.takenAt)).at(-1);
       if (figures)
         figures.textContent = last
           ? `${last.figures.impressions ?? '–'} impressions · ${last.figures.likes} likes · ${last.figures.reposts} reposts · ${last.figures.replies} replies`
@@ -173,7 +208,9 @@ async function drawPostCharts(state: State) {
 }
 
 async function load(state: State, { more = false } = {}) {
-  const params = new URLSearchParams({ limit: String(more ? pageSize : Math.min(200, Math.max(pageSize, state.posts.length))) });
+  const params = new URLSearchParams({
+    limit: String(more ? pageSize : Math.min(200, Math.max(pageSize, state.posts.length))),
+  });
   if (more && state.nextCursor) params.set('cursor', state.nextCursor);
   const page = await api<PostsPage>('GET', `/api/v1/posts?${params}`);
   state.posts = more ? [...state.posts, ...page.posts] : page.posts;
@@ -188,7 +225,10 @@ function schedule(state: State) {
   if (!state.posts.some((p) => inFlight(p))) return;
   state.timer = setTimeout(() => {
     load(state).catch((error: unknown) => {
-      say('page-message', `Perch could not refresh the list. ${failure(error)}`, { tone: 'error', source: 'poll' });
+      say('page-message', `Perch could not refresh the list. ${failure(error)}`, {
+        tone: 'error',
+        source: 'poll',
+      });
       schedule(state);
     });
   }, refreshMs);
@@ -219,7 +259,9 @@ export async function start(): Promise<void> {
           await api('POST', `/api/v1/posts/${encodeURIComponent(retry.dataset.id!)}/retry`);
           await load(state);
         } catch (error) {
-          say('page-message', `Perch could not retry the post. ${failure(error)}`, { tone: 'error' });
+          say('page-message', `Perch could not retry the post. ${failure(error)}`, {
+            tone: 'error',
+          });
         }
       });
     if (remove) {
@@ -229,7 +271,9 @@ export async function start(): Promise<void> {
           await api('DELETE', `/api/v1/posts/${encodeURIComponent(remove.dataset.id!)}`);
           await load(state);
         } catch (error) {
-          say('page-message', `Perch could not delete the post. ${failure(error)}`, { tone: 'error' });
+          say('page-message', `Perch could not delete the post. ${failure(error)}`, {
+            tone: 'error',
+          });
         }
       });
     }
@@ -237,7 +281,9 @@ export async function start(): Promise<void> {
   $('more-posts').addEventListener('click', () => {
     void busy($button('more-posts'), 'Loading…', () =>
       load(state, { more: true }).catch((error: unknown) =>
-        say('page-message', `Perch could not load older posts. ${failure(error)}`, { tone: 'error' }),
+        say('page-message', `Perch could not load older posts. ${failure(error)}`, {
+          tone: 'error',
+        }),
       ),
     );
   });
