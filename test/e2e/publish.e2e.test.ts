@@ -152,7 +152,9 @@ describe('publishing from the compose page', () => {
       .poll(() => page.locator('#part-0-count').textContent())
       .toBe('10 over the limit of 280');
     expect(await page.locator('#part-0-count').getAttribute('data-over')).toBe('true');
-    await expect.poll(() => slot('parts.0.text').textContent()).toBe('Too long: 290 of 280.');
+    await expect
+      .poll(() => slot('parts.0.text').textContent())
+      .toBe('This part is too long: 290 characters as X counts them, and X takes at most 280.');
     await shot('compose-too-long');
     await page.fill('#part-0-text', 'A thread with four pictures 1/3');
     expect(await slot('parts.0.text').isVisible()).toBe(false);
@@ -162,11 +164,11 @@ describe('publishing from the compose page', () => {
     await expect
       .poll(() => page.locator('.part[data-index="0"] .alt-text').count(), { timeout: 15_000 })
       .toBe(5);
-    await expect.poll(() => slot('parts.0.media').isVisible()).toBe(true);
-    expect(await slot('parts.0.media').textContent()).toMatch(/4/);
+    await expect.poll(() => slot('parts.0.mediaIds').isVisible()).toBe(true);
+    expect(await slot('parts.0.mediaIds').textContent()).toMatch(/4/);
     await shot('compose-five-images');
     await page.click('.part[data-index="0"] .media-item:last-child button.danger');
-    await expect.poll(() => slot('parts.0.media').isVisible()).toBe(false);
+    await expect.poll(() => slot('parts.0.mediaIds').isVisible()).toBe(false);
     await page.fill('.part[data-index="0"] .alt-text >> nth=0', 'The first picture');
     await page.locator('.part[data-index="0"] .alt-text >> nth=0').blur();
     await expect

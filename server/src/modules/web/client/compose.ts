@@ -92,6 +92,8 @@ interface MediaItem {
   /** 0–100 while uploading; null once Perch has the file. */
   progress: number | null;
   error: string | null;
+  /** Part of the saved post being edited: removing it here only leaves it out (the saved post still names it). */
+  saved?: boolean;
 }
 
 interface PollState {
@@ -245,21 +247,28 @@ function clientIssues(page: Page, action: PostDraftInput['action']): PostIssue[]
       ),
     ),
   );
-  const issues = postIssues(draft, { maxWeightedLength: maxLength(page), media }).filter(
-    (i) => page.tried || i.message !== 'Write something or add media.',
-  );
+  // Until the first try to send, a part not written yet is not a refusal (the user is still on their way to it).
+  const blank = (i: number) => {
+    const part = page.parts[i];
+    return !!part && part.text.trim() === '' && part.media.length === 0;
+  };
+  const issues = postIssues(draft, {
+    maxWeightedLength: maxLength(page),
+    media,
+    now: new Date(),
+  }).filter((issue) => {
+    const part = /^parts\.(\d+)\.text$/.exec(issue.path);
+    return page.tried || !part || !blank(Number(part[1]));
+  });
   page.parts.forEach((p, i) => {
     if (p.media.some((m) => m.progress !== null))
-      issues.push({ path: `parts.${i}.media`, message: 'Wait until the uploads are done.' });
+      issues.push({ path: `parts.${i}.mediaIds`, message: 'Wait until the uploads are done.' });
     if (p.media.some((m) => m.error))
-      issues.push({ path: `parts.${i}.media`, message: 'Remove the files that did not upload.' });
+      issues.push({
+        path: `parts.${i}.mediaIds`,
+        message: 'Remove the files that did not upload.',
+      });
   });
-  if (action === 'schedule') {
-    const at = draft.scheduledAt;
-    if (!at) issues.push({ path: 'scheduledAt', message: 'Pick a date and time.' });
-    else if (new Date(at).getTime() <= Date.now())
-      issues.push({ path: 'scheduledAt', message: 'Pick a time in the future.' });
-  }
   return issues;
 }
 
@@ -335,7 +344,8 @@ function mediaRow(page: Page, partIndex: number, item: MediaItem): HTMLLIElement
   remove.addEventListener('click', () => {
     const part = page.parts[partIndex]!;
     part.media = part.media.filter((m) => m !== item);
-    if (item.id) void api('DELETE', `/api/v1/media/${encodeURIComponent(item.id)}`).catch(() => {});
+    if (item.id && !item.saved)
+      void api('DELETE', `/api/v1/media/${encodeURIComponent(item.id)}`).catch(() => {});
     changed(page, { render: true });
   });
   li.append(remove);
@@ -571,7 +581,7 @@ function partItem(page: Page, part: PartState, i: number): HTMLLIElement {
     for (const item of part.media) list.append(mediaRow(page, i, item));
     li.append(list);
   }
-  li.append(el('p', { class: 'field-error', 'data-path': `parts.${i}.media`, hidden: '' }));
+  li.append(el('p', { class: 'field-error', 'data-path': `parts.${i}.mediaIds`, hidden: '' }));
 
   if (part.poll) li.append(pollFields(page, i, part.poll));
   else {
@@ -722,6 +732,7 @@ function loadDraft(page: Page, post: PostView) {
       altText: m.altText,
       progress: null,
       error: null,
+      saved: true,
     })),
     poll: p.poll
       ? {
