@@ -24,6 +24,8 @@ import { createWebRoutes } from './modules/web/web.routes.ts';
 import { createXConnectionRoutes } from './modules/x-connection/x-connection.routes.ts';
 import { createXSyncRoutes } from './modules/x-sync/x-sync.routes.ts';
 import { createXDmRoutes } from './modules/x-dm/x-dm.routes.ts';
+import { createXPublishRoutes } from './modules/x-publish/x-publish.routes.ts';
+import { createXCredentialsRoutes } from './modules/x-credentials/x-credentials.routes.ts';
 import { errorSummary } from './lib/logger.ts';
 
 /**
@@ -87,6 +89,7 @@ export function createApp(deps: Deps) {
     }),
   );
   app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));
+  app.route('/api/v1/x', createXCredentialsRoutes({ xCredentials: deps.xCredentials }));
   app.route(
     '/api/v1/x-dm',
     createXDmRoutes({
@@ -99,6 +102,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/contacts', createContactsRoutes({ contacts, interactions }));
   app.route('/api/v1/contacts', createRecentTweetsRoutes({ recentTweets: deps.recentTweets }));
   app.route('/api/v1/notifications', createNotificationsRoutes({ notifications }));
+  app.route('/api/v1/posts', createXPublishRoutes({ xPublish: deps.xPublish.service }));
   // Generated on first request, when every route is registered.
   let apiDocument: Promise<OpenApiDocument> | undefined;
   app.get(

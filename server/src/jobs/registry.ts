@@ -14,6 +14,8 @@ import { registerXDmJobs } from '../modules/x-dm/x-dm.jobs.ts';
 import type { XDmService } from '../modules/x-dm/x-dm.service.ts';
 import type { XDmSync } from '../modules/x-dm/x-dm.sync.ts';
 import type { XDmTokens } from '../modules/x-dm/x-dm.tokens.ts';
+import { registerXPublishJobs } from '../modules/x-publish/x-publish.jobs.ts';
+import type { XPublish } from '../modules/x-publish/x-publish.ts';
 import type { JobQueue } from './job-queue.ts';
 
 export interface JobDeps {
@@ -26,6 +28,8 @@ export interface JobDeps {
   xDm: XDmService;
   xDmSync: XDmSync;
   xDmTokens: XDmTokens;
+  xPublish: XPublish;
+  now: () => Date;
 }
 
 export function registerJobs(deps: JobDeps) {
@@ -33,4 +37,11 @@ export function registerJobs(deps: JobDeps) {
   registerXSyncJobs(deps);
   registerRecentTweetsJobs(deps);
   registerXDmJobs(deps);
+  registerXPublishJobs({
+    jobQueue: deps.jobQueue,
+    logger: deps.logger,
+    outbox: deps.xPublish.outbox,
+    publishQueries: deps.xPublish.publishQueries,
+    now: deps.now,
+  });
 }
