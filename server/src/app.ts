@@ -27,6 +27,7 @@ import { createXDmRoutes } from './modules/x-dm/x-dm.routes.ts';
 import { createXPublishRoutes } from './modules/x-publish/x-publish.routes.ts';
 import { createXCredentialsRoutes } from './modules/x-credentials/x-credentials.routes.ts';
 import { errorSummary } from './lib/logger.ts';
+import { createXMediaRoutes } from './modules/x-media/x-media.routes.ts';
 
 /**
  * Every body Perch takes is small JSON (the largest, a contact with the longest notes, is about 60 kB), so a bigger
@@ -43,13 +44,17 @@ export function createApp(deps: Deps) {
   app.use(requestId({ limitLength: 64 }));
   app.use(requestLog(logger));
   app.use(perchSecureHeaders({ https: config.publicUrl.startsWith('https:') }));
-  app.use(
-    bodyLimit({
-      maxSize: maxBodyKiB * 1024,
-      onError: () => {
-        throw problems.bodyTooLarge(maxBodyKiB);
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: maxBodyKiB * 1024,
+    onError: () => {
+      throw problems.bodyTooLarge(maxBodyKiB);
+    },
+  });
+  // A media upload is streamed into the database and held to its kind's cap there (x-media.service.ts store).
+  app.use((c, next) =>
+    c.req.method === 'POST' && /^\/api\/v1\/media\/?$/.test(c.req.path)
+      ? next()
+      : limitBody(c, next),
   );
   // before the host check: a load balancer or container probe asks by address
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -103,6 +108,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/contacts', createRecentTweetsRoutes({ recentTweets: deps.recentTweets }));
   app.route('/api/v1/notifications', createNotificationsRoutes({ notifications }));
   app.route('/api/v1/posts', createXPublishRoutes({ xPublish: deps.xPublish.service }));
+  app.route('/api/v1/media', createXMediaRoutes({ xMedia: deps.xMedia }));
   // Generated on first request, when every route is registered.
   let apiDocument: Promise<OpenApiDocument> | undefined;
   app.get(

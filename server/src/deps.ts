@@ -65,6 +65,8 @@ import type { OutboxOptions } from './modules/x-publish/x-publish.outbox.ts';
 import type { PublishSessions } from './modules/x-credentials/x-credentials.contract.ts';
 import type { XMediaForPublishing } from './modules/x-media/x-media.contract.ts';
 import type { XMetricsForPublishing } from './modules/x-metrics/x-metrics.contract.ts';
+import { createXMediaQueries } from './modules/x-media/x-media.queries.ts';
+import { createXMedia } from './modules/x-media/x-media.service.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -271,6 +273,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
+    const xMedia = createXMedia({
+      queries: createXMediaQueries({ db }),
+      budgetQueries: createXBudgetQueries({ db }),
+      logger,
+      now,
+    });
     /** Publishing's X client: one session per credential (OAuth 2.0 token or OAuth 1.0a app credentials). */
     const xWrite = createXWrite({
       xOrigin: config.xOrigin,
@@ -294,7 +302,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       budgetQueries: createXBudgetQueries({ db }),
       interactions,
       sessions: overrides.publishSessions ?? xCredentials,
-      ...(overrides.publishMedia ? { media: overrides.publishMedia } : {}),
+      media: overrides.publishMedia ?? xMedia,
       ...(overrides.publishMetrics ? { metrics: overrides.publishMetrics } : {}),
       ...(overrides.outboxOptions ? { outboxOptions: overrides.outboxOptions } : {}),
       ...(overrides.publishWorkerId ? { workerId: overrides.publishWorkerId } : {}),
@@ -346,6 +354,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xWrite,
       /** PublishSessions (x-credentials.contract.ts) and the app credentials. */
       xCredentials,
+      xMedia,
       jobQueue,
       /** "Sync DMs now" and the first sync after connecting. */
       requestDmSync: (userId: string) => requestDmSync({ jobQueue, xDmSync }, userId),

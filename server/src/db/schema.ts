@@ -13,3 +13,4 @@ export * from '../modules/x-sync/x-sync.table.ts';
 export * from '../modules/throttle/throttle.table.ts';
 export * from '../modules/secrets/keyring-checks.table.ts';
 export * from '../modules/x-publish/x-publish.table.ts';
+export * from '../modules/x-media/x-media.table.ts';
