@@ -28,6 +28,10 @@ import { createXPublishRoutes } from './modules/x-publish/x-publish.routes.ts';
 import { createXCredentialsRoutes } from './modules/x-credentials/x-credentials.routes.ts';
 import { errorSummary } from './lib/logger.ts';
 import { createXMediaRoutes } from './modules/x-media/x-media.routes.ts';
+import {
+  createAccountMetricsRoutes,
+  createPostMetricsRoutes,
+} from './modules/x-metrics/x-metrics.routes.ts';
 
 /**
  * Every body Perch takes is small JSON (the largest, a contact with the longest notes, is about 60 kB), so a bigger
@@ -95,6 +99,9 @@ export function createApp(deps: Deps) {
   );
   app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));
   app.route('/api/v1/x', createXCredentialsRoutes({ xCredentials: deps.xCredentials }));
+  app.route('/api/v1/x', createAccountMetricsRoutes({ xMetrics: deps.xMetrics }));
+  // only /posts/:id/metrics: publishing's /posts routes are mounted beside it
+  app.route('/api/v1/posts', createPostMetricsRoutes({ xMetrics: deps.xMetrics }));
   app.route(
     '/api/v1/x-dm',
     createXDmRoutes({

@@ -67,6 +67,8 @@ import type { XMediaForPublishing } from './modules/x-media/x-media.contract.ts'
 import type { XMetricsForPublishing } from './modules/x-metrics/x-metrics.contract.ts';
 import { createXMediaQueries } from './modules/x-media/x-media.queries.ts';
 import { createXMedia } from './modules/x-media/x-media.service.ts';
+import { createXMetricsQueries } from './modules/x-metrics/x-metrics.queries.ts';
+import { createXMetrics } from './modules/x-metrics/x-metrics.service.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -296,6 +298,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
+    const publishSessions: Pick<PublishSessions, 'session'> =
+      overrides.publishSessions ?? xCredentials;
+    const xMetrics = createXMetrics({
+      xMetricsQueries: createXMetricsQueries({ db }),
+      sessions: publishSessions,
+      // users who published through Perch are added by the module itself
+      accountUserIds: () => xDmQueries.connectedUserIds(),
+      logger,
+      now,
+    });
     const xPublish = createXPublish({
       db,
       jobQueue,
@@ -303,7 +315,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       interactions,
       sessions: overrides.publishSessions ?? xCredentials,
       media: overrides.publishMedia ?? xMedia,
-      ...(overrides.publishMetrics ? { metrics: overrides.publishMetrics } : {}),
+      metrics: overrides.publishMetrics ?? xMetrics,
       ...(overrides.outboxOptions ? { outboxOptions: overrides.outboxOptions } : {}),
       ...(overrides.publishWorkerId ? { workerId: overrides.publishWorkerId } : {}),
       logger,
@@ -321,6 +333,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xDm,
       xDmSync,
       xDmTokens,
+      xMetrics,
     });
 
     return {
@@ -355,6 +368,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       /** PublishSessions (x-credentials.contract.ts) and the app credentials. */
       xCredentials,
       xMedia,
+      /** Post and account metrics; publishing calls its planSnapshots for each part X confirmed. */
+      xMetrics,
       jobQueue,
       /** "Sync DMs now" and the first sync after connecting. */
       requestDmSync: (userId: string) => requestDmSync({ jobQueue, xDmSync }, userId),

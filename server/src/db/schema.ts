@@ -14,3 +14,4 @@ export * from '../modules/throttle/throttle.table.ts';
 export * from '../modules/secrets/keyring-checks.table.ts';
 export * from '../modules/x-publish/x-publish.table.ts';
 export * from '../modules/x-media/x-media.table.ts';
+export * from '../modules/x-metrics/x-metrics.table.ts';

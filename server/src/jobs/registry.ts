@@ -16,6 +16,8 @@ import type { XDmSync } from '../modules/x-dm/x-dm.sync.ts';
 import type { XDmTokens } from '../modules/x-dm/x-dm.tokens.ts';
 import { registerXPublishJobs } from '../modules/x-publish/x-publish.jobs.ts';
 import type { XPublish } from '../modules/x-publish/x-publish.ts';
+import { registerXMetricsJobs } from '../modules/x-metrics/x-metrics.jobs.ts';
+import type { XMetrics } from '../modules/x-metrics/x-metrics.service.ts';
 import type { JobQueue } from './job-queue.ts';
 
 export interface JobDeps {
@@ -30,6 +32,7 @@ export interface JobDeps {
   xDmTokens: XDmTokens;
   xPublish: XPublish;
   now: () => Date;
+  xMetrics: XMetrics;
 }
 
 export function registerJobs(deps: JobDeps) {
@@ -44,4 +47,5 @@ export function registerJobs(deps: JobDeps) {
     publishQueries: deps.xPublish.publishQueries,
     now: deps.now,
   });
+  registerXMetricsJobs(deps);
 }
