@@ -235,6 +235,25 @@ describe('publishing from the compose page', () => {
       (r) => r.method === 'POST' && r.path === '/2/tweets' && r.status < 300,
     );
     expect(posted).toHaveLength(3);
+    // At X: three posts, each a reply to the one before; four images on the first, the poll on the last.
+    const [first, second, third] = fakeX.posts.all(me.userId);
+    expect([first?.text, second?.text, third?.text]).toEqual([
+      'A thread with four pictures 1/3',
+      'The middle of the thread 2/3',
+      'Which one was best? 3/3',
+    ]);
+    expect(first!.mediaIds).toHaveLength(4);
+    expect(second!.inReplyToId).toBe(first!.id);
+    expect(third!.inReplyToId).toBe(second!.id);
+    expect(third!.poll).toEqual({
+      options: ['The first', 'The last'],
+      durationMinutes: 1440 + 360,
+    });
+    expect(links.map(([, href]) => href!.split('/').at(-1))).toEqual([
+      first!.id,
+      second!.id,
+      third!.id,
+    ]);
     await shot('posts-published');
   });
 });
