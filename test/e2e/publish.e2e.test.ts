@@ -256,4 +256,20 @@ describe('publishing from the compose page', () => {
     ]);
     await shot('posts-published');
   });
+
+  it('draws the post’s impressions and the followers with uPlot once the metrics are in', async () => {
+    clockShiftMs += 2 * 3_600_000; // past the +1 h snapshot
+    const queue = deps.jobQueue as typeof deps.jobQueue & { idle(): Promise<void> };
+    await queue.send('x-metrics.due', {});
+    await queue.send('x-metrics.daily', {});
+    await queue.idle();
+    await page.reload();
+    await expect
+      .poll(() => page.locator('.post .post-figures').first().textContent(), { timeout: 15_000 })
+      .toMatch(/^\d+ impressions · \d+ likes/);
+    await expect.poll(() => page.locator('.post-chart .uplot canvas').count()).toBe(1);
+    await expect.poll(() => page.locator('#followers-chart .uplot canvas').count()).toBe(1);
+    expect(await page.locator('#followers-empty').isVisible()).toBe(false);
+    await shot('posts-charts');
+  });
 });

@@ -25,6 +25,14 @@ export function impressionsSeries(view: PostMetricsView, publishedAt: string): S
   ];
 }
 
+/** The x axis: the data's span, widened to a few days (time) or the first day (hours) when it is short. */
+export function xRange(xs: readonly number[], time: boolean): [number, number] {
+  const min = xs.length ? Math.min(...xs) : 0;
+  const max = xs.length ? Math.max(...xs) : 0;
+  if (!time) return [0, Math.max(24, max)];
+  return max - min < 86_400 ? [min - 3 * 86_400, max + 86_400] : [min, max];
+}
+
 const chartWidth = (el: HTMLElement) => Math.max(280, Math.min(el.clientWidth || 640, 900));
 
 /** Draws a line chart of `series` into `el` (replacing what was there); returns the chart to destroy later. */
@@ -38,7 +46,11 @@ export function drawLineChart(
     {
       width: chartWidth(el),
       height: 200,
-      scales: { x: { time } },
+      scales: {
+        // From the data itself: with one point (a new account, a post's first snapshot) uPlot's own range spans years.
+        x: { time, range: () => xRange(series[0], time) },
+        y: { range: (_u, _min, max) => [0, Math.max(10, Math.ceil(max * 1.1))] },
+      },
       series: [
         time ? {} : { label: xLabel ?? 'x', value: (_u, v) => (v == null ? '' : `${v} h`) },
         { label, stroke: '#0f766e', width: 2, points: { show: true }, spanGaps: true },

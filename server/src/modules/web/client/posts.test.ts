@@ -19,7 +19,7 @@ vi.mock('uplot', () => ({
     destroy() {}
   },
 }));
-const { followersSeries, impressionsSeries } = await import('./post-charts.ts');
+const { followersSeries, impressionsSeries, xRange } = await import('./post-charts.ts');
 const { inFlight, refreshMs, start, statusSentence } = await import('./posts.ts');
 
 const base = {
@@ -202,9 +202,14 @@ describe('/posts', () => {
       [100, 900],
     ]);
     expect(item(published.id).querySelector('.post-figures')!.textContent).toBe(
-      '900 impressions · 9 likes · 2 reposts · 1 replies',
+      '900 impressions · 9 likes · 2 reposts · 1 reply',
     );
     expect(followersSeries({ days: [] })).toEqual([[], []]);
+    // One day of figures is a few days wide, not uPlot's years; hours start at 0 and show the first day at least.
+    expect(xRange([86_400 * 10], true)).toEqual([86_400 * 7, 86_400 * 11]);
+    expect(xRange([0, 86_400 * 30], true)).toEqual([0, 86_400 * 30]);
+    expect(xRange([1, 24], false)).toEqual([0, 24]);
+    expect(xRange([1, 24, 168], false)).toEqual([0, 168]);
     expect(impressionsSeries({ ...metrics, snapshots: [] }, published.publishedAt!)).toEqual([
       [],
       [],

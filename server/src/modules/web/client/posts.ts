@@ -7,7 +7,7 @@ import type { AccountMetricsView, PostMetricsView, PostView } from '@perch/share
 import { api } from './api.ts';
 import { startHeader } from './header.ts';
 import { drawLineChart, followersSeries, impressionsSeries } from './post-charts.ts';
-import { $, $button, busy, closestTo, failure, say } from './ui.ts';
+import { $, $button, busy, closestTo, failure, plural, say } from './ui.ts';
 import { formatDate } from './time.ts';
 
 const pageSize = 20;
@@ -191,7 +191,14 @@ async function drawPostCharts(state: State) {
       const last = [...view.snapshots].sort((a, b) => a.takenAt.localeCompare(b.takenAt)).at(-1);
       if (figures)
         figures.textContent = last
-          ? `${last.figures.impressions ?? '–'} impressions · ${last.figures.likes} likes · ${last.figures.reposts} reposts · ${last.figures.replies} replies`
+          ? [
+              last.figures.impressions === null
+                ? 'Impressions not shown by X'
+                : plural(last.figures.impressions, 'impression', 'impressions'),
+              plural(last.figures.likes, 'like', 'likes'),
+              plural(last.figures.reposts, 'repost', 'reposts'),
+              plural(last.figures.replies, 'reply', 'replies'),
+            ].join(' · ')
           : view.nextAt
             ? `First figures from X ${formatDate(view.nextAt)}.`
             : '';
