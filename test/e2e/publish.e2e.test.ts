@@ -30,6 +30,7 @@ import {
 } from './harness.ts';
 
 const me = { userId: '7600', screenName: 'perch_e2e_pub', name: 'Perch E2E Publisher' };
+const alice = { userId: '7601', screenName: 'alice_e2e_pub', name: 'Alice' };
 const xApp = { X_CLIENT_ID: 'perch-e2e-pub', X_CLIENT_SECRET: 'perch-e2e-pub-secret-0123456789' };
 
 /** A 1×1 PNG: X takes it as it is. */
@@ -64,13 +65,14 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(artifactsDir, 'screenshots'), { recursive: true });
   record = createRunRecord('e2e-publish');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-e2e-publish-'));
-  for (let i = 1; i <= 6; i++) {
+  for (let i = 1; i <= 5; i++) {
     const file = path.join(dataDir, `picture-${i}.png`);
     fs.writeFileSync(file, png);
     images.push(file);
   }
   fakeX = await startFakeX();
   fakeX.addAccount(me);
+  fakeX.addAccount(alice);
   const port = await freePort();
   fakeX.oauth.addClient({
     clientId: xApp.X_CLIENT_ID,
@@ -185,8 +187,21 @@ describe('publishing from the compose page', () => {
     await page.fill('#part-2-poll-0', 'The first');
     await page.fill('#part-2-poll-1', 'The last');
     await page.fill('#part-2-poll-hours', '6');
-    // A poll with media: refused at the poll.
-    await page.setInputFiles('#part-2-files', images[5]!);
+    // A poll with media: refused at the poll. The picture is dropped on the part's drop zone, as a user drags it in.
+    const dataTransfer = await page.evaluateHandle(
+      ({ bytes, name }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
+        return transfer;
+      },
+      { bytes: [...png], name: 'dropped.png' },
+    );
+    await page.dispatchEvent('.drop-zone[data-part="2"]', 'dragover', { dataTransfer });
+    expect(await page.getAttribute('.drop-zone[data-part="2"]', 'data-over')).toBe('true');
+    await page.dispatchEvent('.drop-zone[data-part="2"]', 'drop', { dataTransfer });
+    await expect
+      .poll(() => page.locator('.part[data-index="2"] .media-name').textContent())
+      .toBe('dropped.png (image)');
     await expect
       .poll(() => slot('parts.2.poll').first().textContent(), { timeout: 15_000 })
       .toMatch(/poll and media/);
@@ -271,5 +286,54 @@ describe('publishing from the compose page', () => {
     await expect.poll(() => page.locator('#followers-chart .uplot canvas').count()).toBe(1);
     expect(await page.locator('#followers-empty').isVisible()).toBe(false);
     await shot('posts-charts');
+  });
+
+  it('Reply on a mention in a contact’s timeline opens Compose with the post, and the reply goes out to it', async () => {
+    const { users } = await import('@perch/server/db/schema.ts');
+    const userId = (await deps.db.select().from(users))[0]!.id;
+    const { contact } = await deps.contacts.create(userId, {
+      name: 'Alice',
+      xHandle: alice.screenName,
+      xUserId: alice.userId,
+      notes: '',
+    });
+    // A minute old, as a mention is by the time it is on the timeline (X refuses replies to a post just made).
+    const mention = fakeX.posts.add({
+      authorId: alice.userId,
+      text: '@perch_e2e_pub what do you think?',
+      createdAt: Date.now() - 60_000,
+    });
+    await deps.interactions.record(userId, {
+      contactId: contact.id,
+      kind: 'mention_in',
+      direction: 'inbound',
+      xId: mention.id,
+      occurredAt: new Date(),
+      text: mention.text,
+    });
+    await page.goto(`${baseUrl}/contacts/${contact.id}`);
+    await page.click('.timeline-item[data-kind="mention_in"] a.reply');
+    await page.waitForURL(`${baseUrl}/compose?replyTo=${mention.id}`);
+    expect(await page.inputValue('#reply-to')).toBe(mention.id);
+    await page.fill('#part-0-text', 'I think it is lovely');
+    await expect
+      .poll(() => page.locator('#budget').textContent())
+      .toMatch(/posts left in X's 15-minute window/);
+    await page.click('#publish');
+    await page.waitForURL(/\/posts#post-/);
+    await expect
+      .poll(() => page.locator('.post .chip').first().textContent(), { timeout: 15_000 })
+      .toBe('Published');
+    const reply = fakeX.posts.all(me.userId).at(-1)!;
+    expect(reply.text).toBe('I think it is lovely');
+    expect(reply.inReplyToId).toBe(mention.id);
+    await shot('posts-reply-published');
+    // The reply is on Alice's timeline, as one of the user's replies.
+    await page.goto(`${baseUrl}/contacts/${contact.id}`);
+    await expect
+      .poll(() =>
+        page.locator('.timeline-item[data-kind="reply_out"] .item-text').allTextContents(),
+      )
+      .toEqual(['I think it is lovely']);
   });
 });
