@@ -11,7 +11,15 @@ import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 /** One page script per page: client/<name>.ts, whose start() wires the page; served as '<name>.js'. */
-export const pageScripts = ['auth', 'settings', 'contacts', 'contact', 'notifications'] as const;
+export const pageScripts = [
+  'auth',
+  'settings',
+  'contacts',
+  'contact',
+  'notifications',
+  'compose',
+  'posts',
+] as const;
 
 const contentTypes = new Map<string, string>([
   ['.js', 'text/javascript; charset=utf-8'],

@@ -127,6 +127,12 @@ describe('CRM pages', () => {
     expect(text).not.toContain('javascript:');
     const kinds = [...text.matchAll(/class="timeline-item" data-kind="(\w+)"/g)].map((m) => m[1]);
     expect(kinds).toEqual(['event', 'bio_change', 'reply_out', 'mention_in']);
+    // Mentions and replies can be answered from Compose; bio changes and events cannot.
+    const replies = [...text.matchAll(/<a class="button small reply" href="([^"]+)">Reply<\/a>/g)];
+    expect(replies.map((m) => m[1])).toEqual([
+      '/compose?replyTo=1850000000000000002',
+      '/compose?replyTo=1850000000000000001',
+    ]);
     expect(text).toContain('Job change · 91%');
     expect(text).toMatch(
       /<del>Analyst<\/del> <span aria-label="changed to">→<\/span> <ins>Poet &lt;b&gt;of&lt;\/b&gt; science<\/ins>/,
@@ -220,10 +226,10 @@ describe('CRM pages', () => {
     expect(text.match(/data-read="true"/g)).toHaveLength(1);
     expect(text.match(/class="mark-read small"/g)).toHaveLength(1);
 
-    for (const path of ['/contacts', '/notifications', '/settings']) {
+    for (const path of ['/contacts', '/compose', '/posts', '/notifications', '/settings']) {
       const { text: body } = await page(path);
       expect(body, path).toMatch(
-        /<nav class="nav" aria-label="Main"><a href="\/contacts"[^>]*>Contacts<\/a><a href="\/notifications"[^>]*>Notifications <span id="unread-count" class="badge" aria-label="1 unread">1<\/span><\/a><a href="\/settings"[^>]*>Settings<\/a><\/nav>/,
+        /<nav class="nav" aria-label="Main"><a href="\/contacts"[^>]*>Contacts<\/a><a href="\/compose"[^>]*>Compose<\/a><a href="\/posts"[^>]*>Posts<\/a><a href="\/notifications"[^>]*>Notifications <span id="unread-count" class="badge" aria-label="1 unread">1<\/span><\/a><a href="\/settings"[^>]*>Settings<\/a><\/nav>/,
       );
       expect(body).toContain(`href="${path}" aria-current="page"`);
     }

@@ -183,6 +183,13 @@ export function contactsPage(user: PageContext, data: ContactsPageData): Html {
   );
 }
 
+/** Mentions and replies are posts on X, so each can be answered from Compose (a plain link: no script needed). */
+function replyLink(item: Interaction): Html | string {
+  if ((item.kind !== 'mention_in' && item.kind !== 'reply_out') || !/^\d+$/.test(item.xId))
+    return '';
+  return html`<p class="item-actions"><a class="button small reply" href="${pageHref('/compose', { replyTo: item.xId })}">Reply</a></p>`;
+}
+
 function timelineItem(item: Interaction): Html {
   const words = kindWords[item.kind];
   const url = xUrl(item);
@@ -202,7 +209,7 @@ function timelineItem(item: Interaction): Html {
   <span class="kind-icon" aria-hidden="true">${words.icon}</span>
   <div class="item-body">
     <p class="item-head"><span class="kind-label">${label}</span> · ${time(item.occurredAt)}${url ? html` · <a href="${url}" target="_blank" rel="noopener noreferrer">View on X</a>` : ''}</p>
-    ${detail}
+    ${detail}${replyLink(item)}
   </div>
 </li>`;
 }

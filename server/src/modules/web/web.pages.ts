@@ -78,9 +78,9 @@ function authPage(asset: AssetUrl, mode: 'sign-in' | 'sign-up'): Html {
 export const signInPage = (asset: AssetUrl): Html => authPage(asset, 'sign-in');
 export const signUpPage = (asset: AssetUrl): Html => authPage(asset, 'sign-up');
 
-export type NavPage = 'contacts' | 'notifications' | 'settings';
+export type NavPage = 'contacts' | 'compose' | 'posts' | 'notifications' | 'settings';
 
-/** The header of every signed-in page: Contacts · Notifications (unread badge, #unread-count) · Settings. */
+/** The header of every signed-in page: Contacts · Compose · Posts · Notifications (unread badge, #unread-count) · Settings. */
 export function topbar({
   email,
   current,
@@ -96,7 +96,7 @@ export function topbar({
   return html`<header class="topbar">
   <div class="topbar-inner">
     <a class="brand" href="/contacts">Perch</a>
-    <nav class="nav" aria-label="Main">${link('contacts', 'Contacts')}${link('notifications', 'Notifications', badge)}${link('settings', 'Settings')}</nav>
+    <nav class="nav" aria-label="Main">${link('contacts', 'Contacts')}${link('compose', 'Compose')}${link('posts', 'Posts')}${link('notifications', 'Notifications', badge)}${link('settings', 'Settings')}</nav>
     <div class="account">
       <span id="user-email" class="email">${email}</span>
       <button id="sign-out" type="button">Sign out</button>
@@ -275,6 +275,105 @@ export function settingsPage(
       <thead><tr><th scope="col">Name</th><th scope="col">Paired on</th><th scope="col">Last used</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody id="devices-body"></tbody>
     </table>
+  </section>
+</main>`,
+  );
+}
+
+/** Where a compose page starts: a reply, a quote, or a saved post to edit (each from the page's query). */
+export interface ComposeStart {
+  replyTo?: string;
+  quoteOf?: string;
+  draft?: string;
+}
+
+/**
+ * /compose: the form's frame; client/compose.ts draws the parts (text, media, poll) and runs the same validator the
+ * server runs (@perch/shared/post-rules) as the user types. Each `.field-error[data-path]` takes the refusals for
+ * that path of PostDraftInput (the page's and the server's).
+ */
+export function composePage(
+  asset: AssetUrl,
+  {
+    email,
+    unreadCount = null,
+    start = {},
+  }: { email: string; unreadCount?: number | null; start?: ComposeStart },
+): Html {
+  return layout(
+    asset,
+    start.draft ? 'Edit post' : 'Compose',
+    'compose.js',
+    html`${topbar({ email, current: 'compose', unreadCount })}
+<main class="page compose">
+  <h1 id="compose-heading">${start.draft ? 'Edit post' : 'Compose'}</h1>
+  <p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
+  <p id="publishing-problem" class="notice" hidden><span id="publishing-problem-text"></span> <a href="/settings">Open Settings</a></p>
+  <p id="budget" class="meta budget" aria-live="polite" hidden></p>
+  <form id="compose-form" novalidate data-draft="${start.draft ?? ''}">
+    <section class="card" aria-labelledby="target-heading">
+      <h2 id="target-heading">Reply or quote</h2>
+      <label for="reply-to">Reply to</label>
+      <input id="reply-to" name="replyTo" value="${start.replyTo ?? ''}" placeholder="https://x.com/someone/status/…" autocomplete="off" aria-describedby="reply-to-hint reply-to-error">
+      <p id="reply-to-hint" class="hint">A link to a post on x.com, or its id. The first post of a thread replies to it.</p>
+      <p id="reply-to-error" class="field-error" data-path="replyTo" role="alert" hidden></p>
+      <label for="quote-of">Quote</label>
+      <input id="quote-of" name="quoteOf" value="${start.quoteOf ?? ''}" placeholder="https://x.com/someone/status/…" autocomplete="off" aria-describedby="quote-of-error">
+      <p id="quote-of-error" class="field-error" data-path="quoteOf" role="alert" hidden></p>
+    </section>
+    <p id="parts-error" class="field-error" data-path="parts" role="alert" hidden></p>
+    <ol id="parts" class="parts" aria-label="Posts of the thread"></ol>
+    <p><button id="add-part" type="button">Add a post to the thread</button></p>
+    <section class="card" aria-labelledby="when-heading">
+      <h2 id="when-heading">When</h2>
+      <fieldset class="when">
+        <legend class="visually-hidden">When to post</legend>
+        <label class="inline"><input type="radio" name="when" value="now" id="when-now" checked> Post now</label>
+        <label class="inline"><input type="radio" name="when" value="schedule" id="when-schedule"> Schedule</label>
+      </fieldset>
+      <div id="schedule-fields" hidden>
+        <label for="schedule-at">Date and time</label>
+        <input id="schedule-at" type="datetime-local" aria-describedby="time-zone scheduled-at-error">
+        <p id="time-zone" class="hint"></p>
+        <p id="scheduled-at-error" class="field-error" data-path="scheduledAt" role="alert" hidden></p>
+      </div>
+    </section>
+    <div class="form-actions">
+      <button id="publish" type="submit" class="primary">Post now</button>
+      <button id="save-draft" type="button">Save draft</button>
+    </div>
+    <p id="form-error" class="form-error" role="alert" hidden></p>
+  </form>
+</main>`,
+  );
+}
+
+/** /posts: client/posts.ts fills the list (GET /api/v1/posts) and draws the charts (uPlot, client/post-charts.ts). */
+export function postsPage(
+  asset: AssetUrl,
+  { email, unreadCount = null }: { email: string; unreadCount?: number | null },
+): Html {
+  return layout(
+    asset,
+    'Posts',
+    'posts.js',
+    html`${topbar({ email, current: 'posts', unreadCount })}
+<main class="page posts">
+  <div class="page-head">
+    <h1>Posts</h1>
+    <a class="button primary" href="/compose">Compose</a>
+  </div>
+  <p id="page-message" class="message" role="status" aria-live="polite" hidden></p>
+  <section class="card" aria-labelledby="followers-heading">
+    <h2 id="followers-heading">Followers</h2>
+    <div id="followers-chart" class="chart" role="img" aria-label="Followers over time"></div>
+    <p id="followers-empty" class="empty" hidden>No account figures yet. Perch reads them from X once a day.</p>
+  </section>
+  <section class="card" aria-labelledby="list-heading">
+    <h2 id="list-heading">Your posts</h2>
+    <p id="posts-empty" class="empty" hidden>Nothing yet. <a href="/compose">Write your first post.</a></p>
+    <ul id="post-list" class="post-list"></ul>
+    <p><button id="more-posts" type="button" hidden>Older posts</button></p>
   </section>
 </main>`,
   );

@@ -203,3 +203,45 @@ describe('assets', () => {
     }
   });
 });
+
+describe('compose and posts', () => {
+  it('send a signed-out visitor to /sign-in', async () => {
+    for (const path of ['/compose', '/posts', '/compose?replyTo=123']) {
+      const res = await get(path, null);
+      expect(res.status, path).toBe(302);
+      expect(res.headers.get('location')).toBe('/sign-in');
+    }
+  });
+
+  it('render /compose with its script, the header and the start from the query (escaped)', async () => {
+    const res = await get('/compose?replyTo=https://x.com/ada/status/1%22%3E%3Cb%3E&quoteOf=99');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const page = await res.text();
+    expect(page).toMatch(pageScript('compose'));
+    expect(page).toContain('<a href="/compose" aria-current="page">Compose</a>');
+    expect(page).toContain('id="compose-form" novalidate data-draft=""');
+    expect(page).toContain('value="https://x.com/ada/status/1&quot;&gt;&lt;b&gt;"');
+    expect(page).not.toContain('"><b>');
+    expect(page).toMatch(/<input id="quote-of" name="quoteOf" value="99"/);
+    expect(page).toContain('<input id="schedule-at" type="datetime-local"');
+    expect(page).toContain('data-path="scheduledAt"');
+  });
+
+  it('render /compose?draft= for editing', async () => {
+    const id = '5b1f7c3e-8a2d-4f6b-9c1e-2d3a4b5c6d7e';
+    const page = await (await get(`/compose?draft=${id}`)).text();
+    expect(page).toContain(`data-draft="${id}"`);
+    expect(page).toContain('<h1 id="compose-heading">Edit post</h1>');
+  });
+
+  it('render /posts with its script, the list and the chart slots', async () => {
+    const res = await get('/posts');
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toMatch(pageScript('posts'));
+    expect(page).toContain('<a href="/posts" aria-current="page">Posts</a>');
+    expect(page).toContain('id="post-list"');
+    expect(page).toContain('id="followers-chart"');
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * The web pages: /sign-in, /sign-up, /settings, the CRM pages (/contacts, /contacts/:id, /notifications) and their
+ * The web pages: /sign-in, /sign-up, /settings, /compose, /posts, the CRM pages (/contacts, /contacts/:id, /notifications) and their
  * /assets. Sign-in and settings are clients of /api/v1 like the extension is; the CRM pages render their data here,
  * for c.var.user (set by the server's session middleware) only.
  */
@@ -14,7 +14,7 @@ import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { InteractionsService } from '../interactions/interactions.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import { contactPage, contactsPage, notificationsPage } from './web.crm.ts';
-import { settingsPage, signInPage, signUpPage } from './web.pages.ts';
+import { composePage, postsPage, settingsPage, signInPage, signUpPage } from './web.pages.ts';
 
 export interface WebUser {
   id: string;
@@ -74,6 +74,30 @@ export function createWebRoutes({
       200,
       pageHeaders,
     );
+  });
+
+  // The compose page takes its start from the query; each value is only put back into the form (escaped).
+  const ComposeQuery = z.object({
+    replyTo: z.string().max(300).optional(),
+    quoteOf: z.string().max(300).optional(),
+    draft: z.uuid().optional(),
+  });
+  app.get('/compose', validQuery(ComposeQuery), async (c) => {
+    const user = c.var.user;
+    if (!user) return c.redirect('/sign-in');
+    const unreadCount = crm ? await crm.notifications.unreadCount(user.id) : null;
+    return c.html(
+      composePage(await asset(), { email: user.email, unreadCount, start: c.req.valid('query') }),
+      200,
+      pageHeaders,
+    );
+  });
+
+  app.get('/posts', async (c) => {
+    const user = c.var.user;
+    if (!user) return c.redirect('/sign-in');
+    const unreadCount = crm ? await crm.notifications.unreadCount(user.id) : null;
+    return c.html(postsPage(await asset(), { email: user.email, unreadCount }), 200, pageHeaders);
   });
 
   if (crm) {
