@@ -24,7 +24,14 @@ import { createWebRoutes } from './modules/web/web.routes.ts';
 import { createXConnectionRoutes } from './modules/x-connection/x-connection.routes.ts';
 import { createXSyncRoutes } from './modules/x-sync/x-sync.routes.ts';
 import { createXDmRoutes } from './modules/x-dm/x-dm.routes.ts';
+import { createXPublishRoutes } from './modules/x-publish/x-publish.routes.ts';
+import { createXCredentialsRoutes } from './modules/x-credentials/x-credentials.routes.ts';
 import { errorSummary } from './lib/logger.ts';
+import { createXMediaRoutes } from './modules/x-media/x-media.routes.ts';
+import {
+  createAccountMetricsRoutes,
+  createPostMetricsRoutes,
+} from './modules/x-metrics/x-metrics.routes.ts';
 
 /**
  * Every body Perch takes is small JSON (the largest, a contact with the longest notes, is about 60 kB), so a bigger
@@ -41,13 +48,17 @@ export function createApp(deps: Deps) {
   app.use(requestId({ limitLength: 64 }));
   app.use(requestLog(logger));
   app.use(perchSecureHeaders({ https: config.publicUrl.startsWith('https:') }));
-  app.use(
-    bodyLimit({
-      maxSize: maxBodyKiB * 1024,
-      onError: () => {
-        throw problems.bodyTooLarge(maxBodyKiB);
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: maxBodyKiB * 1024,
+    onError: () => {
+      throw problems.bodyTooLarge(maxBodyKiB);
+    },
+  });
+  // A media upload is streamed into the database and held to its kind's cap there (x-media.service.ts store).
+  app.use((c, next) =>
+    c.req.method === 'POST' && /^\/api\/v1\/media\/?$/.test(c.req.path)
+      ? next()
+      : limitBody(c, next),
   );
   // before the host check: a load balancer or container probe asks by address
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -87,6 +98,10 @@ export function createApp(deps: Deps) {
     }),
   );
   app.route('/api/v1/x', createXConnectionRoutes({ xConnection }));
+  app.route('/api/v1/x', createXCredentialsRoutes({ xCredentials: deps.xCredentials }));
+  app.route('/api/v1/x', createAccountMetricsRoutes({ xMetrics: deps.xMetrics }));
+  // only /posts/:id/metrics: publishing's /posts routes are mounted beside it
+  app.route('/api/v1/posts', createPostMetricsRoutes({ xMetrics: deps.xMetrics }));
   app.route(
     '/api/v1/x-dm',
     createXDmRoutes({
@@ -99,6 +114,8 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/contacts', createContactsRoutes({ contacts, interactions }));
   app.route('/api/v1/contacts', createRecentTweetsRoutes({ recentTweets: deps.recentTweets }));
   app.route('/api/v1/notifications', createNotificationsRoutes({ notifications }));
+  app.route('/api/v1/posts', createXPublishRoutes({ xPublish: deps.xPublish.service }));
+  app.route('/api/v1/media', createXMediaRoutes({ xMedia: deps.xMedia }));
   // Generated on first request, when every route is registered.
   let apiDocument: Promise<OpenApiDocument> | undefined;
   app.get(

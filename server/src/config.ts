@@ -13,6 +13,12 @@ const boolean = z
 // Anthropic's small current model: classifying a batch of tweets needs no more.
 export const defaultClaudeModel = 'claude-haiku-5-5';
 
+const optionalSecret = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => v || null);
+
 const origin = z.url().transform((u) => new URL(u).origin);
 
 export const ConfigSchema = z
@@ -65,6 +71,13 @@ export const ConfigSchema = z
       .trim()
       .optional()
       .transform((v) => v || null),
+    // OAuth 1.0a app credentials from the developer portal, for publishing; they apply to the user whose X account
+    // they verify as. Empty counts as unset.
+    X_API_KEY: optionalSecret,
+    X_API_SECRET: optionalSecret,
+    X_ACCESS_TOKEN: optionalSecret,
+    X_ACCESS_TOKEN_SECRET: optionalSecret,
+    X_BEARER_TOKEN: optionalSecret,
     // pnpm runs scripts inside server/; INIT_CWD is where the user typed `pnpm start`, so ./.perch means what they expect.
     INIT_CWD: z.string().optional(),
     LOG_LEVEL: z
@@ -72,7 +85,7 @@ export const ConfigSchema = z
       .default('info'),
     NODE_ENV: z.string().optional(),
   })
-  .transform((env) => ({
+  .transform((env, ctx) => ({
     port: env.PORT,
     host: env.HOST,
     publicUrl: env.PERCH_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
@@ -100,12 +113,52 @@ export const ConfigSchema = z
         }
       : null,
     xApp: { clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET },
+    /** OAuth 1.0a app credentials from the environment, or null when none are set. */
+    xAppCredentials: envAppCredentials(env, ctx),
     logLevel: env.LOG_LEVEL,
     /** NODE_ENV=production: the pages' scripts and stylesheet are minified (source maps still say where a line came from). */
     minifyAssets: env.NODE_ENV === 'production',
   }));
 
 export type Config = z.output<typeof ConfigSchema>;
+
+export interface EnvAppCredentials {
+  apiKey: string;
+  apiSecret: string;
+  accessToken: string;
+  accessTokenSecret: string;
+  bearerToken: string | null;
+}
+
+const appCredentialNames = [
+  'X_API_KEY',
+  'X_API_SECRET',
+  'X_ACCESS_TOKEN',
+  'X_ACCESS_TOKEN_SECRET',
+] as const;
+
+/** All four or none: a half-set pair would only fail later, at the first post. */
+function envAppCredentials(
+  env: Record<(typeof appCredentialNames)[number] | 'X_BEARER_TOKEN', string | null>,
+  ctx: z.RefinementCtx,
+): EnvAppCredentials | null {
+  const missing = appCredentialNames.filter((name) => !env[name]);
+  if (missing.length === appCredentialNames.length) return null;
+  if (missing.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `OAuth 1.0a app credentials need all four of ${appCredentialNames.join(', ')}; ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set.`,
+    });
+    return null;
+  }
+  return {
+    apiKey: env.X_API_KEY!,
+    apiSecret: env.X_API_SECRET!,
+    accessToken: env.X_ACCESS_TOKEN!,
+    accessTokenSecret: env.X_ACCESS_TOKEN_SECRET!,
+    bearerToken: env.X_BEARER_TOKEN,
+  };
+}
 
 /** `UserTweets=abc123,SearchTimeline=def456`: query ids an operator pins. */
 function parsePinnedIds(

@@ -53,9 +53,22 @@ import { createXDmQueries } from './modules/x-dm/x-dm.queries.ts';
 import { createXDmService } from './modules/x-dm/x-dm.service.ts';
 import { createXDmSync } from './modules/x-dm/x-dm.sync.ts';
 import { createXDmTokens } from './modules/x-dm/x-dm.tokens.ts';
+import { createXWrite } from './modules/x-api-v2/x-api-v2.write.ts';
+import { xAppCredentials } from './modules/x-credentials/x-credentials.table.ts';
+import { createXCredentialsQueries } from './modules/x-credentials/x-credentials.queries.ts';
+import { createXCredentials } from './modules/x-credentials/x-credentials.service.ts';
 import { createThrottleQueries } from './modules/throttle/throttle.queries.ts';
 import { createThrottle } from './modules/throttle/throttle.service.ts';
 import { createWebAssetLoader, type WebAssetLoader } from './modules/web/web.assets.ts';
+import { createXPublish } from './modules/x-publish/x-publish.ts';
+import type { OutboxOptions } from './modules/x-publish/x-publish.outbox.ts';
+import type { PublishSessions } from './modules/x-credentials/x-credentials.contract.ts';
+import type { XMediaForPublishing } from './modules/x-media/x-media.contract.ts';
+import type { XMetricsForPublishing } from './modules/x-metrics/x-metrics.contract.ts';
+import { createXMediaQueries } from './modules/x-media/x-media.queries.ts';
+import { createXMedia } from './modules/x-media/x-media.service.ts';
+import { createXMetricsQueries } from './modules/x-metrics/x-metrics.queries.ts';
+import { createXMetrics } from './modules/x-metrics/x-metrics.service.ts';
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -74,6 +87,13 @@ export interface DepsOverrides {
   jobQueue?: 'pg-boss' | 'in-memory';
   /** The web pages' bundled scripts and styles; tests share one, so each test app does not bundle again. */
   webAssets?: WebAssetLoader;
+  /** Publishing's ports (metrics asks X through publishSessions too) (x-credentials, x-media, x-metrics) until deps.ts builds them itself; tests script them. */
+  publishSessions?: PublishSessions;
+  publishMedia?: XMediaForPublishing;
+  publishMetrics?: XMetricsForPublishing;
+  /** The outbox's waits and lease (tests shorten them); `publishWorkerId` names this process in lease rows. */
+  outboxOptions?: Partial<OutboxOptions>;
+  publishWorkerId?: string;
 }
 
 export type Deps = Awaited<ReturnType<typeof createDeps>>;
@@ -111,6 +131,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
         { table: xConnections, column: xConnections.cookiesJwe },
         { table: xDmConnections, column: xDmConnections.tokensJwe },
         { table: xOauthStates, column: xOauthStates.verifierJwe },
+        { table: xAppCredentials, column: xAppCredentials.credentialsJwe },
       ],
     });
     const keyFile = keyFilePath(config.dataDir);
@@ -254,8 +275,56 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
+    /** Publishing's X client: one session per credential (OAuth 2.0 token or OAuth 1.0a app credentials). */
+    const xWrite = createXWrite({
+      xOrigin: config.xOrigin,
+      xApiOrigin: config.xApiOrigin,
+      timeoutMs: config.xTimeoutMs,
+    });
+    const xCredentials = createXCredentials({
+      xCredentialsQueries: createXCredentialsQueries({ db }),
+      vault,
+      xWrite,
+      apiConnection: (userId) => xDmQueries.find(userId),
+      accessFor: xDmTokens.accessFor,
+      cookieAccount: xConnection.status,
+      envCredentials: config.xAppCredentials,
+      logger,
+      now,
+    });
+    const xMedia = createXMedia({
+      queries: createXMediaQueries({ db }),
+      budgetQueries: createXBudgetQueries({ db }),
+      logger,
+      now,
+    });
+    const publishSessions: Pick<PublishSessions, 'session'> =
+      overrides.publishSessions ?? xCredentials;
+    const xMetrics = createXMetrics({
+      xMetricsQueries: createXMetricsQueries({ db }),
+      sessions: publishSessions,
+      // users who published through Perch are added by the module itself
+      accountUserIds: () => xDmQueries.connectedUserIds(),
+      logger,
+      now,
+    });
+    const xPublish = createXPublish({
+      db,
+      jobQueue,
+      budgetQueries: createXBudgetQueries({ db }),
+      interactions,
+      sessions: overrides.publishSessions ?? xCredentials,
+      media: overrides.publishMedia ?? xMedia,
+      metrics: overrides.publishMetrics ?? xMetrics,
+      ...(overrides.outboxOptions ? { outboxOptions: overrides.outboxOptions } : {}),
+      ...(overrides.publishWorkerId ? { workerId: overrides.publishWorkerId } : {}),
+      logger,
+      now,
+    });
     registerJobs({
       jobQueue,
+      xPublish,
+      now,
       logger,
       xConnection,
       xSync,
@@ -264,6 +333,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xDm,
       xDmSync,
       xDmTokens,
+      xMetrics,
     });
 
     return {
@@ -293,6 +363,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       xDm,
       xDmTokens,
       xDmSync,
+      xPublish,
+      xWrite,
+      /** PublishSessions (x-credentials.contract.ts) and the app credentials. */
+      xCredentials,
+      xMedia,
+      /** Post and account metrics; publishing calls its planSnapshots for each part X confirmed. */
+      xMetrics,
       jobQueue,
       /** "Sync DMs now" and the first sync after connecting. */
       requestDmSync: (userId: string) => requestDmSync({ jobQueue, xDmSync }, userId),

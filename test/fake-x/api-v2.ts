@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AccountStore } from './accounts.ts';
 import type { Budget, Budgets } from './budgets.ts';
 import { answerDmLookup, dmLookupOf, type DmStore } from './dm.ts';
-import type { OAuthStore } from './oauth.ts';
+import type { Bearer, OAuthStore } from './oauth.ts';
 import {
   clientForbidden,
   creditsDepleted,
@@ -16,7 +16,7 @@ import {
 import { rateLimitHeaders } from './rate-limits.ts';
 import { html, overCapacity, pageDoesNotExist, type FakeReply } from './replies.ts';
 import type { FakeXMode } from './types.ts';
-import { answerUsersByIds, answerUsersMe } from './users.ts';
+import { answerUsersByIds, answerUsersMe, type UserExtras } from './users.ts';
 
 export interface ApiV2State {
   accounts: AccountStore;
@@ -26,6 +26,9 @@ export interface ApiV2State {
   dmBudget: Budget;
   mode: FakeXMode;
   resetAt: Date;
+  /** OAuth 1.0a user context besides OAuth 2.0 tokens (server.ts); undefined: OAuth 2.0 only. */
+  userContext?: (headers: IncomingHttpHeaders) => Bearer | 'bad' | undefined;
+  userExtras?: (userId: string) => UserExtras;
 }
 
 export interface ApiV2Request {
@@ -89,7 +92,9 @@ export function answerApiV2(request: ApiV2Request, state: ApiV2State): FakeReply
 
   // As X's gateway does: no budget headers without a valid token; the budget counts requests that
   // reach it, a 400 for bad parameters included.
-  const bearer = state.oauth.bearer(headers.authorization, now);
+  const signed = state.userContext?.(headers);
+  const bearer =
+    signed === 'bad' ? undefined : (signed ?? state.oauth.bearer(headers.authorization, now));
   if (!bearer) return unauthorized();
   // An app X will not serve at all is refused before any budget counts (assumed: no x-rate-limit-*).
   if (state.mode === 'client_forbidden') return clientForbidden(appIdOf(bearer.clientId));
@@ -129,7 +134,7 @@ function lookupOf(path: string, state: ApiV2State, now: number): Lookup | undefi
       endpoint: path,
       budget: usersMeBudget,
       scopes: userScopes,
-      answer: (q, userId) => answerUsersMe(q, userId, state.accounts),
+      answer: (q, userId) => answerUsersMe(q, userId, state.accounts, state.userExtras),
     };
   }
   if (path === '/2/users') {

@@ -15,7 +15,7 @@ export const defaultAccessTokenLifetimeSeconds = 7200;
 export const defaultCodeLifetimeSeconds = 30;
 
 // The scopes X's OpenAPI document lists for OAuth2UserToken.
-const knownScopes = new Set([
+export const knownScopes = new Set([
   'block.read',
   'block.write',
   'bookmark.read',

@@ -72,6 +72,13 @@ export function loadXApiDocument(): OpenApiDocument {
  *    this request.","type":"https://api.twitter.com/2/problems/credits"} as application/json, where the
  *    document has only its legacy Error {code, message}; no version of the document describes it
  *    (problems.ts has the sources).
+ * 4. X answers with the old names as well as the document's (x-write-side.md, fact 5): a Post's
+ *    public_metrics may have retweet_count instead of repost_count, a User's tweet_count instead of
+ *    post_count. Either spelling is accepted, never a mix of none.
+ * 5. A failed media processing carries processing_info.error {code, name, message} (X's media
+ *    docs; twitter-api-v2 reads info.error.message); the document's ProcessingInfo objects forbid it.
+ * 6. An app-only token on a user-context endpoint gets 403 unsupported-authentication (X's body as
+ *    clients log it); 2.167 has no such problem type.
  */
 export function withKnownDeviations(document: OpenApiDocument): OpenApiDocument {
   const copy = structuredClone(document);
@@ -133,12 +140,45 @@ export function withKnownDeviations(document: OpenApiDocument): OpenApiDocument 
     required: ['type', 'title', 'detail'],
     properties: { type: types('credits'), ...common },
   };
+  schemas.UnsupportedAuthenticationProblem = {
+    type: 'object',
+    required: ['type', 'title', 'detail'],
+    properties: { type: types('unsupported-authentication'), ...common },
+  };
+  const renamed = (name: string, from: string, to: string) => {
+    const schema = schemas[name] as { required?: string[]; properties: Record<string, unknown> };
+    const legacy = structuredClone(schema);
+    legacy.properties[to] = legacy.properties[from];
+    delete legacy.properties[from];
+    legacy.required = legacy.required?.map((r) => (r === from ? to : r));
+    schemas[name] = { anyOf: [schema, legacy] };
+  };
+  renamed('PostPublicMetrics', 'repost_count', 'retweet_count');
+  renamed('UserPublicMetrics', 'post_count', 'tweet_count');
+  for (const name of [
+    'FinalizeMediaUploadResponseDataProcessingInfo',
+    'GetMediaUploadStatusResponseDataProcessingInfo',
+    'MediaUploadResponseDataProcessingInfo',
+  ]) {
+    const info = schemas[name] as { properties?: Record<string, unknown> } | undefined;
+    if (info?.properties)
+      info.properties.error = {
+        type: 'object',
+        required: ['message'],
+        properties: {
+          code: { type: 'integer' },
+          name: { type: 'string' },
+          message: { type: 'string' },
+        },
+      };
+  }
   const problem = schemas.Problem as { oneOf: unknown[] };
   problem.oneOf = [
     ...problem.oneOf,
     { $ref: '#/components/schemas/GatewayProblem' },
     { $ref: '#/components/schemas/ClientForbiddenProblem' },
     { $ref: '#/components/schemas/UsageCapExceededProblem' },
+    { $ref: '#/components/schemas/UnsupportedAuthenticationProblem' },
   ];
   // The legacy Error stays what application/json errors are, besides the 402.
   schemas.LegacyError = schemas.Error!;

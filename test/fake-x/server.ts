@@ -5,10 +5,18 @@ import { answer, graphqlOperation, parseCookies, type FakeXState } from './answe
 import { createWebClientFiles, isWebClientPath } from './bundles.ts';
 import { createCookieBudgets, isBudgetedOperation } from './cookie-budgets.ts';
 import { answerApiV2, isOAuthOrApiV2 } from './api-v2.ts';
+import { serviceUnavailable } from './problems.ts';
 import { createBudgets, type Budget } from './budgets.ts';
 import { createDmStore } from './dm.ts';
 import { readVariables } from './graphql.ts';
-import { createOAuthStore } from './oauth.ts';
+import { createMediaStore } from './media.ts';
+import { createOAuthStore, knownScopes, type Bearer } from './oauth.ts';
+import { createOAuth1Store } from './oauth1.ts';
+import { setMediaKeyLookup } from './post-reads.ts';
+import { createPostStore } from './posts.ts';
+import { answerWrite, isWriteRoute, type WriteState } from './write-api.ts';
+import { createWriteFaults } from './write-faults.ts';
+import { createWriteLimits, type FakeXWriteEndpoint } from './write-limits.ts';
 import { xApiValidator, type OpenApiViolation } from './openapi.ts';
 import { createRateLimits, defaultRateLimitResetAt } from './rate-limits.ts';
 import { createTweetStore } from './tweets.ts';
@@ -67,6 +75,31 @@ export function startFakeX({
   const requests: FakeXRequest[] = [];
   const rateLimits = createRateLimits();
   const pendingDelays = new Set<() => void>();
+  const oauth1 = createOAuth1Store();
+  const media = createMediaStore();
+  const posts = createPostStore();
+  setMediaKeyLookup((id) => media.get(id)?.mediaKey);
+  const writeState: WriteState = {
+    accounts,
+    oauth,
+    oauth1,
+    posts,
+    media,
+    limits: createWriteLimits(),
+    faults: createWriteFaults(),
+    counts: new Map<FakeXWriteEndpoint, number>(),
+    subscriptionOf: (userId) => accounts.byUserId(userId)?.subscriptionType ?? 'None',
+  };
+  const allScopes = new Set(knownScopes);
+  /** OAuth 1.0a on the API v2 lookups (/2/users/me…): a signed request acts with every scope. */
+  const userContextOf =
+    (method: string, url: URL) =>
+    (headers: IncomingMessage['headers']): Bearer | 'bad' | undefined => {
+      const signed = oauth1.verify({ method, url, headers, now: now() });
+      if (signed === 'none') return undefined;
+      if (signed === 'bad') return 'bad';
+      return { userId: signed.userId, scopes: allScopes, clientId: signed.consumerKey };
+    };
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://fake-x.invalid');
@@ -88,6 +121,10 @@ export function startFakeX({
     if (!isStatic) xRequests++;
     requests.push(entry);
     const isV2 = isOAuthOrApiV2(url.pathname);
+    if (isWriteRoute(entry.method, url.pathname)) {
+      await handleWrite(req, res, url, entry, mode);
+      return;
+    }
     // The OAuth endpoints and GraphQL POSTs (SearchTimeline's features) read a body; the rest is
     // drained so the socket stays usable.
     let body = '';
@@ -124,7 +161,20 @@ export function startFakeX({
           params: parseParams(body, req.headers['content-type']),
           now: Date.now(),
         },
-        { accounts, dms, oauth, budgets, dmBudget, mode, resetAt: state.resetAt },
+        {
+          accounts,
+          dms,
+          oauth,
+          budgets,
+          dmBudget,
+          mode,
+          resetAt: state.resetAt,
+          userContext: userContextOf(entry.method, url),
+          userExtras: (userId) => ({
+            spelling: posts.spelling,
+            postCount: posts.all(userId).length,
+          }),
+        },
       );
       entry.status = reply.status;
       const sent = write(res, reply, reply.headers ?? {});
@@ -139,6 +189,51 @@ export function startFakeX({
     if (reply.served?.tweetIds) entry.tweetIds = reply.served.tweetIds;
     // Strict budgets put their own headers on the reply; everything else reports honest, unenforced ones.
     write(res, reply, { ...rateLimits.count(key, now()), ...reply.headers });
+  }
+
+  async function handleWrite(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    entry: FakeXRequest,
+    mode: FakeXMode,
+  ) {
+    const body = await readLimitedBody(req, media.chunkLimitBytes);
+    if (mode === 'unreachable') {
+      req.socket.destroy();
+      return;
+    }
+    if (mode === 'slow') await delay(delayMs, req, pendingDelays);
+    if (res.destroyed || req.socket.destroyed) return;
+    if (body === 'too large') {
+      // X's edge refuses a body over its limit before the API sees it: 413 with nothing in it
+      // (trypostit/trypost#31). Not an API answer, so not held to the document.
+      entry.status = 413;
+      res.writeHead(413, { 'content-length': '0', connection: 'close' });
+      res.end();
+      return;
+    }
+    if (mode === 'server_error') {
+      const sent = write(res, serviceUnavailable(), {});
+      entry.status = 503;
+      checkAgainstOpenApi(entry, sent);
+      return;
+    }
+    const outcome = answerWrite(
+      { method: entry.method, url, headers: req.headers, body, now: now() },
+      writeState,
+    );
+    if ('drop' in outcome) {
+      req.socket.destroy();
+      return;
+    }
+    if ('holdMs' in outcome) {
+      await delay(outcome.holdMs, req, pendingDelays);
+      if (res.destroyed || req.socket.destroyed) return;
+    }
+    entry.status = outcome.reply.status;
+    const sent = write(res, outcome.reply, outcome.reply.headers ?? {});
+    checkAgainstOpenApi(entry, sent);
   }
 
   function checkAgainstOpenApi(entry: FakeXRequest, sent: { contentType: string; text: string }) {
@@ -206,6 +301,12 @@ export function startFakeX({
       budgets.clear();
       dmBudget = defaultDmBudget;
       oauth.reset();
+      oauth1.reset();
+      posts.reset();
+      media.reset();
+      writeState.limits.reset();
+      writeState.faults.clear();
+      writeState.counts.clear();
       const violations = takeViolations();
       if (violations) throw violations;
     },
@@ -224,6 +325,52 @@ export function startFakeX({
       state.budgets.set(operation, budget);
     },
     budgetUsed: (authToken, operation) => state.budgets.used(authToken, operation, now()),
+    posts: {
+      all: (userId) => posts.all(userId),
+      get: (id) => posts.get(id),
+      add: (post) => posts.add(post, now()),
+      setMetrics: (id, metrics) => posts.setMetrics(id, metrics),
+      setReplyDelay: (ms) => posts.setReplyDelay(ms),
+      setSpelling(spelling) {
+        posts.spelling = spelling;
+      },
+      setSubscriptionType(userId, type) {
+        const account = accounts.byUserId(userId);
+        if (!account) throw new Error(`fake X: no account ${userId}`);
+        accounts.add({ ...account, subscriptionType: type });
+      },
+    },
+    media: {
+      get: (id) => media.get(id),
+      all: (userId) => media.all(userId),
+      setProcessing: (processing) => media.setProcessing(processing),
+      setOutcome: (id, outcome) => media.setOutcome(id, outcome),
+      setExpiry: (seconds) => media.setExpiry(seconds),
+      setChunkLimit(bytes) {
+        media.chunkLimitBytes = bytes;
+      },
+    },
+    oauth1: {
+      addCredentials(credentials) {
+        if (!accounts.byUserId(credentials.userId))
+          throw new Error(`fake X: add the account ${credentials.userId} first`);
+        oauth1.addCredentials(credentials);
+      },
+      addAppBearer: (token, appId) => oauth1.addAppBearer(token, appId),
+      setTimestampWindow: (seconds) => oauth1.setTimestampWindow(seconds),
+    },
+    faults: {
+      inject: (kind, opts) => writeState.faults.inject(kind, opts),
+      clear: () => writeState.faults.clear(),
+      get hits() {
+        return writeState.faults.hits;
+      },
+    },
+    limits: {
+      set: (endpoint, budget) => writeState.limits.set(endpoint, budget),
+      setDaily: (limits) => writeState.limits.setDaily(limits),
+    },
+    requestCount: (endpoint) => writeState.counts.get(endpoint) ?? 0,
     setPromoted(tweet: FakeXTweet | null) {
       if (tweet && !state.accounts.byScreenName(tweet.by))
         throw new Error(`fake X: add the advertiser @${tweet.by} first`);
@@ -265,6 +412,21 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The body as bytes, or 'too large' past `limit` (the rest is drained, not kept). */
+function readLimitedBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    req.on('end', () => resolve(size > limit ? 'too large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

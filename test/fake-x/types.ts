@@ -1,4 +1,22 @@
+import type { FakeXMedia, FakeXProcessing } from './media.ts';
+import type { FakeXOAuth1Credentials } from './oauth1.ts';
 import type { OpenApiValidator, OpenApiViolation } from './openapi.ts';
+import type { FakeXPost, FakeXPostMetrics, FakeXSpelling, FakeXSubscriptionType } from './posts.ts';
+import type { FakeXFaultOptions, FakeXWriteFault } from './write-faults.ts';
+import type { DailyLimits, FakeXWriteEndpoint } from './write-limits.ts';
+
+export type {
+  FakeXMedia,
+  FakeXProcessing,
+  FakeXOAuth1Credentials,
+  FakeXPost,
+  FakeXPostMetrics,
+  FakeXSpelling,
+  FakeXSubscriptionType,
+  FakeXFaultOptions,
+  FakeXWriteFault,
+  FakeXWriteEndpoint,
+};
 
 /**
  * An X account the fake knows. Its cookies are the credentials the fake accepts; an account without
@@ -31,6 +49,17 @@ export interface FakeXAccount {
    * instead of UserUnavailable. Other endpoints follow `suspended`.
    */
   partialErrors?: boolean;
+  /** users.fields=subscription_type (default 'None'); anything else may post 25,000 weighted characters. */
+  subscriptionType?: FakeXSubscriptionType;
+  /** users.fields=public_metrics; post_count defaults to the write side's posts by the user. */
+  publicMetrics?: Partial<{
+    followers_count: number;
+    following_count: number;
+    post_count: number;
+    listed_count: number;
+    like_count: number;
+    media_count: number;
+  }>;
 }
 
 /**
@@ -214,6 +243,77 @@ export interface FakeX {
   setPromoted(tweet: FakeXTweet | null): void;
   /** The web client's current bundle file names, e.g. main.1a2b3c4d.js (served at /responsive-web/client-web/). */
   readonly bundles: { main: string; profile: string; vendor: string };
+
+  /** X's write side: posts (POST/DELETE /2/tweets and the reads around them). README.md, "X's write side". */
+  posts: FakeXPosts;
+  /** The chunked media upload and its processing. */
+  media: FakeXMediaControl;
+  /** OAuth 1.0a user context and app-only Bearer tokens. */
+  oauth1: FakeXOAuth1;
+  /** Faults on the write side, for the next N matching requests or with a seeded probability. */
+  faults: FakeXFaults;
+  /** The write side's budgets (15-minute per user and endpoint; 24-hour per user and app for posts). */
+  limits: FakeXLimits;
+  /** Requests that reached a write-side endpoint since start or reset (refused ones included). */
+  requestCount(endpoint: FakeXWriteEndpoint): number;
+}
+
+export interface FakeXPosts {
+  /** The user's live posts (not deleted), oldest first. */
+  all(userId: string): FakeXPost[];
+  /** Any post, deleted ones included. */
+  get(id: string): FakeXPost | undefined;
+  /** Seeds a post (someone else's, to reply to or quote); id and createdAt default to new ones. */
+  add(post: {
+    authorId: string;
+    text: string;
+    id?: string;
+    createdAt?: number;
+    inReplyToId?: string;
+    metrics?: Partial<FakeXPostMetrics>;
+  }): FakeXPost;
+  /** Sets counts (and impressionsPerHour); impression_count is the value at creation. */
+  setMetrics(id: string, metrics: Partial<FakeXPostMetrics>): void;
+  /** How long a new post cannot be replied to (default 1000 ms, on the fake's clock). */
+  setReplyDelay(ms: number): void;
+  /** 'document' (default: repost_count, post_count, referenced_posts, edit_history_post_ids) or 'legacy'. */
+  setSpelling(spelling: FakeXSpelling): void;
+  /** Sets an account's subscription type (who may post 25,000 weighted characters). */
+  setSubscriptionType(userId: string, type: FakeXSubscriptionType): void;
+}
+
+export interface FakeXMediaControl {
+  get(id: string): FakeXMedia | undefined;
+  all(userId?: string): FakeXMedia[];
+  /** Processing of GIFs and videos finalized from now on (default 3 polls, 1 s, succeeded). */
+  setProcessing(processing: Partial<FakeXProcessing>): void;
+  /** One upload's outcome, e.g. { code: 1, name: 'InvalidMedia', message: 'Unsupported video format' }. */
+  setOutcome(id: string, outcome: FakeXProcessing['outcome']): void;
+  /** expires_after_secs of uploads initialized from now on (default 86,400). */
+  setExpiry(seconds: number): void;
+  /** The largest request body X's edge takes (default 4 MiB); above it: 413, empty body. */
+  setChunkLimit(bytes: number): void;
+}
+
+export interface FakeXOAuth1 {
+  addCredentials(credentials: FakeXOAuth1Credentials): void;
+  /** An app-only Bearer token (BearerToken in X's document): reads only. */
+  addAppBearer(token: string, appId?: string): void;
+  /** How far oauth_timestamp may be from the fake's clock (default 300 s). */
+  setTimestampWindow(seconds: number): void;
+}
+
+export interface FakeXFaults {
+  inject(kind: FakeXWriteFault, opts?: FakeXFaultOptions): void;
+  /** Removes every armed fault and forgets the hits. */
+  clear(): void;
+  /** Faults that hit, oldest first. */
+  readonly hits: { kind: FakeXWriteFault; endpoint: FakeXWriteEndpoint }[];
+}
+
+export interface FakeXLimits {
+  set(endpoint: FakeXWriteEndpoint, budget: { limit: number; windowSeconds: number }): void;
+  setDaily(limits: Partial<DailyLimits>): void;
 }
 
 /** An app registered in X's developer portal. */

@@ -46,7 +46,17 @@ export function parseUserFields(check: QueryCheck, errors: ParameterError[]): Se
   return new Set(check.list('user.fields', userFieldNames, errors) ?? []);
 }
 
-export function apiUser(account: FakeXAccount, fields: Set<string>): Record<string, unknown> {
+/** How the write side spells the renamed counts (posts.spelling) and how many posts the user has there. */
+export interface UserExtras {
+  spelling: 'document' | 'legacy';
+  postCount: number;
+}
+
+export function apiUser(
+  account: FakeXAccount,
+  fields: Set<string>,
+  extras?: UserExtras,
+): Record<string, unknown> {
   const user: Record<string, unknown> = {
     id: account.userId,
     name: account.name,
@@ -58,6 +68,19 @@ export function apiUser(account: FakeXAccount, fields: Set<string>): Record<stri
     user.profile_image_url = account.avatarUrl ?? defaultAvatarUrl;
   if (fields.has('protected')) user.protected = false;
   if (fields.has('verified')) user.verified = false;
+  if (fields.has('subscription_type')) user.subscription_type = account.subscriptionType ?? 'None';
+  if (fields.has('public_metrics')) {
+    const m = account.publicMetrics ?? {};
+    user.public_metrics = {
+      followers_count: m.followers_count ?? 0,
+      following_count: m.following_count ?? 0,
+      [extras?.spelling === 'legacy' ? 'tweet_count' : 'post_count']:
+        m.post_count ?? extras?.postCount ?? 0,
+      listed_count: m.listed_count ?? 0,
+      like_count: m.like_count ?? 0,
+      media_count: m.media_count ?? 0,
+    };
+  }
   return user;
 }
 
@@ -68,6 +91,7 @@ export function answerUsersMe(
   query: URLSearchParams,
   userId: string,
   accounts: AccountStore,
+  extrasOf?: (userId: string) => UserExtras,
 ): FakeReply {
   const check = checkQuery(query, userQueryNames);
   const errors = [...check.errors];
@@ -75,7 +99,7 @@ export function answerUsersMe(
   if (errors.length > 0) return invalidRequest(errors);
   const me = accounts.byUserId(userId);
   if (!me) throw new Error(`fake X: a token names user ${userId}, which no account has`);
-  return v2Json(200, { data: apiUser(me, fields) });
+  return v2Json(200, { data: apiUser(me, fields, extrasOf?.(userId)) });
 }
 
 /** GET /2/users?ids=…: up to 100 users; the ones X cannot show come back as partial errors. */

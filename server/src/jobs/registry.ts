@@ -14,6 +14,10 @@ import { registerXDmJobs } from '../modules/x-dm/x-dm.jobs.ts';
 import type { XDmService } from '../modules/x-dm/x-dm.service.ts';
 import type { XDmSync } from '../modules/x-dm/x-dm.sync.ts';
 import type { XDmTokens } from '../modules/x-dm/x-dm.tokens.ts';
+import { registerXPublishJobs } from '../modules/x-publish/x-publish.jobs.ts';
+import type { XPublish } from '../modules/x-publish/x-publish.ts';
+import { registerXMetricsJobs } from '../modules/x-metrics/x-metrics.jobs.ts';
+import type { XMetrics } from '../modules/x-metrics/x-metrics.service.ts';
 import type { JobQueue } from './job-queue.ts';
 
 export interface JobDeps {
@@ -26,6 +30,9 @@ export interface JobDeps {
   xDm: XDmService;
   xDmSync: XDmSync;
   xDmTokens: XDmTokens;
+  xPublish: XPublish;
+  now: () => Date;
+  xMetrics: XMetrics;
 }
 
 export function registerJobs(deps: JobDeps) {
@@ -33,4 +40,12 @@ export function registerJobs(deps: JobDeps) {
   registerXSyncJobs(deps);
   registerRecentTweetsJobs(deps);
   registerXDmJobs(deps);
+  registerXPublishJobs({
+    jobQueue: deps.jobQueue,
+    logger: deps.logger,
+    outbox: deps.xPublish.outbox,
+    publishQueries: deps.xPublish.publishQueries,
+    now: deps.now,
+  });
+  registerXMetricsJobs(deps);
 }

@@ -14,6 +14,7 @@ export const secretKinds = {
   'x-cookies': 'Stored X cookies',
   'x-api-tokens': 'Stored X API tokens',
   'pkce-verifier': 'A stored X sign-in verifier',
+  'x-app-credentials': 'Stored X app credentials',
   'keyring-check': 'A secret key check value',
 } as const;
 export type SecretKind = keyof typeof secretKinds;

@@ -145,6 +145,58 @@ function xDmRow(): Html {
     </div>`;
 }
 
+/** One field of the app-credentials form, with its own error line (client/x-publishing.ts). */
+function credentialField(name: string, label: string, hint: string): Html {
+  return html`<label for="x-app-${name}">${label}</label>
+          <input id="x-app-${name}" name="${name}" type="password" autocomplete="off" spellcheck="false"
+            aria-describedby="x-app-${name}-error">
+          <p id="x-app-${name}-error" class="message" data-tone="error" hidden></p>
+          <p class="hint">${hint}</p>`;
+}
+
+/** Settings → Connected accounts, third row: publishing to X (client/x-publishing.ts fills it in). */
+function xPublishingRow(): Html {
+  return html`<div id="x-publishing-row" class="account-row" role="group" data-credential="" aria-labelledby="x-publishing-name">
+      <div class="account-main">
+        <div class="account-logo" aria-hidden="true">✎</div>
+        <div class="account-text">
+          <div class="account-title">
+            <h3 id="x-publishing-name" class="account-name">Publishing</h3>
+            <span id="x-publishing-chip" class="chip" data-tone="idle">Loading</span>
+          </div>
+          <p id="x-publishing-title" class="state-title">Loading…</p>
+          <p id="x-publishing-problem" class="sentence"></p>
+          <dl class="details">
+            <dt>The X API connection</dt><dd id="x-publishing-grant"></dd>
+            <dt>App credentials</dt><dd id="x-publishing-app"></dd>
+            <dt>Longest post</dt><dd id="x-publishing-length"></dd>
+          </dl>
+        </div>
+      </div>
+      <div class="actions">
+        <button id="extend-x-publishing" type="button" class="primary">Extend to publishing</button>
+        <button id="show-x-app-form" type="button">Enter app credentials</button>
+        <button id="remove-x-app" type="button" class="danger">Remove app credentials</button>
+      </div>
+      <p id="x-publishing-message" class="message" role="status" aria-live="polite" hidden></p>
+      <form id="x-app-form" class="panel" novalidate hidden>
+        <h3>Your X app’s credentials (OAuth 1.0a)</h3>
+        <p>From your app’s <strong>Keys and tokens</strong> page in X’s developer portal. Generate the access token while
+          signed in to X as the account Perch is connected to, with <strong>Read and write</strong> permission. Perch checks
+          them once with X and keeps them encrypted; they are never shown again.</p>
+        ${credentialField('api_key', 'API key', 'Also called the consumer key.')}
+        ${credentialField('api_secret', 'API key secret', 'Also called the consumer secret.')}
+        ${credentialField('access_token', 'Access token', 'Starts with your X account’s numeric id and a dash.')}
+        ${credentialField('access_token_secret', 'Access token secret', '')}
+        ${credentialField('bearer_token', 'Bearer token (optional)', 'For app-only calls such as reading the app’s usage.')}
+        <div class="actions">
+          <button id="save-x-app" type="submit" class="primary">Check and save</button>
+          <button id="cancel-x-app" type="button">Cancel</button>
+        </div>
+      </form>
+    </div>`;
+}
+
 export function settingsPage(
   asset: AssetUrl,
   { email, unreadCount = null }: { email: string; unreadCount?: number | null },
@@ -211,6 +263,7 @@ export function settingsPage(
       </div>
     </div>
   ${xDmRow()}
+  ${xPublishingRow()}
   </section>
 
   <section id="devices" class="card" aria-labelledby="devices-heading">

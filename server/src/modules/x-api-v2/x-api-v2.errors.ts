@@ -24,6 +24,18 @@ export type XApiFailureKind =
   | 'usage_capped'
   /** 402: a pay-per-use account's prepaid credits are spent, until the developer adds some. */
   | 'credits_depleted'
+  /**
+   * 403 "You are not allowed to create a Tweet with duplicate content.": X has a post with this text already — maybe
+   * the one Perch just sent, whose answer was lost. Find out (read the account's own posts); never re-send.
+   */
+  | 'duplicate_content'
+  /**
+   * 403 (code 385) "You attempted to reply to a Tweet that is deleted or not visible to you.": the parent is gone,
+   * or — right after Perch posted it — not readable yet; a thread waits a moment and tries again.
+   */
+  | 'reply_target_unavailable'
+  /** 403 on an OAuth 2.0 token whose grant lacks the scope the endpoint needs; `scope` names it. */
+  | 'missing_scope'
   /** Any other 4xx, e.g. a pagination token X no longer knows. */
   | 'bad_request'
   /** X did not answer, answered 5xx, or sent something unreadable. */
@@ -40,6 +52,8 @@ export class XApiError extends Error {
     readonly problem: string | null = null,
     /** usage_capped: which cap X says is used up. */
     readonly usagePeriod: 'daily' | 'monthly' | null = null,
+    /** missing_scope: the OAuth 2.0 scope the grant lacks (media.write, tweet.write…). */
+    readonly scope: string | null = null,
   ) {
     super(detail);
     this.name = 'XApiError';
@@ -122,6 +136,71 @@ function appRefusal(
   return null;
 }
 
+const texts = (data: unknown): string[] => {
+  const out: string[] = [];
+  for (const value of [field(data, 'detail'), field(data, 'message')])
+    if (typeof value === 'string') out.push(value);
+  const errors = field(data, 'errors');
+  if (Array.isArray(errors))
+    for (const e of errors)
+      for (const value of [field(e, 'message'), field(e, 'detail')])
+        if (typeof value === 'string') out.push(value);
+  return out;
+};
+const codes = (data: unknown): unknown[] => {
+  const errors = field(data, 'errors');
+  return [
+    field(data, 'code'),
+    ...(Array.isArray(errors) ? errors.map((e) => field(e, 'code')) : []),
+  ];
+};
+
+/**
+ * The 403s publishing tells apart, by X's own sentence (its v2 answers carry them in `detail`, v1.1-style ones in
+ * `errors[].message` with a code). Only fixed words go into the detail, never X's text.
+ */
+function writeRefusal(
+  data: unknown,
+  problem: string | null,
+  rateLimit: XRateLimit | null,
+  scope: string | undefined,
+): XApiError | null {
+  const said = texts(data);
+  if (said.some((t) => /duplicate content/i.test(t)) || codes(data).includes(187))
+    return new XApiError(
+      'duplicate_content',
+      'X says a post with this text exists already (403 duplicate content)',
+      403,
+      rateLimit,
+      problem,
+    );
+  if (
+    said.some((t) => /reply to a (?:tweet|post) that is deleted or not visible/i.test(t)) ||
+    codes(data).includes(385)
+  )
+    return new XApiError(
+      'reply_target_unavailable',
+      'X says the post to reply to is deleted or not visible (403)',
+      403,
+      rateLimit,
+      problem,
+    );
+  // X's gateway answers a token without the endpoint's scope with a bare about:blank 403 "Forbidden".
+  const bare =
+    (problem === null || problem === 'about:blank') && field(data, 'title') === 'Forbidden';
+  if (scope && bare && said.every((t) => t === 'Forbidden'))
+    return new XApiError(
+      'missing_scope',
+      `X refused: the OAuth 2.0 grant does not include ${scope} (403)`,
+      403,
+      rateLimit,
+      problem,
+      null,
+      scope,
+    );
+  return null;
+}
+
 /**
  * Turns whatever twitter-api-v2 threw into an XApiError; `tokenEndpoint` reads 400/401 as a dead grant. An app X
  * refuses (client-forbidden, usage-capped, spent credits) comes first: it is never a dead grant or token, nor a
@@ -129,7 +208,16 @@ function appRefusal(
  */
 export function toXApiError(
   error: unknown,
-  { tokenEndpoint = false, timeoutMs }: { tokenEndpoint?: boolean; timeoutMs: number },
+  {
+    tokenEndpoint = false,
+    timeoutMs,
+    scope,
+  }: {
+    tokenEndpoint?: boolean;
+    timeoutMs: number;
+    /** With an OAuth 2.0 token: the scope the endpoint needs, so a bare 403 can say the grant lacks it. */
+    scope?: string;
+  },
 ): XApiError {
   if (error instanceof XApiError) return error;
   if (error instanceof ApiResponseError) {
@@ -138,6 +226,10 @@ export function toXApiError(
     const problem = problemOf(error.data);
     const refusal = appRefusal(status, error.data, problem, rateLimit);
     if (refusal) return refusal;
+    if (status === 403) {
+      const forbidden = writeRefusal(error.data, problem, rateLimit, scope);
+      if (forbidden) return forbidden;
+    }
     if (status === 429) {
       const fallback = {
         limit: rateLimit?.limit ?? 0,

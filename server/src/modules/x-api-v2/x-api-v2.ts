@@ -12,6 +12,8 @@ import { createXApiRouting } from './x-api-v2.routing.ts';
 
 /** What Perch asks for: reading DMs needs dm.read + tweet.read + users.read; offline.access gives a refresh token. */
 export const xDmScopes = ['dm.read', 'tweet.read', 'users.read', 'offline.access'] as const;
+/** Asked for as well when the user turns publishing on: posting needs tweet.write, uploading media media.write. */
+export const xPublishingScopes = ['tweet.write', 'media.write'] as const;
 
 export interface XApiOptions {
   xOrigin: string;
@@ -125,14 +127,22 @@ function toDmPage(body: DmEventsBody, rateLimit: XRateLimit | null, requests: nu
 export type XApi = ReturnType<typeof createXApi>;
 export type XApiSession = ReturnType<XApi['forToken']>;
 
-export function createXApi(options: XApiOptions) {
+/** The library's settings every Perch client shares: routed to PERCH_X_API_ORIGIN, one keep-alive agent, the timeout. */
+export function xApiClientSettings(
+  options: Pick<XApiOptions, 'xOrigin' | 'xApiOrigin' | 'timeoutMs'>,
+) {
   const { timeoutMs } = options;
-  const settings = {
+  return {
     plugins: [createXApiRouting(options)],
     httpAgent: options.xApiOrigin.startsWith('http:')
       ? new http.Agent({ keepAlive: true, timeout: timeoutMs })
       : new https.Agent({ keepAlive: true, timeout: timeoutMs }),
   };
+}
+
+export function createXApi(options: XApiOptions) {
+  const { timeoutMs } = options;
+  const settings = xApiClientSettings(options);
   const app = options.clientId
     ? new TwitterApi(
         { clientId: options.clientId, clientSecret: options.clientSecret ?? undefined },
@@ -178,8 +188,9 @@ export function createXApi(options: XApiOptions) {
         : ('public' as const),
 
     /** The page to send the user to, and the PKCE verifier to keep (encrypted) until the callback. */
-    authorizeLink(redirectUri: string, state: string) {
-      const link = needApp().generateOAuth2AuthLink(redirectUri, { scope: [...xDmScopes], state });
+    authorizeLink(redirectUri: string, state: string, { publishing = false } = {}) {
+      const scope = publishing ? [...xDmScopes, ...xPublishingScopes] : [...xDmScopes];
+      const link = needApp().generateOAuth2AuthLink(redirectUri, { scope, state });
       return { url: link.url, codeVerifier: link.codeVerifier };
     },
 

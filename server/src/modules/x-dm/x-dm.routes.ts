@@ -16,7 +16,9 @@ import {
   pathParam,
   problem,
   queryParams,
+  received,
 } from '../../lib/api-docs.ts';
+import { problems } from '../../lib/http-problem.ts';
 import { requireUser } from '../accounts/accounts.middleware.ts';
 import { redirectPage } from '../web/web.pages.ts';
 import { xDmProblems } from './x-dm.errors.ts';
@@ -38,6 +40,10 @@ export interface XDmRoutesDeps {
 
 const signedOut = problem('Not signed in');
 
+/** Connect's optional body: `publishing` asks for the publishing scopes as well. */
+const XDmConnectInput = z.object({ publishing: z.boolean().optional() });
+type XDmConnectInput = z.infer<typeof XDmConnectInput>;
+
 /** Mounted at /api/v1/x-dm. */
 export function createXDmRoutes({ xDm, xDmSync, requestDmSync, secureCookies }: XDmRoutesDeps) {
   return new Hono<AppEnv>()
@@ -55,8 +61,12 @@ export function createXDmRoutes({ xDm, xDmSync, requestDmSync, secureCookies }: 
       '/connect',
       describeRoute({
         summary:
-          'Start connecting X direct messages (OAuth 2.0 with PKCE): a single-use state (15 minutes, also set as a cookie for the callback) and X’s authorize URL to send the browser to',
+          'Start connecting X direct messages (OAuth 2.0 with PKCE): a single-use state (15 minutes, also set as a cookie for the callback) and X’s authorize URL to send the browser to. `{ "publishing": true }` asks for tweet.write and media.write as well (Extend to publishing)',
         security: bySession,
+        requestBody: {
+          required: false,
+          content: { 'application/json': { schema: received(XDmConnectInput) } },
+        },
         responses: {
           200: json('Where to send the browser', XDmConnectStart),
           401: signedOut,
@@ -65,7 +75,27 @@ export function createXDmRoutes({ xDm, xDmSync, requestDmSync, secureCookies }: 
       }),
     )
     .post('/connect', requireUser, async (c) => {
-      const { authorizeUrl, state } = await xDm.start(c.var.user!.id);
+      // The body is optional (the plain Connect button sends none).
+      const raw = (await c.req.text()).trim();
+      let input: XDmConnectInput = {};
+      if (raw) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {
+          throw problems.invalidRequest([{ path: '(body)', message: 'is not JSON' }]);
+        }
+        const result = XDmConnectInput.safeParse(parsed);
+        if (!result.success)
+          throw problems.invalidRequest(
+            result.error.issues.map((i) => ({
+              path: i.path.map(String).join('.') || '(body)',
+              message: i.message,
+            })),
+          );
+        input = result.data;
+      }
+      const { authorizeUrl, state } = await xDm.start(c.var.user!.id, input);
       setCookie(c, stateCookie, state, {
         httpOnly: true,
         sameSite: 'Lax',

@@ -88,11 +88,20 @@ export function createXDmService({
     callbackUrl,
     status: async (userId: string) => toStatus(await xDmQueries.find(userId)),
 
-    /** Connect: a fresh single-use state bound to this user, and the X page to send the browser to. */
-    async start(userId: string) {
+    /**
+     * Connect: a fresh single-use state bound to this user, and the X page to send the browser to. `publishing`
+     * asks for tweet.write and media.write as well; left out, a grant that has them keeps them on reconnect.
+     */
+    async start(userId: string, { publishing }: { publishing?: boolean } = {}) {
       if (!xApi.configured) throw xDmProblems.notConfigured();
+      const wantsPublishing =
+        publishing ??
+        (await xDmQueries.find(userId))?.scopes.split(' ').includes('tweet.write') ??
+        false;
       const state = randomBytes(32).toString('base64url');
-      const { url, codeVerifier } = xApi.authorizeLink(callbackUrl, state);
+      const { url, codeVerifier } = xApi.authorizeLink(callbackUrl, state, {
+        publishing: wantsPublishing,
+      });
       const at = now();
       await xDmQueries.insertState({
         stateHash: sha256(state),
@@ -102,7 +111,7 @@ export function createXDmService({
         createdAt: at,
         expiresAt: new Date(at.getTime() + stateLifetimeMs),
       });
-      log.info({ userId }, 'x dm connect started');
+      log.info({ userId, publishing: wantsPublishing }, 'x dm connect started');
       return { authorizeUrl: url, state };
     },
 

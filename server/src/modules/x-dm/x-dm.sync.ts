@@ -18,7 +18,7 @@
  *   15-minute window's, not the cap's): no queued retry; the daily run tries again, one request a day.
  * None of them touches the grant. Notifications: at most one a day per kind.
  */
-import type { XDmSyncResult } from '@perch/shared';
+import type { XDmFailureKind, XDmSyncResult } from '@perch/shared';
 import type { Logger } from '../../lib/logger.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import {
@@ -28,7 +28,7 @@ import {
 } from '../interactions/interactions.service.ts';
 import { dailyKey, type NotificationsService } from '../notifications/notifications.service.ts';
 import type { XApi, XApiSession, XApiUser, XDmEvent, XDmPage } from '../x-api-v2/x-api-v2.ts';
-import { XApiError } from '../x-api-v2/x-api-v2.errors.ts';
+import { XApiError, type XApiFailureKind } from '../x-api-v2/x-api-v2.errors.ts';
 import { xDmProblems } from './x-dm.errors.ts';
 import type { XDmQueries } from './x-dm.queries.ts';
 import type { XDmTokens } from './x-dm.tokens.ts';
@@ -145,6 +145,14 @@ export function failureSentence(failure: XApiError | null, fallback: string) {
 }
 
 export type XDmSync = ReturnType<typeof createXDmSync>;
+
+/** The publishing-only kinds are 403s: reading DMs shows them as the token refused. */
+const dmFailureKind = (kind: XApiFailureKind | undefined): XDmFailureKind | null =>
+  kind === undefined
+    ? null
+    : kind === 'duplicate_content' || kind === 'reply_target_unavailable' || kind === 'missing_scope'
+      ? 'unauthorized'
+      : kind;
 
 export function createXDmSync({
   xDmQueries,
@@ -332,7 +340,7 @@ export function createXDmSync({
         : stop?.stop === 'paused'
           ? 'X’s limit for direct messages is used up for now; the sync goes on by itself.'
           : null,
-    errorKind: stop?.stop === 'failed' ? (stop.failure?.kind ?? null) : null,
+    errorKind: stop?.stop === 'failed' ? dmFailureKind(stop.failure?.kind) : null,
   });
 
   async function reportFailure(userId: string, stop: Stop) {

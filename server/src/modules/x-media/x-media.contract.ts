@@ -25,6 +25,16 @@ export type MediaOnXResult =
       mediaId?: string;
     };
 
+export interface EnsureOnXOptions {
+  /**
+   * false: the session's grant lacks media.write (PublishSessionResult.canUploadMedia); answered before any
+   * request to X, not after X refuses.
+   */
+  canUploadMedia?: boolean;
+  /** Stops between steps (a graceful shutdown); the next call resumes from there. */
+  signal?: AbortSignal;
+}
+
 export interface XMediaForPublishing {
   /** Type and size of each of the user's media ids; ids that are not the user's are missing from the map. */
   describe(userId: string, mediaIds: string[]): Promise<Map<string, StoredMediaInfo>>;
@@ -39,5 +49,6 @@ export interface XMediaForPublishing {
     mediaIds: string[],
     session: XWriteSession,
     onProgress?: (percent: number) => void,
+    options?: EnsureOnXOptions,
   ): Promise<MediaOnXResult>;
 }

@@ -1,6 +1,6 @@
 /**
  * /settings: the X row (polled every 3 s so it follows the extension), Connect X, Pair by hand, Check now and
- * Disconnect, Sync now (x-sync.ts), the X direct messages row (x-dm.ts) and the devices table (devices.ts).
+ * Disconnect, Sync now (x-sync.ts), the X direct messages row (x-dm.ts), the publishing row (x-publishing.ts) and the devices table (devices.ts).
  * The row's words are describeConnection()'s, the same the extension's popup shows.
  */
 import {
@@ -17,6 +17,7 @@ import { startHeader } from './header.ts';
 import { timeElement } from './time.ts';
 import { $, $button, busy, failure, idle, say } from './ui.ts';
 import { createXDmRow } from './x-dm.ts';
+import { createXPublishingRow } from './x-publishing.ts';
 import { createXSyncLine } from './x-sync.ts';
 
 const pollMs = 3000;
@@ -251,11 +252,18 @@ export function start(): void {
   });
   const syncLine = createXSyncLine();
   const xDmRow = createXDmRow();
+  const publishingRow = createXPublishingRow();
 
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
   async function poll() {
     clearTimeout(pollTimer);
-    await Promise.all([refreshStatus(), devices.refresh(), syncLine.refresh(), xDmRow.refresh()]);
+    await Promise.all([
+      refreshStatus(),
+      devices.refresh(),
+      syncLine.refresh(),
+      xDmRow.refresh(),
+      publishingRow.refresh(),
+    ]);
     clearTimeout(pollTimer);
     if (!document.hidden) pollTimer = setTimeout(poll, pollMs);
   }

@@ -1,0 +1,147 @@
+/**
+ * The outbox against test/fake-x over real HTTP, through the real credentials (x-credentials) and X client
+ * (createXWrite): for each of the fake's fault modes exactly one post exists at X afterwards (none when X
+ * refused, and then the post needs attention); OAuth 2.0 and OAuth 1.0a both publish.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PostView, PublishingStatus } from '@perch/shared';
+import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
+import type { FakeXWriteFault } from '../../../../test/fake-x/write-faults.ts';
+import { jobsIdle } from '../../test-utils/app.ts';
+import { createDmTestApp, returnToPerch, type TestApp } from '../../test-utils/x-dm.ts';
+
+const me = { userId: '6300', screenName: 'perch_out', name: 'Perch Outbox' };
+const oauth1 = {
+  consumerKey: 'outbox-consumer-key',
+  consumerSecret: 'outbox-consumer-secret',
+  accessToken: '6300-outbox-access-token',
+  accessTokenSecret: 'outbox-access-token-secret',
+};
+
+let fakeX: FakeX;
+let t: TestApp;
+beforeAll(async () => {
+  fakeX = await startFakeX();
+});
+beforeEach(() => {
+  fakeX.reset();
+  fakeX.addAccount(me);
+  fakeX.oauth.setConsent({ userId: me.userId, approve: true });
+});
+afterEach(async () => {
+  await t?.close();
+  t = undefined!;
+});
+afterAll(() => fakeX?.close());
+
+/** Signs up and connects the X API, with publishing (OAuth 2.0 tweet.write) or without. */
+async function connected(publishing: boolean) {
+  t = await createDmTestApp(fakeX, {
+    overrides: { outboxOptions: { reconcileWaitMs: 100, parentWaitMs: 400, parentTries: 6 } },
+  });
+  const { cookie } = await t.signUp();
+  const start = await t.request('/api/v1/x-dm/connect', {
+    method: 'POST',
+    headers: { cookie },
+    ...(publishing ? { json: { publishing: true } } : {}),
+  });
+  const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
+  const stateCookie = start.headers.get('set-cookie')!.split(';')[0]!;
+  const consent = await fetch(authorizeUrl, { redirect: 'manual' });
+  const { next } = await returnToPerch(t, new URL(consent.headers.get('location')!), [
+    cookie,
+    stateCookie,
+  ]);
+  expect(next).toBe('/settings?x_dm=connected');
+  return cookie;
+}
+
+async function publish(cookie: string, parts: string[], extra: Record<string, unknown> = {}) {
+  const res = await t.request('/api/v1/posts', {
+    method: 'POST',
+    headers: { cookie },
+    json: { action: 'publish_now', parts: parts.map((text) => ({ text })), ...extra },
+  });
+  expect(res.status).toBe(201);
+  const { id } = (await res.json()) as PostView;
+  await jobsIdle(t.deps);
+  const view = await t.request(`/api/v1/posts/${id}`, { headers: { cookie } });
+  return t.expectDocumented<PostView>(view, 'GET /api/v1/posts/{id}', 200);
+}
+
+const atX = () => fakeX.posts.all(me.userId);
+
+describe('fault modes at the fake X (OAuth 2.0)', () => {
+  it.each<[FakeXWriteFault, 'published' | 'needs_attention' | 'publishing', number]>([
+    ['drop-after-create', 'published', 1],
+    ['503-after-create', 'published', 1],
+    ['timeout-after-create', 'published', 1],
+    ['503', 'published', 1],
+    ['429', 'publishing', 0],
+    ['402', 'needs_attention', 0],
+    ['usage-capped', 'needs_attention', 0],
+  ])('%s: %s, %i post(s) at X', { timeout: 60_000 }, async (fault, status, posts) => {
+    const cookie = await connected(true);
+    fakeX.faults.inject(fault, { holdMs: 4_000 });
+    const view = await publish(cookie, [`Fault ${fault}: hello https://example.com/x`]);
+    expect(view.status).toBe(status);
+    expect(atX()).toHaveLength(posts);
+    expect(fakeX.faults.hits.map((h) => h.kind)).toEqual([fault]);
+    if (posts === 1) expect(view.parts[0]!.xPostId).toBe(atX()[0]!.id);
+    if (status === 'publishing') expect(view.waitingUntil).not.toBeNull();
+    if (status === 'needs_attention') expect(view.attention!.retryable).toBe(true);
+  });
+
+  it('duplicate content of a post Perch published already: not posted twice, needs attention', { timeout: 60_000 }, async () => {
+    const cookie = await connected(true);
+    const first = await publish(cookie, ['Said once']);
+    expect(first.status).toBe('published');
+    const again = await publish(cookie, ['Said once']);
+    expect(again.status).toBe('needs_attention');
+    expect(again.attention).toEqual({ reason: expect.stringMatching(/already/), retryable: false });
+    expect(atX()).toHaveLength(1);
+  });
+
+  it('a thread waits out X’s delay before a new post can be replied to', { timeout: 60_000 }, async () => {
+    const cookie = await connected(true);
+    fakeX.posts.setReplyDelay(600);
+    const view = await publish(cookie, ['thread 1/3', 'thread 2/3', 'thread 3/3']);
+    expect(view.status).toBe('published');
+    const posts = atX().sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    expect(posts.map((p) => p.text)).toEqual(['thread 1/3', 'thread 2/3', 'thread 3/3']);
+    expect(view.parts.map((p) => p.xPostId)).toEqual(posts.map((p) => p.id));
+    // X refused at least one reply for coming too soon, and nothing was posted twice for it
+    expect(fakeX.requestCount('createPosts')).toBeGreaterThan(3);
+  });
+});
+
+describe('both credentials publish', () => {
+  it('OAuth 1.0a app credentials, when the grant does not cover publishing', { timeout: 60_000 }, async () => {
+    const cookie = await connected(false);
+    fakeX.oauth1.addCredentials({ ...oauth1, userId: me.userId });
+    const saved = await t.request('/api/v1/x/app-credentials', {
+      method: 'POST',
+      headers: { cookie },
+      json: {
+        api_key: oauth1.consumerKey,
+        api_secret: oauth1.consumerSecret,
+        access_token: oauth1.accessToken,
+        access_token_secret: oauth1.accessTokenSecret,
+      },
+    });
+    expect(saved.status).toBe(201);
+    expect(((await saved.json()) as PublishingStatus).credential).toBe('oauth1');
+    const view = await publish(cookie, ['Signed with OAuth 1.0a']);
+    expect(view.status).toBe('published');
+    expect(atX().map((p) => p.text)).toEqual(['Signed with OAuth 1.0a']);
+  });
+
+  it('OAuth 2.0 with tweet.write', { timeout: 60_000 }, async () => {
+    const cookie = await connected(true);
+    const status = (await (await t.request('/api/v1/x/publishing', { headers: { cookie } })).json()) as PublishingStatus;
+    expect(status.credential).toBe('oauth2');
+    const view = await publish(cookie, ['Sent with OAuth 2.0']);
+    expect(view.status).toBe('published');
+    expect(atX().map((p) => p.text)).toEqual(['Sent with OAuth 2.0']);
+  });
+});

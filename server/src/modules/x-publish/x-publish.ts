@@ -1,0 +1,96 @@
+/**
+ * Publishing to X, put together: the posts service (routes), the outbox (jobs) and the budget, on the credential,
+ * media and metrics ports their own modules implement. Until one of those is wired, a stand-in says publishing is
+ * not set up (notConfigured*), so the routes and drafts work and nothing is sent.
+ */
+import { standardMaxWeightedLength } from '@perch/shared/post-rules';
+import type { Db } from '../../db/client.ts';
+import type { JobQueue } from '../../jobs/job-queue.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { InteractionsService } from '../interactions/interactions.service.ts';
+import type { XBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
+import type { PublishSessions } from '../x-credentials/x-credentials.contract.ts';
+import type { XMediaForPublishing } from '../x-media/x-media.contract.ts';
+import type { XMetricsForPublishing } from '../x-metrics/x-metrics.contract.ts';
+import { createPostingBudgets } from './x-publish.budget.ts';
+import { sendPostJob } from './x-publish.jobs.ts';
+import { createOutbox, type OutboxOptions } from './x-publish.outbox.ts';
+import { createXPublishQueries } from './x-publish.queries.ts';
+import { createXPublishService } from './x-publish.service.ts';
+
+const notConfiguredSentence =
+  'Publishing is not set up: connect X with publishing, or enter the X app’s credentials in the settings.';
+
+export const notConfiguredSessions: PublishSessions = {
+  session: async () => ({ ok: false, reason: 'not_configured', sentence: notConfiguredSentence }),
+  status: async () => ({
+    credential: null,
+    grant: { connected: false, readDms: false, publish: false, uploadMedia: false },
+    appCredentials: {
+      present: false,
+      source: null,
+      handle: null,
+      verifiedAt: null,
+      hasBearerToken: false,
+    },
+    canPublish: false,
+    canUploadMedia: false,
+    maxWeightedLength: standardMaxWeightedLength,
+    problem: notConfiguredSentence,
+  }),
+};
+export const noMedia: XMediaForPublishing = {
+  describe: async () => new Map(),
+  views: async () => [],
+  ensureOnX: async () => ({ ok: false, reason: 'Media are not set up.', retryable: false }),
+};
+export const noMetrics: XMetricsForPublishing = { planSnapshots: async () => {} };
+
+export type XPublish = ReturnType<typeof createXPublish>;
+
+export function createXPublish(deps: {
+  db: Db;
+  jobQueue: JobQueue;
+  budgetQueries: XBudgetQueries;
+  interactions: InteractionsService;
+  sessions?: PublishSessions;
+  media?: XMediaForPublishing;
+  metrics?: XMetricsForPublishing;
+  logger: Logger;
+  now: () => Date;
+  outboxOptions?: Partial<OutboxOptions>;
+  workerId?: string;
+}) {
+  const publishQueries = createXPublishQueries({ db: deps.db });
+  const budgets = createPostingBudgets({
+    budgetQueries: deps.budgetQueries,
+    publishQueries,
+    now: deps.now,
+  });
+  const sessions = deps.sessions ?? notConfiguredSessions;
+  const media = deps.media ?? noMedia;
+  const sendPublish = (postId: string, at?: Date) => sendPostJob(deps.jobQueue, postId, at);
+  const outbox = createOutbox({
+    publishQueries,
+    budgets,
+    sessions,
+    media,
+    metrics: deps.metrics ?? noMetrics,
+    interactions: deps.interactions,
+    sendLater: sendPublish,
+    logger: deps.logger,
+    now: deps.now,
+    ...(deps.outboxOptions ? { options: deps.outboxOptions } : {}),
+    ...(deps.workerId ? { workerId: deps.workerId } : {}),
+  });
+  const service = createXPublishService({
+    publishQueries,
+    budgets,
+    sessions,
+    media,
+    sendPublish,
+    logger: deps.logger,
+    now: deps.now,
+  });
+  return { service, outbox, budgets, publishQueries };
+}
