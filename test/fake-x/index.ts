@@ -31,6 +31,14 @@
  * fakeX.rotateBearer();
  * fakeX.setBudget('SearchTimeline', { limit: 2, windowSeconds: 60 });
  * fakeX.setPromoted({ id: '1990000000000000000', by: 'alice', text: 'Buy now' });
+ *
+ * X's write side (README.md "X's write side"): POST/DELETE /2/tweets, the chunked media upload,
+ * GET /2/users/:id/tweets, GET /2/tweets, /2/tweets/analytics, OAuth 1.0a and app Bearer tokens:
+ * fakeX.oauth1.addCredentials({ consumerKey, consumerSecret, accessToken, accessTokenSecret, userId: '42' });
+ * fakeX.faults.inject('drop-after-create', { times: 1 }); // or { probability: 0.2, seed: 3 }
+ * fakeX.media.setProcessing({ polls: 3, outcome: { code: 1, name: 'InvalidMedia', message: 'Unsupported video format' } });
+ * fakeX.limits.set('createPosts', { limit: 5, windowSeconds: 900 });
+ * fakeX.posts.all('42'); fakeX.requestCount('createPosts');
  */
 export { startFakeX } from './server.ts';
 export type {
@@ -39,6 +47,21 @@ export type {
   FakeXBudgetedOperation,
   FakeXDm,
   FakeXDmEvent,
+  FakeXFaultOptions,
+  FakeXFaults,
+  FakeXLimits,
+  FakeXMedia,
+  FakeXMediaControl,
+  FakeXOAuth1,
+  FakeXOAuth1Credentials,
+  FakeXPost,
+  FakeXPostMetrics,
+  FakeXPosts,
+  FakeXProcessing,
+  FakeXSpelling,
+  FakeXSubscriptionType,
+  FakeXWriteEndpoint,
+  FakeXWriteFault,
   FakeXMode,
   FakeXModeOptions,
   FakeXOAuth,

@@ -155,6 +155,73 @@ describe('the OpenAPI check', () => {
     for (const answer of refusals) expect(strict.check(answer)).not.toEqual([]);
   });
 
+  it("accepts the write side's deviations: both metric spellings, a processing error, unsupported-authentication", () => {
+    const strict = createOpenApiValidator(readPublishedXApiDocument());
+    const answer = (
+      path: string,
+      body: unknown,
+      status = 200,
+      contentType = 'application/json',
+    ) => ({
+      method: 'GET',
+      path,
+      status,
+      contentType,
+      body,
+    });
+    const metrics = {
+      reply_count: 0,
+      like_count: 1,
+      quote_count: 0,
+      bookmark_count: 0,
+      impression_count: 9,
+    };
+    const legacyPost = answer('/2/tweets', {
+      data: [{ id: '1', text: 't', public_metrics: { ...metrics, retweet_count: 2 } }],
+    });
+    const documentPost = answer('/2/tweets', {
+      data: [{ id: '1', text: 't', public_metrics: { ...metrics, repost_count: 2 } }],
+    });
+    const neither = answer('/2/tweets', {
+      data: [{ id: '1', text: 't', public_metrics: metrics }],
+    });
+    const legacyUser = answer('/2/users/me', {
+      data: {
+        id: '1',
+        name: 'n',
+        username: 'u',
+        public_metrics: { followers_count: 0, following_count: 0, listed_count: 0, tweet_count: 3 },
+      },
+    });
+    const failed = answer('/2/media/upload', {
+      data: {
+        id: '1',
+        processing_info: {
+          state: 'failed',
+          progress_percent: 100,
+          error: { code: 1, name: 'InvalidMedia', message: 'm' },
+        },
+      },
+    });
+    const appOnly = answer(
+      '/2/tweets',
+      {
+        title: 'Unsupported Authentication',
+        detail: 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.',
+        type: 'https://api.twitter.com/2/problems/unsupported-authentication',
+        status: 403,
+      },
+      403,
+      'application/problem+json',
+    );
+    for (const a of [legacyPost, documentPost, legacyUser, failed, appOnly])
+      expect(validator.check(a)).toEqual([]);
+    expect(validator.check(neither)).not.toEqual([]);
+    for (const a of [legacyPost, legacyUser, failed, appOnly])
+      expect(strict.check(a)).not.toEqual([]);
+    expect(strict.check(documentPost)).toEqual([]);
+  });
+
   it('leaves paths the document does not describe unchecked', () => {
     expect(validator.check({ ...dmPage({}), method: 'POST', path: '/2/oauth2/token' })).toBeNull();
     expect(validator.check({ ...dmPage({}), method: 'POST', path: '/2/dm_events' })).toBeNull();

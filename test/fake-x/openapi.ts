@@ -74,7 +74,7 @@ export function loadXApiDocument(): OpenApiDocument {
  *    (problems.ts has the sources).
  * 4. X answers with the old names as well as the document's (x-write-side.md, fact 5): a Post's
  *    public_metrics may have retweet_count instead of repost_count, a User's tweet_count instead of
- *    post_count. Either spelling is accepted, never a mix of none.
+ *    post_count. Either spelling is accepted; one of the two is required.
  * 5. A failed media processing carries processing_info.error {code, name, message} (X's media
  *    docs; twitter-api-v2 reads info.error.message); the document's ProcessingInfo objects forbid it.
  * 6. An app-only token on a user-context endpoint gets 403 unsupported-authentication (X's body as
