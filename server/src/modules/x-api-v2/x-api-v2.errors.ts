@@ -271,11 +271,14 @@ export function toXApiError(
     return new XApiError('unavailable', `X answered ${status}`, status, rateLimit, problem);
   }
   if (error instanceof ApiRequestError) {
-    const timedOut = /timeout/i.test(error.requestError?.message ?? '');
+    // twitter-api-v2 1.29 keeps the cause under `error` while its `requestError` getter reads another key.
+    const cause =
+      error.requestError ?? (error as unknown as { _options?: { error?: Error } })._options?.error;
+    const timedOut = /timeout/i.test(cause?.message ?? '');
     return new XApiError(
       'unavailable',
       timedOut
-        ? `X did not answer within ${Math.round(timeoutMs / 1000)} s`
+        ? `X did not answer within ${Number((timeoutMs / 1000).toFixed(1))} s`
         : 'X could not be reached',
     );
   }

@@ -244,6 +244,15 @@ describe('createXWrite, each credential’s own refusals', () => {
     expect([...xPublishingScopes]).toEqual(['tweet.write', 'media.write']);
   });
 
+  it('a post whose answer does not come in time is unavailable (outcome unknown), and went out', async () => {
+    const hurried = createXWrite({ xOrigin: fakeX.url, xApiOrigin: fakeX.url, timeoutMs: 300 });
+    fakeX.faults.inject('timeout-after-create', { holdMs: 3000 });
+    const failure = await failureOf(hurried(oauth1).createPost({ text: 'slow answer' }));
+    expect(failure.kind).toBe('unavailable');
+    expect(failure.detail).toMatch(/did not answer/);
+    expect(fakeX.posts.all(me.userId).map((p) => p.text)).toEqual(['slow answer']);
+  });
+
   it('refuses a segment over 1 MiB before sending it', async () => {
     const session = xWrite(oauth1);
     await expect(

@@ -150,7 +150,9 @@ export type XDmSync = ReturnType<typeof createXDmSync>;
 const dmFailureKind = (kind: XApiFailureKind | undefined): XDmFailureKind | null =>
   kind === undefined
     ? null
-    : kind === 'duplicate_content' || kind === 'reply_target_unavailable' || kind === 'missing_scope'
+    : kind === 'duplicate_content' ||
+        kind === 'reply_target_unavailable' ||
+        kind === 'missing_scope'
       ? 'unauthorized'
       : kind;
 
