@@ -22,7 +22,7 @@ const gc = runInNewContext('gc') as () => void;
 const heads = {
   png: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
   jpeg: Buffer.from('ffd8ffe000104a464946000101000001', 'hex'),
-  mp4: Buffer.concat([Buffer.from('00000020', 'hex'), Buffer.from('ftypisom\0\0\2\0')]),
+  mp4: Buffer.from('0000002066747970' + '69736f6d00000200', 'hex'), // a box of 32 bytes: ftyp isom
 };
 
 /** A file of `bytes` starting with `head`, produced 64 KiB at a time as the reader asks (never whole in memory). */

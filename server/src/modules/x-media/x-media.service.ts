@@ -80,6 +80,21 @@ export interface XMediaDeps {
 
 export type XMediaService = ReturnType<typeof createXMedia>;
 
+/** The X side of a media row, cleared: the next upload starts with a new media id. */
+const forgetX: XMediaUploadPatch = {
+  xMediaId: null,
+  xMediaKey: null,
+  xExpiresAt: null,
+  segmentsSent: 0,
+  finalizedAt: null,
+  altTextSent: null,
+  checkAfter: null,
+  processingSince: null,
+  state: 'stored',
+  progress: 0,
+  error: null,
+};
+
 type Failure = Extract<MediaOnXResult, { ok: false }>;
 class Stop extends Error {
   constructor(readonly failure: Failure) {
@@ -109,6 +124,13 @@ function failureOf(error: XApiError): Failure {
         retryable: true,
         reason: 'X asked Perch to wait before uploading more media; it goes on by itself.',
         ...(error.rateLimit ? { waitUntil: error.rateLimit.resetAt } : {}),
+      };
+    case 'missing_scope':
+      return {
+        ok: false,
+        retryable: false,
+        reason:
+          'The X connection does not cover uploading media (media.write): turn publishing on again in the settings to extend it, or add the app’s OAuth 1.0a credentials.',
       };
     case 'unauthorized':
       return {
@@ -318,7 +340,15 @@ export function createXMedia({
       await sleep(tuning.waitMs);
     }
     try {
-      return await upload(held, owner, session, report, signal);
+      try {
+        return await upload(held, owner, session, report, signal);
+      } catch (error) {
+        // X no longer knows a media id Perch resumed with (it dropped it before xExpiresAt): start over, once.
+        if (!(error instanceof XApiError && error.status === 404 && held.xMediaId)) throw error;
+        log.info({ mediaId: row.id }, 'x forgot the media upload; starting over');
+        await queries.saveUpload(row.id, owner, forgetX, now(), later(tuning.leaseMs));
+        return await upload({ ...held, ...forgetX }, owner, session, report, signal);
+      }
     } catch (error) {
       if (error instanceof Stop) return { ...error.failure, mediaId: row.id };
       if (error instanceof XApiError) {
@@ -364,22 +394,8 @@ export function createXMedia({
       row.xMediaId !== null &&
       (row.xExpiresAt === null || row.xExpiresAt.getTime() > now().getTime() + tuning.expiryMarginMs);
 
-    if (row.state === 'failed' || (row.xMediaId && !alive())) {
-      // X dropped it (expired) or refused its processing (the user retries): start over with a new media id.
-      await save({
-        xMediaId: null,
-        xMediaKey: null,
-        xExpiresAt: null,
-        segmentsSent: 0,
-        finalizedAt: null,
-        altTextSent: null,
-        checkAfter: null,
-        processingSince: null,
-        state: 'stored',
-        progress: 0,
-        error: null,
-      });
-    }
+    // X dropped it (expired) or refused its processing (the user retries): start over with a new media id.
+    if (row.state === 'failed' || (row.xMediaId && !alive())) await save(forgetX);
 
     if (!(row.state === 'ready' && alive())) {
       if (!row.xMediaId) {
