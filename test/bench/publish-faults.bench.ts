@@ -128,7 +128,7 @@ try {
         ownPostsReads: fakeX.requestCount('usersPosts'),
         answersLostOrRefused: inDoubt,
         partsFoundByReadingOwnPosts: foundByReading,
-        partsSentMoreThanOnce: reconciled[0]!.n,
+        partsWithMoreThanOneSendAttempt: reconciled[0]!.n,
       },
       null,
       2,

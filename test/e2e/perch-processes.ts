@@ -231,7 +231,7 @@ export async function writeFakeVideo(file: string, bytes: number) {
     head.write('ftypisom', 4, 'latin1');
     await handle.write(head);
     const block = Buffer.alloc(1024 * 1024, 0x5a);
-    for (let written = head.length; written < bytes; ) {
+    for (let written = head.length; written < bytes;) {
       const n = Math.min(block.length, bytes - written);
       await handle.write(block, 0, n);
       written += n;

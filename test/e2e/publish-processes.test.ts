@@ -64,7 +64,9 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'perch-publish-processes-'));
 const getPost = async (worker: PerchProcess, cookie: string, id: string) =>
   (await (await callPerch(worker, 'GET', `/api/v1/posts/${id}`, { cookie })).json()) as PostView;
 const createPost = async (worker: PerchProcess, cookie: string, body: unknown) =>
-  (await (await callPerch(worker, 'POST', '/api/v1/posts', { cookie, json: body })).json()) as PostView;
+  (await (
+    await callPerch(worker, 'POST', '/api/v1/posts', { cookie, json: body })
+  ).json()) as PostView;
 
 beforeAll(async () => {
   database = await createThrowawayDatabase('perch_publish_procs');
@@ -155,7 +157,8 @@ describe('publishing with two processes on one PostgreSQL', () => {
       await waitFor(
         'a segment recorded',
         async () =>
-          (await sql`select 1 from x_media where id = ${mediaId} and segments_sent >= 1`).length > 0,
+          (await sql`select 1 from x_media where id = ${mediaId} and segments_sent >= 1`).length >
+          0,
         60_000,
         20,
       );
@@ -218,7 +221,8 @@ describe('publishing with two processes on one PostgreSQL', () => {
         .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
       expect(posted.map((p) => p.text)).toEqual(texts);
       expect(posted[0]!.inReplyToId).toBeUndefined();
-      for (let i = 1; i < posted.length; i++) expect(posted[i]!.inReplyToId).toBe(posted[i - 1]!.id);
+      for (let i = 1; i < posted.length; i++)
+        expect(posted[i]!.inReplyToId).toBe(posted[i - 1]!.id);
       expect(threadDone!.parts.map((p) => p.xPostId)).toEqual(posted.map((p) => p.id));
 
       // the video: one X upload (the id from before the kill), every segment once and in order, posted once
