@@ -158,3 +158,138 @@ export async function connectXUser(
     });
   return { cookie, id: me.id };
 }
+
+/** OAuth 1.0a app credentials for a fake X account, as the developer portal hands them out. */
+export function appCredentialsFor(userId: string) {
+  return {
+    consumerKey: `ck-${userId}-perch-processes`,
+    consumerSecret: `cs-${userId}-perch-processes`,
+    accessToken: `${userId}-at-perch-processes`,
+    accessTokenSecret: `ats-${userId}-perch-processes`,
+  };
+}
+
+/**
+ * connectXUser, then the account's OAuth 1.0a app credentials registered at the fake X and entered through
+ * POST /api/v1/x/app-credentials (Perch verifies them with /2/users/me): the user can publish.
+ */
+export async function connectPublisher(
+  worker: PerchProcess,
+  fakeX: FakeX,
+  user: { email: string; authToken: string; ct0: string; userId: string },
+): Promise<{ cookie: string; id: string }> {
+  const session = await connectXUser(worker, user, []);
+  const creds = appCredentialsFor(user.userId);
+  fakeX.oauth1.addCredentials({ ...creds, userId: user.userId });
+  const saved = await callPerch(worker, 'POST', '/api/v1/x/app-credentials', {
+    cookie: session.cookie,
+    json: {
+      api_key: creds.consumerKey,
+      api_secret: creds.consumerSecret,
+      access_token: creds.accessToken,
+      access_token_secret: creds.accessTokenSecret,
+    },
+  });
+  const status = (await saved.json()) as { canPublish: boolean; problem: string | null };
+  if (!status.canPublish) throw new Error(`cannot publish: ${status.problem}`);
+  return session;
+}
+
+/** Streams a file from disk to POST /api/v1/media (never read whole here either); returns the media id. */
+export async function uploadMediaFile(
+  worker: PerchProcess,
+  cookie: string,
+  file: string,
+  mimeType: string,
+): Promise<string> {
+  const { createReadStream, statSync } = await import('node:fs');
+  const { Readable } = await import('node:stream');
+  const res = await fetch(`${worker.url}/api/v1/media`, {
+    method: 'POST',
+    headers: {
+      origin: worker.url,
+      cookie,
+      'content-type': mimeType,
+      'content-length': String(statSync(file).size),
+      'x-perch-file-name': path.basename(file),
+    },
+    body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  if (res.status !== 201)
+    throw new Error(`POST /api/v1/media on ${worker.name}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** Writes an MP4-looking file of `bytes` (an ftyp box, then filler) for the fake X, which never decodes it. */
+export async function writeFakeVideo(file: string, bytes: number) {
+  const { open } = await import('node:fs/promises');
+  const handle = await open(file, 'w');
+  try {
+    const head = Buffer.alloc(32);
+    head.writeUInt32BE(32, 0);
+    head.write('ftypisom', 4, 'latin1');
+    await handle.write(head);
+    const block = Buffer.alloc(1024 * 1024, 0x5a);
+    for (let written = head.length; written < bytes;) {
+      const n = Math.min(block.length, bytes - written);
+      await handle.write(block, 0, n);
+      written += n;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The process id in an outbox lease owner (`host:pid:run…`, x-publish.outbox.ts). */
+export const pidOfLeaseOwner = (owner: string) => Number(owner.split(':')[1]);
+
+export interface PublishedPostView {
+  id: string;
+  status: string;
+  scheduledAt: string | null;
+  parts: { xPostId: string | null; state: string; error: string | null }[];
+  attention: { reason: string; retryable: boolean } | null;
+}
+
+/** POST /api/v1/posts on a process; the post's view. */
+export async function createPostOn(worker: PerchProcess, cookie: string, body: unknown) {
+  const res = await callPerch(worker, 'POST', '/api/v1/posts', { cookie, json: body });
+  return (await res.json()) as PublishedPostView;
+}
+
+/** Polls the posts until none is scheduled, uploading or publishing (or `timeoutMs` passes); their views. */
+export async function waitForPostsSettled(
+  worker: PerchProcess,
+  cookie: string,
+  ids: string[],
+  timeoutMs: number,
+  settled: (v: PublishedPostView) => boolean = (v) =>
+    v.status === 'published' || v.status === 'needs_attention',
+) {
+  return waitFor(
+    `${ids.length} posts settled`,
+    async () => {
+      const views: PublishedPostView[] = [];
+      for (const id of ids) {
+        const res = await callPerch(worker, 'GET', `/api/v1/posts/${id}`, { cookie });
+        views.push((await res.json()) as PublishedPostView);
+      }
+      return views.every(settled) && views;
+    },
+    timeoutMs,
+    500,
+  );
+}
+
+/** Resident memory of a process in bytes (Linux /proc/<pid>/status VmRSS), null once it is gone. */
+export async function residentBytes(pid: number): Promise<number | null> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
