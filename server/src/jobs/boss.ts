@@ -79,11 +79,15 @@ export function createPgBossQueue({
 
   async function startBoss() {
     await boss.start();
-    for (const [name, options] of queues) await boss.createQueue(name, options);
+    for (const [name, { workers: _workers, pollingSeconds: _polling, ...options }] of queues)
+      await boss.createQueue(name, options);
     for (const [name, cron] of schedules) await boss.schedule(name, cron);
     for (const [name, handler] of handlers) {
-      await boss.work<object>(name, async ([job]) =>
-        handler({ id: job!.id, data: job!.data, retryCount: job!.retryCount }),
+      const { workers = 1, pollingSeconds = 2 } = queues.get(name) ?? {};
+      await boss.work<object>(
+        name,
+        { localConcurrency: workers, pollingIntervalSeconds: pollingSeconds },
+        async ([job]) => handler({ id: job!.id, data: job!.data, retryCount: job!.retryCount }),
       );
     }
     sweep = setInterval(

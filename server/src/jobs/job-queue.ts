@@ -21,6 +21,13 @@ export interface QueueOptions {
    * another worker straight away, not after the backoff meant for errors. The queue sends the heartbeats.
    */
   heartbeatSeconds?: number;
+  /**
+   * How many of this queue's jobs one process runs at once (pg-boss's localConcurrency; default 1), and how often an
+   * idle worker looks for due ones (default 2 s). Work that must start on time — a scheduled post — asks for more
+   * workers and a shorter poll: with one worker polling every 2 s, 30 posts due within 20 s waited up to 10 s.
+   */
+  workers?: number;
+  pollingSeconds?: number;
 }
 
 export interface SendOptions {

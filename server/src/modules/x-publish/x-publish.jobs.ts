@@ -46,6 +46,8 @@ export function registerXPublishJobs({
     retryDelay: 30,
     retryBackoff: true,
     heartbeatSeconds: 30,
+    workers: 4,
+    pollingSeconds: 0.5,
   });
   jobQueue.define(xPublishJobs.sweep, { policy: 'exclusive' });
   jobQueue.schedule(xPublishJobs.sweep, '* * * * *');
