@@ -4,6 +4,8 @@
  * land on their marks, X's 30-day window and budget windows close, and impressions grow on it.
  */
 import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { PostMetricsView } from '@perch/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { XPostMetrics } from '../x-api-v2/x-api-v2.write.ts';
 import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
@@ -320,7 +322,11 @@ describe('taking snapshots', () => {
     const calls = byIdsRequests().length;
     at(hour + 30 * day);
     await t.deps.xMetrics.takeDue(userId);
-    expect(byIdsRequests().slice(calls).map((r) => r.status)).toEqual([200]); // the others, not the 1 h one
+    expect(
+      byIdsRequests()
+        .slice(calls)
+        .map((r) => r.status),
+    ).toEqual([200]); // the others, not the 1 h one
     expect(await oneHour()).toMatchObject({ takenAt: null });
 
     const before = byIdsRequests().length;
@@ -391,7 +397,10 @@ describe('account metrics', () => {
 
     at(day);
     fakeX.posts.setSpelling('legacy');
-    fakeX.addAccount({ ...account, publicMetrics: { ...account.publicMetrics, followers_count: 325 } });
+    fakeX.addAccount({
+      ...account,
+      publicMetrics: { ...account.publicMetrics, followers_count: 325 },
+    });
     expect(await t.deps.xMetrics.takeAccountDay(userId)).toBe('taken');
     expect(meRequests() - before).toBe(2);
     const day0 = t0.toISOString().slice(0, 10);
@@ -441,6 +450,78 @@ describe('routes', () => {
     await t.expectDocumented(signedOut, 'GET /api/v1/posts/:id/metrics', 401);
     const bad = await t.request('/api/v1/posts/not-a-uuid/metrics', { headers: { cookie } });
     await t.expectDocumented(bad, 'GET /api/v1/posts/:id/metrics', 404);
+  });
+
+  it('shows every part of a thread, the first part’s also at the top', async () => {
+    const first = await publish();
+    const second = await publish({ postId: first.postId, position: 1 });
+    at(hour);
+    expect(await t.deps.xMetrics.takeDue(userId)).toMatchObject({ taken: 2, requests: 1 });
+    fakeX.posts.setMetrics(second.xPostId, { like_count: 40 });
+    at(day);
+    // only the second part's +24 h is taken: the first's stays due
+    await t.deps.db
+      .update(xPostMetricSnapshots)
+      .set({ retryAt: new Date(t0.getTime() + 2 * day) })
+      .where(
+        and(eq(xPostMetricSnapshots.xPostId, first.xPostId), eq(xPostMetricSnapshots.mark, '24h')),
+      );
+    expect(await t.deps.xMetrics.takeDue(userId)).toMatchObject({ taken: 1, requests: 1 });
+    const res = await t.request(`/api/v1/posts/${first.postId}/metrics`, { headers: { cookie } });
+    const body = await t.expectDocumented<PostMetricsView>(
+      res,
+      'GET /api/v1/posts/:id/metrics',
+      200,
+    );
+    expect(body).toMatchObject({
+      xPostId: first.xPostId,
+      snapshots: [{ mark: '1h', figures: { likes: 11 } }],
+      nextAt: new Date(t0.getTime() + 2 * day).toISOString(),
+    });
+    expect(
+      body.parts!.map((p) => [
+        p.position,
+        p.xPostId,
+        p.snapshots.map((s) => [s.mark, s.figures.likes]),
+      ]),
+    ).toEqual([
+      [0, first.xPostId, [['1h', 11]]],
+      [
+        1,
+        second.xPostId,
+        [
+          ['1h', 11],
+          ['24h', 40],
+        ],
+      ],
+    ]);
+  });
+
+  it('answers a post of the user’s with no snapshots yet with empty ones, another’s with 404', async () => {
+    const created = await t.request('/api/v1/posts', {
+      method: 'POST',
+      headers: { cookie },
+      json: { action: 'draft', parts: [{ text: 'not out yet' }] },
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const res = await t.request(`/api/v1/posts/${id}/metrics`, { headers: { cookie } });
+    expect(await t.expectDocumented(res, 'GET /api/v1/posts/:id/metrics', 200)).toEqual({
+      postId: id,
+      xPostId: null,
+      snapshots: [],
+      nextAt: null,
+      parts: [],
+    });
+    const other = await t.signUp('other@example.com');
+    const theirs = await t.request(`/api/v1/posts/${id}/metrics`, {
+      headers: { cookie: other.cookie },
+    });
+    await t.expectDocumented(theirs, 'GET /api/v1/posts/:id/metrics', 404);
+    const unknown = await t.request(`/api/v1/posts/${randomUUID()}/metrics`, {
+      headers: { cookie },
+    });
+    await t.expectDocumented(unknown, 'GET /api/v1/posts/:id/metrics', 404);
   });
 
   it('shows the account’s days to their owner only', async () => {
