@@ -61,6 +61,7 @@ import { createThrottleQueries } from './modules/throttle/throttle.queries.ts';
 import { createThrottle } from './modules/throttle/throttle.service.ts';
 import { createWebAssetLoader, type WebAssetLoader } from './modules/web/web.assets.ts';
 import { createXPublish } from './modules/x-publish/x-publish.ts';
+import { createXPublishQueries } from './modules/x-publish/x-publish.queries.ts';
 import type { OutboxOptions } from './modules/x-publish/x-publish.outbox.ts';
 import type { PublishSessions } from './modules/x-credentials/x-credentials.contract.ts';
 import type { XMediaForPublishing } from './modules/x-media/x-media.contract.ts';
@@ -302,11 +303,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     });
     const publishSessions: Pick<PublishSessions, 'session'> =
       overrides.publishSessions ?? xCredentials;
+    const xPublishQueries = createXPublishQueries({ db });
     const xMetrics = createXMetrics({
       xMetricsQueries: createXMetricsQueries({ db }),
       sessions: publishSessions,
       // users who published through Perch are added by the module itself
       accountUserIds: () => xDmQueries.connectedUserIds(),
+      ownsPost: async (userId, postId) => (await xPublishQueries.find(userId, postId)) !== null,
       logger,
       now,
     });

@@ -195,10 +195,24 @@ export type PostMetricsSnapshot = z.infer<typeof PostMetricsSnapshot>;
 
 export const PostMetricsView = z.object({
   postId: z.uuid(),
+  /** The first part's (the post as X shows it); each part's are in `parts`. */
   xPostId: z.string().nullable(),
   snapshots: z.array(PostMetricsSnapshot),
-  /** When the next planned snapshot is due, or null when all four are taken. */
+  /** When the first part's next planned snapshot is due, or null when all four are taken. */
   nextAt: z.iso.datetime().nullable(),
+  /**
+   * Every part X confirmed, first part first; empty while none is. Always sent; optional only so views written
+   * before threads were shown (the web client's fixtures) stay valid.
+   */
+  parts: z
+    .array(
+      z.object({
+        position: z.number().int().min(0),
+        xPostId: z.string(),
+        snapshots: z.array(PostMetricsSnapshot),
+      }),
+    )
+    .optional(),
 });
 export type PostMetricsView = z.infer<typeof PostMetricsView>;
 

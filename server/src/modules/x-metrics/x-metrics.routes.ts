@@ -23,11 +23,14 @@ export function createPostMetricsRoutes({ xMetrics }: { xMetrics: Pick<XMetrics,
       '/:id/metrics',
       describeRoute({
         summary:
-          'A published post’s metric snapshots (+1 h, +24 h, +7 d, +29 d; organic figures when X gives them)',
+          'A post’s metric snapshots (+1 h, +24 h, +7 d, +29 d; organic figures when X gives them), each thread part’s in parts',
         security: bySession,
         parameters: [pathParam('id', z.uuid())],
         responses: {
-          200: json('Snapshots taken so far, and when the next is due', PostMetricsView),
+          200: json(
+            'Snapshots taken so far (none yet for a post not published), and when the next is due',
+            PostMetricsView,
+          ),
           401: signedOut,
           404: problem('No such post'),
         },

@@ -296,30 +296,42 @@ export function createXMetrics({
       }
     },
 
-    /** The post's first part's snapshots (the post as X shows it); null when the user has no such post. */
+    /**
+     * Each part's snapshots, the first part's also at the top (the post as X shows it); a post of the user's with
+     * none planned yet has empty ones; null when the user has no such post.
+     */
     async postMetrics(userId: string, postId: string): Promise<PostMetricsView | null> {
       const rows = await q.forPost(userId, postId);
       if (rows.length === 0)
         return (await ownsPost?.(userId, postId))
-          ? { postId, xPostId: null, snapshots: [], nextAt: null }
+          ? { postId, xPostId: null, snapshots: [], nextAt: null, parts: [] }
           : null;
-      const first = rows.filter((r) => r.position === rows[0]!.position);
-      const pending = first
-        .filter((r) => !r.takenAt && r.attempts < maxAttempts)
+      const positions = [...new Set(rows.map((r) => r.position))];
+      const parts = positions.map((position) => {
+        const of = rows.filter((r) => r.position === position);
+        return {
+          position,
+          xPostId: of[0]!.xPostId,
+          snapshots: of
+            .filter((r) => r.takenAt && r.source && r.figures)
+            .sort((a, b) => markOrder.get(a.mark)! - markOrder.get(b.mark)!)
+            .map((r) => ({
+              mark: r.mark,
+              takenAt: r.takenAt!.toISOString(),
+              source: r.source!,
+              figures: r.figures!,
+            })),
+        };
+      });
+      const pending = rows
+        .filter((r) => r.position === positions[0] && !r.takenAt && r.attempts < maxAttempts)
         .map((r) => Math.max(r.dueAt.getTime(), r.retryAt?.getTime() ?? 0));
       return {
         postId,
-        xPostId: first[0]!.xPostId,
-        snapshots: first
-          .filter((r) => r.takenAt && r.source && r.figures)
-          .sort((a, b) => markOrder.get(a.mark)! - markOrder.get(b.mark)!)
-          .map((r) => ({
-            mark: r.mark,
-            takenAt: r.takenAt!.toISOString(),
-            source: r.source!,
-            figures: r.figures!,
-          })),
+        xPostId: parts[0]!.xPostId,
+        snapshots: parts[0]!.snapshots,
         nextAt: pending.length > 0 ? new Date(Math.min(...pending)).toISOString() : null,
+        parts,
       };
     },
 
