@@ -200,19 +200,14 @@ export const PostMetricsView = z.object({
   snapshots: z.array(PostMetricsSnapshot),
   /** When the first part's next planned snapshot is due, or null when all four are taken. */
   nextAt: z.iso.datetime().nullable(),
-  /**
-   * Every part X confirmed, first part first; empty while none is. Always sent; optional only so views written
-   * before threads were shown (the web client's fixtures) stay valid.
-   */
-  parts: z
-    .array(
-      z.object({
-        position: z.number().int().min(0),
-        xPostId: z.string(),
-        snapshots: z.array(PostMetricsSnapshot),
-      }),
-    )
-    .optional(),
+  /** Every part X confirmed, first part first; empty while none is. */
+  parts: z.array(
+    z.object({
+      position: z.number().int().min(0),
+      xPostId: z.string(),
+      snapshots: z.array(PostMetricsSnapshot),
+    }),
+  ),
 });
 export type PostMetricsView = z.infer<typeof PostMetricsView>;
 

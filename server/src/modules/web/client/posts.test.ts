@@ -74,6 +74,7 @@ const metrics: PostMetricsView = {
   postId: published.id,
   xPostId: '180',
   nextAt: '2026-12-08T10:00:00.000Z',
+  parts: [],
   snapshots: [
     {
       mark: '24h',
