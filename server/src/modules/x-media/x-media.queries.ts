@@ -82,6 +82,28 @@ async function copyChunk(client: NonNullable<Database['postgres']>, row: ChunkRo
   await Promise.race([finished, failure]);
 }
 
+// A hex digit's value by its character code; 255 for anything else.
+const hexValue = new Uint8Array(256).fill(255);
+for (let i = 0; i < 16; i++)
+  hexValue['0123456789abcdef'.charCodeAt(i)] = hexValue['0123456789ABCDEF'.charCodeAt(i)] = i;
+
+/**
+ * A bytea as PostgreSQL's text output gives it (`\x` and two hex digits a byte), decoded from the bytes off
+ * the wire: postgres.js would make it a 2 MiB string first, then slice and parse it.
+ */
+function byteaFromText(text: Uint8Array) {
+  if (text[0] !== 0x5c || text[1] !== 0x78) throw new Error('bytea not in hex output format');
+  const out = Buffer.allocUnsafe((text.length - 2) >> 1);
+  for (let i = 0, j = 2; i < out.length; i++, j += 2) {
+    const high = hexValue[text[j]!]!;
+    const low = hexValue[text[j + 1]!]!;
+    if ((high | low) === 255)
+      throw new Error('bytea hex output has a character that is not a hex digit');
+    out[i] = (high << 4) | low;
+  }
+  return out;
+}
+
 interface ChunkRow {
   mediaId: string;
   index: number;
@@ -148,7 +170,13 @@ export function createXMediaQueries({ db, postgres }: { db: Db; postgres?: Datab
     async removeById(id: string) {
       await db.delete(m).where(eq(m.id, id));
     },
-    async chunk(mediaId: string, index: number) {
+    async chunk(mediaId: string, index: number): Promise<Buffer | null> {
+      if (postgres) {
+        // .raw(): the column's text as the Buffer it arrived in, no string made of it.
+        const [row] =
+          await postgres`select data from x_media_chunks where media_id = ${mediaId} and "index" = ${index}`.raw();
+        return row ? byteaFromText(row[0] as Buffer) : null;
+      }
       const [row] = await db
         .select({ data: c.data })
         .from(c)

@@ -157,16 +157,24 @@ describe('chunk rows', () => {
     );
     const bytes = Buffer.concat([
       Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
-      randomBytes(MiB),
+      randomBytes(64 * 1024),
     ]);
     await queries.putChunk(row.id, 0, bytes);
     await queries.putChunk(row.id, 70_000, bytes.subarray(0, 3));
     expect((await queries.chunk(row.id, 0))?.equals(bytes)).toBe(true);
     expect((await queries.chunk(row.id, 70_000))?.equals(bytes.subarray(0, 3))).toBe(true);
     expect(await queries.chunkCount(row.id)).toBe(2);
-    await expect(queries.putChunk(row.id, 0, bytes)).rejects.toThrow(/duplicate key/);
+    // drizzle (PGlite) wraps the database's error in its own, with it as the cause
+    const refusal = (put: Promise<void>) =>
+      put.then(
+        () => 'stored',
+        (e: Error) => `${e.message} ${(e.cause as Error | undefined)?.message ?? ''}`,
+      );
+    expect(await refusal(queries.putChunk(row.id, 0, bytes.subarray(0, 3)))).toMatch(
+      /duplicate key/,
+    );
     await queries.removeById(row.id);
-    await expect(queries.putChunk(row.id, 1, bytes)).rejects.toThrow(/foreign key/);
+    expect(await refusal(queries.putChunk(row.id, 1, bytes.subarray(0, 3)))).toMatch(/foreign key/);
     expect(await queries.chunkCount(row.id)).toBe(0);
   });
 });
