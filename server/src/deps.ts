@@ -297,7 +297,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       now,
     });
     const xMedia = createXMedia({
-      queries: createXMediaQueries({ db }),
+      queries: createXMediaQueries({ db, postgres: database.postgres }),
       logger,
       now,
     });

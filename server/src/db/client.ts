@@ -15,6 +15,12 @@ export interface Database {
   /** The connection settings pg-boss needs: the in-process PGlite, or the PostgreSQL URL. */
   queueConnection: { pglite: import('@electric-sql/pglite').PGlite } | { url: string };
   close(): Promise<void>;
+  /**
+   * The postgres.js client itself (PostgreSQL only), for what drizzle cannot say well: postgres.js sends every
+   * parameter as text, so a bytea row goes as a hex string twice its size; x-media writes its chunks with a
+   * binary COPY through this instead.
+   */
+  postgres?: import('postgres').Sql;
 }
 
 export const migrationsFolder = path.join(
@@ -66,6 +72,7 @@ export async function openPostgres(url: string): Promise<Database> {
     db: db as unknown as Db,
     kind: 'postgres',
     queueConnection: { url },
+    postgres: client,
     close: () => client.end({ timeout: 5 }),
   };
 }

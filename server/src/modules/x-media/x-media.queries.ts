@@ -1,6 +1,8 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import { and, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { MediaKind } from '@perch/shared';
-import type { Db } from '../../db/client.ts';
+import type { Database, Db } from '../../db/client.ts';
 // x-budgets has no service: its queries are what it offers (as in x-dm.queries.ts).
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import { createXBudgetQueries } from '../x-budgets/x-budgets.queries.ts';
@@ -28,8 +30,92 @@ export type XMediaUploadPatch = Partial<
 
 const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 
-/** The media rows and chunks, and the user's budgets at X's media endpoints. */
-export function createXMediaQueries({ db }: { db: Db }) {
+// Binary COPY framing (PostgreSQL docs, "COPY" → "Binary Format"): signature, int32 flags, int32 header
+// extension length; per row int16 field count, then int32 length + bytes per field; int16 -1 to end.
+const copySignature = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const copyTrailer = Buffer.from([0xff, 0xff]);
+
+/** The header and the row up to its bytea's bytes: media_id uuid, "index" int4, then data's length. */
+function chunkRowHead(mediaId: string, index: number, bytes: number) {
+  const head = Buffer.alloc(copySignature.length + 8 + 2 + (4 + 16) + (4 + 4) + 4);
+  let at = copySignature.copy(head, 0);
+  at = head.writeInt32BE(0, at);
+  at = head.writeInt32BE(0, at);
+  at = head.writeInt16BE(3, at);
+  at = head.writeInt32BE(16, at);
+  at += Buffer.from(mediaId.replaceAll('-', ''), 'hex').copy(head, at);
+  at = head.writeInt32BE(4, at);
+  at = head.writeInt32BE(index, at);
+  head.writeInt32BE(bytes, at);
+  return head;
+}
+
+/**
+ * One chunk row by `COPY … FROM STDIN (FORMAT binary)`: the bytes go to the socket as they are, where an INSERT
+ * through postgres.js would turn 1 MiB into a 2 MiB hex string (and a flattened copy) in V8's large-object
+ * space, freed only at a major GC — 120 MB of resident memory while a video arrived. One COPY per chunk, not
+ * per upload: a connection is held for one MiB's write, not for as long as a slow client takes to send a file.
+ */
+async function copyChunk(client: NonNullable<Database['postgres']>, row: ChunkRow) {
+  const query = client`copy x_media_chunks (media_id, "index", data) from stdin (format binary)`;
+  // postgres.js 3.4.9 never settles the writable when the server refuses the COPY after its end (a foreign key
+  // checked at the end of the statement: the media deleted meanwhile) nor when the connection drops then: the
+  // error only reaches the query's reject, which is a no-op once it resolved with the stream
+  // (porsager/postgres#1173). Caught there so the upload fails instead of hanging.
+  let failed!: (error: unknown) => void;
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  failure.catch(() => {});
+  const internal = query as unknown as { reject?: (error: unknown) => void };
+  const reject = internal.reject;
+  if (typeof reject === 'function')
+    internal.reject = (error) => {
+      failed(error);
+      reject(error);
+    };
+  const writable: Writable = await Promise.race([query.writable(), failure]);
+  const finished = once(writable, 'finish');
+  finished.catch(() => {});
+  for (const part of [chunkRowHead(row.mediaId, row.index, row.data.byteLength), row.data]) {
+    if (!writable.write(part)) await Promise.race([once(writable, 'drain'), failure]);
+  }
+  writable.end(copyTrailer);
+  await Promise.race([finished, failure]);
+}
+
+// A hex digit's value by its character code; 255 for anything else.
+const hexValue = new Uint8Array(256).fill(255);
+for (let i = 0; i < 16; i++)
+  hexValue['0123456789abcdef'.charCodeAt(i)] = hexValue['0123456789ABCDEF'.charCodeAt(i)] = i;
+
+/**
+ * A bytea as PostgreSQL's text output gives it (`\x` and two hex digits a byte), decoded from the bytes off
+ * the wire: postgres.js would make it a 2 MiB string first, then slice and parse it.
+ */
+function byteaFromText(text: Uint8Array) {
+  if (text[0] !== 0x5c || text[1] !== 0x78) throw new Error('bytea not in hex output format');
+  const out = Buffer.allocUnsafe((text.length - 2) >> 1);
+  for (let i = 0, j = 2; i < out.length; i++, j += 2) {
+    const high = hexValue[text[j]!]!;
+    const low = hexValue[text[j + 1]!]!;
+    if ((high | low) === 255)
+      throw new Error('bytea hex output has a character that is not a hex digit');
+    out[i] = (high << 4) | low;
+  }
+  return out;
+}
+
+interface ChunkRow {
+  mediaId: string;
+  index: number;
+  data: Buffer;
+}
+
+/**
+ * The media rows and chunks, and the user's budgets at X's media endpoints. `postgres` (the postgres.js client
+ * under `db`, on PostgreSQL) writes chunks by binary COPY; without it (PGlite, which sends a Buffer as binary
+ * already) they go by INSERT.
+ */
+export function createXMediaQueries({ db, postgres }: { db: Db; postgres?: Database['postgres'] }) {
   return {
     ...createXBudgetQueries({ db }),
     async create(
@@ -47,8 +133,10 @@ export function createXMediaQueries({ db }: { db: Db }) {
     async removeAbandoned(before: Date) {
       await db.delete(m).where(and(eq(m.state, 'receiving'), lt(m.createdAt, before)));
     },
+    /** Done with `data` once it resolves: the caller may reuse the buffer. */
     async putChunk(mediaId: string, index: number, data: Buffer) {
-      await db.insert(c).values({ mediaId, index, data });
+      if (postgres) await copyChunk(postgres, { mediaId, index, data });
+      else await db.insert(c).values({ mediaId, index, data });
     },
     async markStored(id: string, bytes: number, sha256: string, now: Date) {
       await db
@@ -82,7 +170,13 @@ export function createXMediaQueries({ db }: { db: Db }) {
     async removeById(id: string) {
       await db.delete(m).where(eq(m.id, id));
     },
-    async chunk(mediaId: string, index: number) {
+    async chunk(mediaId: string, index: number): Promise<Buffer | null> {
+      if (postgres) {
+        // .raw(): the column's text as the Buffer it arrived in, no string made of it.
+        const [row] =
+          await postgres`select data from x_media_chunks where media_id = ${mediaId} and "index" = ${index}`.raw();
+        return row ? byteaFromText(row[0] as Buffer) : null;
+      }
       const [row] = await db
         .select({ data: c.data })
         .from(c)

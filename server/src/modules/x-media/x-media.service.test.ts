@@ -88,7 +88,7 @@ const quiet = createLogger({
 /** A Perch process: its own service on the shared database and clock. */
 function perch(tuning: Partial<typeof uploadTuning> = {}, realMs = 0) {
   return createXMedia({
-    queries: createXMediaQueries({ db: database.db }),
+    queries: createXMediaQueries({ db: database.db, postgres: database.postgres }),
     logger: quiet,
     now: () => new Date(clock),
     sleep: async (ms) => {
@@ -145,6 +145,39 @@ const until = async (check: () => Promise<boolean>) => {
   for (let i = 0; i < 500 && !(await check()); i++)
     await new Promise((resolve) => setTimeout(resolve, 10));
 };
+
+describe('chunk rows', () => {
+  // On PostgreSQL these go by binary COPY (x-media.queries.ts): framing, byte order and refusals are its own.
+  it('keep every byte value and the index as written; a chunk of a media gone is refused, not left hanging', async () => {
+    const queries = createXMediaQueries({ db: database.db, postgres: database.postgres });
+    const row = await queries.create(
+      userId,
+      { kind: 'image', mimeType: 'image/png', fileName: 'a.png' },
+      new Date(clock),
+    );
+    const bytes = Buffer.concat([
+      Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+      randomBytes(64 * 1024),
+    ]);
+    await queries.putChunk(row.id, 0, bytes);
+    await queries.putChunk(row.id, 70_000, bytes.subarray(0, 3));
+    expect((await queries.chunk(row.id, 0))?.equals(bytes)).toBe(true);
+    expect((await queries.chunk(row.id, 70_000))?.equals(bytes.subarray(0, 3))).toBe(true);
+    expect(await queries.chunkCount(row.id)).toBe(2);
+    // drizzle (PGlite) wraps the database's error in its own, with it as the cause
+    const refusal = (put: Promise<void>) =>
+      put.then(
+        () => 'stored',
+        (e: Error) => `${e.message} ${(e.cause as Error | undefined)?.message ?? ''}`,
+      );
+    expect(await refusal(queries.putChunk(row.id, 0, bytes.subarray(0, 3)))).toMatch(
+      /duplicate key/,
+    );
+    await queries.removeById(row.id);
+    expect(await refusal(queries.putChunk(row.id, 1, bytes.subarray(0, 3)))).toMatch(/foreign key/);
+    expect(await queries.chunkCount(row.id)).toBe(0);
+  });
+});
 
 describe('ensureOnX', () => {
   it('sends an image as it is, in 1 MiB segments, with its alt text; a second call sends nothing', async () => {

@@ -207,7 +207,8 @@ export function createXMedia({
     );
     const reader = input.body.getReader();
     const hash = createHash('sha256');
-    let chunk = Buffer.allocUnsafe(mediaChunkBytes);
+    // One buffer for the whole file: putChunk is done with it when it resolves.
+    const chunk = Buffer.allocUnsafe(mediaChunkBytes);
     let filled = 0;
     let index = 0;
     let total = 0;
@@ -233,7 +234,6 @@ export function createXMedia({
           if (!checked && index === 0 && filled >= sniffBytes) check(chunk.subarray(0, filled));
           if (filled === mediaChunkBytes) {
             await queries.putChunk(row.id, index++, chunk);
-            chunk = Buffer.allocUnsafe(mediaChunkBytes);
             filled = 0;
           }
         }
