@@ -35,11 +35,13 @@ afterEach(async () => {
 afterAll(() => fakeX?.close());
 
 /** Signs up and connects the X API, with publishing (OAuth 2.0 tweet.write) or without. */
-async function connected(publishing: boolean) {
-  t = await createDmTestApp(fakeX, {
+async function connected(publishing: boolean, as?: { email: string; xUserId: string }) {
+  t ??= await createDmTestApp(fakeX, {
+    env: { PERCH_ALLOW_SIGNUP: 'true' },
     overrides: { outboxOptions: { reconcileWaitMs: 100, parentWaitMs: 400, parentTries: 6 } },
   });
-  const { cookie } = await t.signUp();
+  if (as) fakeX.oauth.setConsent({ userId: as.xUserId, approve: true });
+  const { cookie } = await t.signUp(as?.email);
   const start = await t.request('/api/v1/x-dm/connect', {
     method: 'POST',
     headers: { cookie },
@@ -208,6 +210,22 @@ describe('both credentials publish', () => {
       const view = await publish(cookie, ['Signed with OAuth 1.0a']);
       expect(view.status).toBe('published');
       expect(atX().map((p) => p.text)).toEqual(['Signed with OAuth 1.0a']);
+    },
+  );
+
+  it(
+    'the 24-hour app window is the X app’s: a second OAuth 2.0 user waits, X is not asked',
+    { timeout: 60_000 },
+    async () => {
+      fakeX.addAccount({ userId: '6301', screenName: 'perch_two', name: 'Perch Two' });
+      fakeX.limits.setDaily({ app: 1 });
+      const first = await connected(true);
+      expect((await publish(first, ['The app’s one post today'])).status).toBe('published');
+      const second = await connected(true, { email: 'two@example.com', xUserId: '6301' });
+      const view = await publish(second, ['One too many for the app']);
+      expect(view.status).toBe('publishing');
+      expect(view.waitingReason).toMatch(/24-hour limit on posts for the X app/);
+      expect(fakeX.requestCount('createPosts')).toBe(1);
     },
   );
 

@@ -22,7 +22,7 @@ import type { PublishSessions } from '../x-credentials/x-credentials.contract.ts
 import type { InteractionsService } from '../interactions/interactions.service.ts';
 import type { XMediaForPublishing } from '../x-media/x-media.contract.ts';
 import type { XMetricsForPublishing } from '../x-metrics/x-metrics.contract.ts';
-import type { PostingBudgets } from './x-publish.budget.ts';
+import { appKeyOf, type PostingBudgets } from './x-publish.budget.ts';
 import type { PartRow, PostRow, XPublishQueries } from './x-publish.queries.ts';
 import { xPostUrl } from './x-publish.views.ts';
 
@@ -59,6 +59,8 @@ export interface OutboxDeps {
   media: XMediaForPublishing;
   metrics: XMetricsForPublishing;
   interactions: InteractionsService;
+  /** Perch's OAuth 2.0 client (X_CLIENT_ID): the X app of every OAuth 2.0 user, for its 24-hour window. */
+  xClientId?: string;
   /** Queues the post's job again at `at` (when a window opens). */
   sendLater: (postId: string, at: Date) => Promise<unknown>;
   logger: Logger;
@@ -219,7 +221,7 @@ export function createOutbox(deps: OutboxDeps) {
     const budgetSentence = (post: PostRow, which: keyof typeof windowNames, until: Date) =>
       `${windowNames[which]} is reached; Perch sends this at ${timeIn(until, post.timeZone)} (${post.timeZone}), when it opens again.`;
 
-    type Ctx = { post: PostRow; session: XWriteSession; xUserId: string };
+    type Ctx = { post: PostRow; session: XWriteSession; xUserId: string; appKey: string };
     type PartResult = { ok: true; xPostId: string } | { ok: false; outcome: PublishOutcome };
 
     /** The part among the account's posts, null when (after two reads) it is not there, or why it cannot tell now. */
@@ -384,7 +386,7 @@ export function createOutbox(deps: OutboxDeps) {
       let parentTries = 0;
 
       for (;;) {
-        const take = await budgets.takePost(post.userId);
+        const take = await budgets.takePost(post.userId, ctx.appKey);
         if (!take.ok)
           return {
             ok: false,
@@ -408,13 +410,13 @@ export function createOutbox(deps: OutboxDeps) {
         part = sending;
         try {
           const answer = await ctx.session.createPost(input);
-          await budgets.recordPost(post.userId, answer.limits);
+          await budgets.recordPost(post.userId, ctx.appKey, answer.limits);
           return { ok: true, xPostId: answer.data.id };
         } catch (error) {
           // Anything else (a bug, the process going down) leaves the part in `sending`: the next worker reconciles.
           if (!(error instanceof XApiError)) throw error;
           if (error.rateLimit)
-            await budgets.recordPost(post.userId, {
+            await budgets.recordPost(post.userId, ctx.appKey, {
               window: error.rateLimit,
               userDay: null,
               appDay: null,
@@ -537,7 +539,12 @@ export function createOutbox(deps: OutboxDeps) {
           },
           ['scheduled', 'publishing', 'uploading'],
         )) ?? post;
-      const ctx: Ctx = { post, session: opened.session, xUserId: opened.xUserId };
+      const ctx: Ctx = {
+        post,
+        session: opened.session,
+        xUserId: opened.xUserId,
+        appKey: appKeyOf(opened, deps.xClientId),
+      };
 
       const parts = await q.partsOf([post.id]);
       let parent = post.replyTo;
