@@ -20,6 +20,7 @@ const oauth1 = {
 
 let fakeX: FakeX;
 let t: TestApp;
+let lastUserId: string;
 beforeAll(async () => {
   fakeX = await startFakeX();
 });
@@ -41,7 +42,8 @@ async function connected(publishing: boolean, as?: { email: string; xUserId: str
     overrides: { outboxOptions: { reconcileWaitMs: 100, parentWaitMs: 400, parentTries: 6 } },
   });
   if (as) fakeX.oauth.setConsent({ userId: as.xUserId, approve: true });
-  const { cookie } = await t.signUp(as?.email);
+  const { cookie, user } = await t.signUp(as?.email);
+  lastUserId = user.id;
   const start = await t.request('/api/v1/x-dm/connect', {
     method: 'POST',
     headers: { cookie },
@@ -124,6 +126,50 @@ describe('fault modes at the fake X (OAuth 2.0)', () => {
       expect(view.parts.map((p) => p.xPostId)).toEqual(posts.map((p) => p.id));
       // X refused at least one reply for coming too soon, and nothing was posted twice for it
       expect(fakeX.requestCount('createPosts')).toBeGreaterThan(3);
+    },
+  );
+});
+
+describe('on the contact’s timeline', () => {
+  it(
+    'a quote of a contact’s post shows as quoted, a reply as replied',
+    { timeout: 60_000 },
+    async () => {
+      const cookie = await connected(true);
+      fakeX.addAccount({ userId: '6302', screenName: 'ada', name: 'Ada' });
+      const theirs = fakeX.posts.add({ authorId: '6302', text: 'Ada’s post', createdAt: 0 });
+      const user = { id: lastUserId };
+      const { contact } = await t.deps.contacts.create(user.id, {
+        name: 'Ada',
+        xHandle: 'ada',
+        xUserId: '6302',
+        notes: '',
+      });
+      await t.deps.interactions.record(user.id, {
+        contactId: contact.id,
+        kind: 'mention_in',
+        direction: 'inbound',
+        xId: theirs.id,
+        occurredAt: new Date(),
+        text: 'Ada’s post',
+      });
+      const quoted = await publish(cookie, ['Worth reading'], {
+        quoteOf: `https://x.com/ada/status/${theirs.id}`,
+      });
+      const replied = await publish(cookie, ['Thanks Ada'], {
+        replyTo: `https://x.com/ada/status/${theirs.id}`,
+      });
+      expect([quoted.status, replied.status]).toEqual(['published', 'published']);
+      const timeline = await t.deps.interactions.timeline(user.id, contact.id);
+      const mine = timeline.filter((i) => i.direction === 'outbound');
+      expect(mine.map((i) => [i.kind, i.xId, i.text]).sort()).toEqual(
+        [
+          ['quote_out', quoted.parts[0]!.xPostId, 'Worth reading'],
+          ['reply_out', replied.parts[0]!.xPostId, 'Thanks Ada'],
+        ].sort(),
+      );
+      const page = await t.request(`/contacts/${contact.id}`, { headers: { cookie } });
+      expect(await page.text()).toContain('You quoted');
     },
   );
 });

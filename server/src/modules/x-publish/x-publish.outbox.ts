@@ -304,8 +304,9 @@ export function createOutbox(deps: OutboxDeps) {
     }
 
     /**
-     * A reply to or quote of a contact's post goes on that contact's timeline as the user's reply (kind reply_out,
-     * the kind the replies sync imports: the sync finding it later stores nothing twice, being keyed on X's id).
+     * A reply to or quote of a contact's post goes on that contact's timeline: a reply as reply_out (the kind the
+     * replies sync imports: the sync finding it later stores nothing twice, being keyed on X's id), a quote as
+     * quote_out.
      */
     async function onContactTimeline(post: PostRow, part: PartRow, xPostId: string, at: Date) {
       const target = post.replyTo ?? post.quoteOf!;
@@ -313,7 +314,7 @@ export function createOutbox(deps: OutboxDeps) {
       if (!contactId) return;
       await interactions.record(post.userId, {
         contactId,
-        kind: 'reply_out',
+        kind: post.replyTo ? 'reply_out' : 'quote_out',
         direction: 'outbound',
         xId: xPostId,
         occurredAt: at,
