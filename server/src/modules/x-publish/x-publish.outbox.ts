@@ -276,9 +276,10 @@ export function createOutbox(deps: OutboxDeps) {
       return { found: null };
     }
 
+    /** False when another worker took the part over meanwhile (it records the part; this run stops). */
     async function published(ctx: Ctx, part: PartRow, xPostId: string) {
       const at = now();
-      await release(part, { state: 'published', xPostId, error: null });
+      if (!(await release(part, { state: 'published', xPostId, error: null }))) return false;
       await q.clearBlock(ctx.post.userId);
       try {
         await metrics.planSnapshots({
@@ -301,6 +302,7 @@ export function createOutbox(deps: OutboxDeps) {
           );
         }
       }
+      return true;
     }
 
     /**
@@ -559,7 +561,8 @@ export function createOutbox(deps: OutboxDeps) {
         if (!claimed) return { kind: 'skipped', why: 'another worker holds the part' };
         const result = await sendPart(ctx, claimed, parent);
         if (!result.ok) return result.outcome;
-        await published(ctx, claimed, result.xPostId);
+        if (!(await published(ctx, claimed, result.xPostId)))
+          return { kind: 'skipped', why: 'lease lost' };
         log.info(
           { postId: post.id, position: part.position, xPostId: result.xPostId },
           'part published',
