@@ -5,12 +5,21 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PostView, PublishingStatus } from '@perch/shared';
-import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
+import type { FakeX } from '../../../../test/fake-x/index.ts';
 import type { FakeXWriteFault } from '../../../../test/fake-x/write-faults.ts';
 import { jobsIdle } from '../../test-utils/app.ts';
-import { createDmTestApp, returnToPerch, type TestApp } from '../../test-utils/x-dm.ts';
+import {
+  connectPublishing,
+  me,
+  publishAndRead,
+  publishingApp,
+  publishNow,
+  resetFakeX,
+  startPublishingFakeX,
+  testClock,
+  type TestApp,
+} from './x-publish.test-app.ts';
 
-const me = { userId: '6300', screenName: 'perch_out', name: 'Perch Outbox' };
 const oauth1 = {
   consumerKey: 'outbox-consumer-key',
   consumerSecret: 'outbox-consumer-secret',
@@ -18,60 +27,30 @@ const oauth1 = {
   accessTokenSecret: 'outbox-access-token-secret',
 };
 
+const clock = testClock();
 let fakeX: FakeX;
 let t: TestApp;
 let lastUserId: string;
 beforeAll(async () => {
-  fakeX = await startFakeX();
+  fakeX = await startPublishingFakeX(clock);
 });
-beforeEach(() => {
-  fakeX.reset();
-  fakeX.addAccount(me);
-  fakeX.oauth.setConsent({ userId: me.userId, approve: true });
-});
+beforeEach(() => resetFakeX(fakeX));
 afterEach(async () => {
   await t?.close();
   t = undefined!;
 });
 afterAll(() => fakeX?.close());
 
-/** Signs up and connects the X API, with publishing (OAuth 2.0 tweet.write) or without. */
+/** Signs up (into the test's one app) and connects the X API, with publishing or without. */
 async function connected(publishing: boolean, as?: { email: string; xUserId: string }) {
-  t ??= await createDmTestApp(fakeX, {
-    env: { PERCH_ALLOW_SIGNUP: 'true' },
-    overrides: { outboxOptions: { reconcileWaitMs: 100, parentWaitMs: 400, parentTries: 6 } },
-  });
-  if (as) fakeX.oauth.setConsent({ userId: as.xUserId, approve: true });
-  const { cookie, user } = await t.signUp(as?.email);
+  t ??= await publishingApp(fakeX, clock, { overrides: { outboxOptions: { parentWaitMs: 400 } } });
+  const { cookie, user } = await connectPublishing(t, fakeX, { ...as, publishing });
   lastUserId = user.id;
-  const start = await t.request('/api/v1/x-dm/connect', {
-    method: 'POST',
-    headers: { cookie },
-    ...(publishing ? { json: { publishing: true } } : {}),
-  });
-  const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
-  const stateCookie = start.headers.get('set-cookie')!.split(';')[0]!;
-  const consent = await fetch(authorizeUrl, { redirect: 'manual' });
-  const { next } = await returnToPerch(t, new URL(consent.headers.get('location')!), [
-    cookie,
-    stateCookie,
-  ]);
-  expect(next).toBe('/settings?x_dm=connected');
   return cookie;
 }
 
-async function publish(cookie: string, parts: string[], extra: Record<string, unknown> = {}) {
-  const res = await t.request('/api/v1/posts', {
-    method: 'POST',
-    headers: { cookie },
-    json: { action: 'publish_now', parts: parts.map((text) => ({ text })), ...extra },
-  });
-  expect(res.status).toBe(201);
-  const { id } = (await res.json()) as PostView;
-  await jobsIdle(t.deps);
-  const view = await t.request(`/api/v1/posts/${id}`, { headers: { cookie } });
-  return t.expectDocumented<PostView>(view, 'GET /api/v1/posts/{id}', 200);
-}
+const publish = (cookie: string, parts: string[], extra: Record<string, unknown> = {}) =>
+  publishAndRead(t, cookie, publishNow(parts, extra));
 
 const atX = () => fakeX.posts.all(me.userId);
 

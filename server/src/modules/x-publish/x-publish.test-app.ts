@@ -55,18 +55,22 @@ export function publishingApp(
   });
 }
 
-/** Signs up and connects X with publishing; the fake's consent approves as `xUserId`. */
+/** Signs up and connects X, with publishing (OAuth 2.0 tweet.write) unless told; the fake approves as `xUserId`. */
 export async function connectPublishing(
   t: TestApp,
   fakeX: FakeX,
-  { email, xUserId = me.userId }: { email?: string; xUserId?: string } = {},
+  {
+    email,
+    xUserId = me.userId,
+    publishing = true,
+  }: { email?: string; xUserId?: string; publishing?: boolean } = {},
 ) {
   fakeX.oauth.setConsent({ userId: xUserId, approve: true });
   const { cookie, user } = await t.signUp(email);
   const start = await t.request('/api/v1/x-dm/connect', {
     method: 'POST',
     headers: { cookie },
-    json: { publishing: true },
+    ...(publishing ? { json: { publishing: true } } : {}),
   });
   const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
   const stateCookie = start.headers.get('set-cookie')!.split(';')[0]!;
