@@ -39,8 +39,7 @@ const isPost = (item: Interaction) =>
 function xUrl(item: Interaction): string | null {
   const url = item.data?.url;
   if (typeof url === 'string' && /^https:\/\/(x|twitter)\.com\//.test(url)) return url;
-  if (isPost(item) && /^\d+$/.test(item.xId))
-    return `https://x.com/i/status/${item.xId}`;
+  if (isPost(item) && /^\d+$/.test(item.xId)) return `https://x.com/i/status/${item.xId}`;
   return null;
 }
 
@@ -190,8 +189,7 @@ export function contactsPage(user: PageContext, data: ContactsPageData): Html {
 
 /** Mentions and replies are posts on X, so each can be answered from Compose (a plain link: no script needed). */
 function replyLink(item: Interaction): Html | string {
-  if (!isPost(item) || !/^\d+$/.test(item.xId))
-    return '';
+  if (!isPost(item) || !/^\d+$/.test(item.xId)) return '';
   return html`<p class="item-actions"><a class="button small reply" href="${pageHref('/compose', { replyTo: item.xId })}">Reply</a></p>`;
 }
 

@@ -18,7 +18,7 @@ import {
   startPublishingFakeX,
   testClock,
   type TestApp,
-} from './x-publish.test-app.ts';
+} from '../../test-utils/x-publish.ts';
 
 const oauth1 = {
   consumerKey: 'outbox-consumer-key',

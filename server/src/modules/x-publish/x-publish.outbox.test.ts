@@ -24,7 +24,7 @@ import {
   sweep,
   testClock,
   type TestApp,
-} from './x-publish.test-app.ts';
+} from '../../test-utils/x-publish.ts';
 
 const clock = testClock();
 let fakeX: FakeX;
@@ -51,15 +51,19 @@ const creates = () => fakeX.requestCount('createPosts');
 const reads = () => fakeX.requestCount('usersPosts');
 
 describe('the outbox reads before it sends again', () => {
-  it('503 before X created it: two reads find nothing, sent once more', { timeout: 30_000 }, async () => {
-    const { t, cookie } = await setup();
-    fakeX.faults.inject('503');
-    const view = await publishAndRead(t, cookie, publishNow('Second try'));
-    expect(view.status).toBe('published');
-    expect(postsAtX(fakeX)).toHaveLength(1);
-    expect(creates()).toBe(2);
-    expect(reads()).toBe(2); // absence is concluded only after two reads
-  });
+  it(
+    '503 before X created it: two reads find nothing, sent once more',
+    { timeout: 30_000 },
+    async () => {
+      const { t, cookie } = await setup();
+      fakeX.faults.inject('503');
+      const view = await publishAndRead(t, cookie, publishNow('Second try'));
+      expect(view.status).toBe('published');
+      expect(postsAtX(fakeX)).toHaveLength(1);
+      expect(creates()).toBe(2);
+      expect(reads()).toBe(2); // absence is concluded only after two reads
+    },
+  );
 
   it(
     'lost answers every time: needs attention after three sends, each after reads that found nothing; Retry publishes once',
@@ -86,23 +90,33 @@ describe('the outbox reads before it sends again', () => {
     },
   );
 
-  it('a timeline that lags: the first read misses the post, the second finds it', { timeout: 30_000 }, async () => {
-    const { t, cookie } = await setup({ overrides: { outboxOptions: { reconcileWaitMs: 1_500 } } });
-    fakeX.posts.setTimelineLag(700);
-    fakeX.faults.inject('drop-after-create');
-    const view = await publishAndRead(t, cookie, publishNow('Lagging'));
-    expect(view.status).toBe('published');
-    expect(postsAtX(fakeX)).toHaveLength(1);
-    expect(view.parts[0]!.xPostId).toBe(postsAtX(fakeX)[0]!.id);
-    expect([creates(), reads()]).toEqual([1, 2]);
-  });
+  it(
+    'a timeline that lags: the first read misses the post, the second finds it',
+    { timeout: 30_000 },
+    async () => {
+      const { t, cookie } = await setup({
+        overrides: { outboxOptions: { reconcileWaitMs: 1_500 } },
+      });
+      fakeX.posts.setTimelineLag(700);
+      fakeX.faults.inject('drop-after-create');
+      const view = await publishAndRead(t, cookie, publishNow('Lagging'));
+      expect(view.status).toBe('published');
+      expect(postsAtX(fakeX)).toHaveLength(1);
+      expect(view.parts[0]!.xPostId).toBe(postsAtX(fakeX)[0]!.id);
+      expect([creates(), reads()]).toEqual([1, 2]);
+    },
+  );
 
   it(
     'duplicate content of a post made on x.com: needs attention, not sent again',
     { timeout: 30_000 },
     async () => {
       const { t, cookie } = await setup();
-      fakeX.posts.add({ authorId: me.userId, text: 'Same words', createdAt: clock.ms() - 60 * minute });
+      fakeX.posts.add({
+        authorId: me.userId,
+        text: 'Same words',
+        createdAt: clock.ms() - 60 * minute,
+      });
       const view = await publishAndRead(t, cookie, publishNow('Same words'));
       expect(view.status).toBe('needs_attention');
       expect(view.attention).toEqual({
@@ -125,7 +139,9 @@ describe('the outbox reads before it sends again', () => {
       const view = await publishAndRead(
         t,
         cookie,
-        publishNow(['one', 'two', 'three'], { replyTo: `https://x.com/someone/status/${theirs.id}` }),
+        publishNow(['one', 'two', 'three'], {
+          replyTo: `https://x.com/someone/status/${theirs.id}`,
+        }),
       );
       expect(view.status).toBe('published');
       const posts = postsAtX(fakeX);
@@ -138,23 +154,27 @@ describe('the outbox reads before it sends again', () => {
 });
 
 describe('X’s windows', () => {
-  it('429: nothing at X, the post waits for the window and then goes out once', { timeout: 30_000 }, async () => {
-    const { t, cookie } = await setup();
-    fakeX.faults.inject('429');
-    let view = await publishAndRead(t, cookie, publishNow('Rate limited'));
-    expect(postsAtX(fakeX)).toHaveLength(0);
-    expect(view.status).toBe('publishing');
-    expect(view.waitingReason).toMatch(/15-minute limit/);
-    expect(new Date(view.waitingUntil!).getTime()).toBeGreaterThan(clock.ms() + 14 * minute);
-    await sweep(t.deps); // not yet due
-    expect(creates()).toBe(1);
-    clock.advance(16 * minute);
-    await sweep(t.deps);
-    view = await getPost(t, cookie, view.id);
-    expect(view.status).toBe('published');
-    expect(postsAtX(fakeX).map((p) => p.text)).toEqual(['Rate limited']);
-    expect(creates()).toBe(2);
-  });
+  it(
+    '429: nothing at X, the post waits for the window and then goes out once',
+    { timeout: 30_000 },
+    async () => {
+      const { t, cookie } = await setup();
+      fakeX.faults.inject('429');
+      let view = await publishAndRead(t, cookie, publishNow('Rate limited'));
+      expect(postsAtX(fakeX)).toHaveLength(0);
+      expect(view.status).toBe('publishing');
+      expect(view.waitingReason).toMatch(/15-minute limit/);
+      expect(new Date(view.waitingUntil!).getTime()).toBeGreaterThan(clock.ms() + 14 * minute);
+      await sweep(t.deps); // not yet due
+      expect(creates()).toBe(1);
+      clock.advance(16 * minute);
+      await sweep(t.deps);
+      view = await getPost(t, cookie, view.id);
+      expect(view.status).toBe('published');
+      expect(postsAtX(fakeX).map((p) => p.text)).toEqual(['Rate limited']);
+      expect(creates()).toBe(2);
+    },
+  );
 
   it.each([
     ['402', 'credits_depleted', /credits/],
@@ -263,7 +283,12 @@ describe('a process killed mid-thread', () => {
       await new Promise((r) => setTimeout(r, leaseMs + 100));
       await sweep(second);
       const done = await second.xPublish.publishQueries.partsOf([body.id]);
-      expect(done.map((p) => p.state)).toEqual(['published', 'published', 'published', 'published']);
+      expect(done.map((p) => p.state)).toEqual([
+        'published',
+        'published',
+        'published',
+        'published',
+      ]);
       const posts = postsAtX(fakeX);
       expect(posts.map((p) => p.text)).toEqual(['1/4', '2/4', '3/4', '4/4']);
       expect(done.map((p) => p.xPostId)).toEqual(posts.map((p) => p.id));

@@ -20,7 +20,7 @@ import {
   resetFakeX,
   startPublishingFakeX,
   testClock,
-} from './x-publish.test-app.ts';
+} from '../../test-utils/x-publish.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {

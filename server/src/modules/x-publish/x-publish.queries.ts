@@ -279,7 +279,8 @@ export function createXPublishQueries({ db }: { db: Db }) {
  */
 export function createAppBudgetQueries({ db }: { db: Db }) {
   const b = xAppBudgets;
-  const row = (appKey: string, endpoint: string) => and(eq(b.appKey, appKey), eq(b.endpoint, endpoint));
+  const row = (appKey: string, endpoint: string) =>
+    and(eq(b.appKey, appKey), eq(b.endpoint, endpoint));
   return {
     async reserveBudget(
       appKey: string,

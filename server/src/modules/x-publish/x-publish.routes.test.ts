@@ -10,7 +10,7 @@ import {
   startPublishingFakeX,
   testClock,
   type TestApp,
-} from './x-publish.test-app.ts';
+} from '../../test-utils/x-publish.ts';
 
 const clock = testClock();
 let fakeX: FakeX;

@@ -7,7 +7,6 @@ import { validJson, validQuery } from '../../lib/validation.ts';
 import { requireUser } from '../accounts/accounts.middleware.ts';
 import type { XPublishService } from './x-publish.service.ts';
 
-
 const signedOut = problem('Not signed in');
 const noPost = problem('No such post');
 const postId = [pathParam('id', z.uuid())];

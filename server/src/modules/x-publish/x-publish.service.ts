@@ -209,10 +209,7 @@ export function createXPublishService({
     /** The app window shown is Perch's OAuth 2.0 app's when that publishes (an OAuth 1.0a app's needs its key). */
     async budget(userId: string) {
       const status = await sessions.status(userId);
-      return budgets.view(
-        userId,
-        status.credential === 'oauth2' ? appKeyOf({}, xClientId) : null,
-      );
+      return budgets.view(userId, status.credential === 'oauth2' ? appKeyOf({}, xClientId) : null);
     },
   };
 }

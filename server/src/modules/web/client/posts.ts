@@ -14,7 +14,6 @@ const pageSize = 20;
 /** How often the list is read again while a post is on its way to X. */
 export const refreshMs = 3000;
 
-
 /** The post's time (`iso`) as the reader reads it, with their zone's name. */
 export function inReaderZone(iso: string, timeZone?: string): string {
   // dateStyle cannot be combined with timeZoneName, so the fields are named one by one.

@@ -5,10 +5,10 @@
  */
 import { expect } from 'vitest';
 import type { PostView } from '@perch/shared';
-import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
-import type { Deps, DepsOverrides } from '../../deps.ts';
-import { jobsIdle } from '../../test-utils/app.ts';
-import { createDmTestApp, returnToPerch, type TestApp } from '../../test-utils/x-dm.ts';
+import { startFakeX, type FakeX } from '../../../test/fake-x/index.ts';
+import type { Deps, DepsOverrides } from '../deps.ts';
+import { jobsIdle } from './app.ts';
+import { createDmTestApp, returnToPerch, type TestApp } from './x-dm.ts';
 
 export type { TestApp };
 
