@@ -213,6 +213,51 @@ describe('media', () => {
   );
 });
 
+describe('upload progress', () => {
+  it(
+    'while the media go to X the post says how far (0–100), then published with none',
+    { timeout: 60_000 },
+    async () => {
+      const cookie = await connected(true);
+      fakeX.media.setProcessing({ polls: 2, checkAfterSecs: 1 });
+      const gif = Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(2 * 1024 * 1024, 3)]);
+      const uploaded = await t.request('/api/v1/media', {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'image/gif', 'x-perch-file-name': 'a.gif' },
+        body: gif,
+      });
+      expect(uploaded.status).toBe(201);
+      const { id: mediaId } = (await uploaded.json()) as { id: string };
+      const res = await t.request('/api/v1/posts', {
+        method: 'POST',
+        headers: { cookie },
+        json: { action: 'publish_now', parts: [{ text: 'Moving', mediaIds: [mediaId] }] },
+      });
+      const { id } = (await res.json()) as PostView;
+      const seen: Array<number | null> = [];
+      let done = false;
+      const idle = jobsIdle(t.deps).then(() => void (done = true));
+      let view: PostView;
+      do {
+        await Promise.race([idle, new Promise((r) => setTimeout(r, 100))]);
+        view = await t.expectDocumented<PostView>(
+          await t.request(`/api/v1/posts/${id}`, { headers: { cookie } }),
+          'GET /api/v1/posts/{id}',
+          200,
+        );
+        if (view.status === 'uploading') seen.push(view.uploadProgress);
+        else expect(view.uploadProgress).toBeNull();
+      } while (!done);
+      expect(view.status).toBe('published');
+      expect(seen.length).toBeGreaterThan(0);
+      for (const percent of seen) expect(percent).toBeGreaterThanOrEqual(0);
+      for (const percent of seen) expect(percent).toBeLessThan(100);
+      // it moves: the segments are up before X's processing is done
+      expect(Math.max(...(seen as number[]))).toBeGreaterThan(0);
+    },
+  );
+});
+
 describe('both credentials publish', () => {
   it(
     'OAuth 1.0a app credentials, when the grant does not cover publishing',
