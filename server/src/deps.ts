@@ -325,6 +325,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       metrics: overrides.publishMetrics ?? xMetrics,
       ...(overrides.outboxOptions ? { outboxOptions: overrides.outboxOptions } : {}),
       ...(overrides.publishWorkerId ? { workerId: overrides.publishWorkerId } : {}),
+      ...(config.xApp.clientId ? { xClientId: config.xApp.clientId } : {}),
       logger,
       now,
     });

@@ -53,6 +53,16 @@ async function thread(n: number): Promise<string[]> {
 }
 
 describe('fake X GET /2/users/:id/tweets', () => {
+  it('with a timeline lag, a new post shows only once the lag has passed (by id at once)', async () => {
+    fakeX.posts.setTimelineLag(3000);
+    const { data } = await client.v2.tweet('just made');
+    const own = () => get(`/2/users/${me.userId}/tweets`).then((r) => r.body.data ?? []);
+    expect(await own()).toEqual([]);
+    expect((await get(`/2/tweets/${data.id}`)).body.data.id).toBe(data.id);
+    clock += 3000;
+    expect((await own()).map((p: { id: string }) => p.id)).toEqual([data.id]);
+  });
+
   it('lists one’s own posts, replies included, newest first, paged with next_token', async () => {
     const ids = await thread(12);
     const seen: string[] = [];

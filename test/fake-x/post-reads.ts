@@ -323,8 +323,11 @@ export function answerUsersPosts(
         },
       ],
     });
+  const lag = state.posts.timelineLagMs;
   const matching = state.posts
     .all(userId)
+    // X's timelines are eventually consistent: a new post shows a moment after it was created.
+    .filter((p) => p.createdAt + lag <= now)
     .filter((p) => !(exclude.has('replies') && p.inReplyToId))
     .filter((p) => sinceId === undefined || BigInt(p.id) > sinceId)
     .filter((p) => untilId === undefined || BigInt(p.id) < untilId)

@@ -115,6 +115,8 @@ export interface PostStore {
   ): FakeXPost;
   setMetrics(id: string, metrics: Partial<FakeXPostMetrics>): void;
   setReplyDelay(ms: number): void;
+  /** How long a new post takes to show in GET /2/users/:id/tweets (default 0), on the fake's clock. */
+  timelineLagMs: number;
   spelling: FakeXSpelling;
   create(
     body: unknown,
@@ -162,6 +164,7 @@ export function createPostStore(): PostStore {
 
   const store: PostStore = {
     spelling: 'document',
+    timelineLagMs: 0,
     all: (userId) =>
       [...posts.values()].filter((p) => p.authorId === userId && p.deletedAt === undefined),
     get: (id) => posts.get(id),
@@ -301,6 +304,7 @@ export function createPostStore(): PostStore {
     reset() {
       posts.clear();
       replyDelayMs = defaultReplyDelayMs;
+      store.timelineLagMs = 0;
       store.spelling = 'document';
     },
   };

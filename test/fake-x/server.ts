@@ -331,6 +331,9 @@ export function startFakeX({
       add: (post) => posts.add(post, now()),
       setMetrics: (id, metrics) => posts.setMetrics(id, metrics),
       setReplyDelay: (ms) => posts.setReplyDelay(ms),
+      setTimelineLag(ms) {
+        posts.timelineLagMs = ms;
+      },
       setSpelling(spelling) {
         posts.spelling = spelling;
       },

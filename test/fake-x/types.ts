@@ -276,6 +276,11 @@ export interface FakeXPosts {
   setMetrics(id: string, metrics: Partial<FakeXPostMetrics>): void;
   /** How long a new post cannot be replied to (default 1000 ms, on the fake's clock). */
   setReplyDelay(ms: number): void;
+  /**
+   * How long a new post takes to show in GET /2/users/:id/tweets (default 0 ms, on the fake's clock): X's
+   * timelines are eventually consistent. GET /2/tweets by id shows it at once.
+   */
+  setTimelineLag(ms: number): void;
   /** 'document' (default: repost_count, post_count, referenced_posts, edit_history_post_ids) or 'legacy'. */
   setSpelling(spelling: FakeXSpelling): void;
   /** Sets an account's subscription type (who may post 25,000 weighted characters). */

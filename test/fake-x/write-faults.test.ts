@@ -56,6 +56,17 @@ function post(text: string, timeoutMs = 2000) {
   );
 }
 
+describe('fake X faults: skip', () => {
+  it('lets `skip` matching requests through, then hits the next one', async () => {
+    fakeX.faults.inject('503', { skip: 2 });
+    expect((await post('one')).status).toBe(201);
+    expect((await post('two')).status).toBe(201);
+    expect((await post('three')).status).toBe(503);
+    expect((await post('four')).status).toBe(201);
+    expect(fakeX.faults.hits).toEqual([{ kind: '503', endpoint: 'createPosts' }]);
+  });
+});
+
 describe('fake X write faults', () => {
   it('drop-after-create: the post exists, the client sees a dropped connection', async () => {
     fakeX.faults.inject('drop-after-create');

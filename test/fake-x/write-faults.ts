@@ -29,6 +29,8 @@ export type FakeXWriteFault =
 export interface FakeXFaultOptions {
   /** For the next `times` matching requests (default 1), unless `probability` is set. */
   times?: number;
+  /** Lets this many matching requests through first (default 0): e.g. 2 for a thread's third part. */
+  skip?: number;
   /** Each matching request gets the fault with this probability (seeded: see `seed`), until cleared. */
   probability?: number;
   /** Seed of the fault's own random sequence (default 1): the same seed, the same requests hit. */
@@ -43,6 +45,7 @@ interface Armed {
   kind: FakeXWriteFault;
   endpoint: FakeXWriteEndpoint;
   remaining: number;
+  skip: number;
   probability?: number;
   random: () => number;
   holdMs: number;
@@ -78,6 +81,7 @@ export function createWriteFaults(): WriteFaults {
         kind,
         endpoint: endpointOf(kind, opts.endpoint),
         remaining: opts.probability === undefined ? (opts.times ?? 1) : Infinity,
+        skip: opts.skip ?? 0,
         probability: opts.probability,
         random: mulberry32(opts.seed ?? 1),
         holdMs: opts.holdMs ?? 60_000,
@@ -90,6 +94,10 @@ export function createWriteFaults(): WriteFaults {
     next(endpoint) {
       for (const fault of armed) {
         if (fault.endpoint !== endpoint || fault.remaining <= 0) continue;
+        if (fault.skip > 0) {
+          fault.skip -= 1;
+          continue;
+        }
         if (fault.probability !== undefined && fault.random() >= fault.probability) continue;
         fault.remaining -= 1;
         hits.push({ kind: fault.kind, endpoint });

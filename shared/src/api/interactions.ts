@@ -3,7 +3,15 @@ import { Contact } from './contacts.ts';
 import { paged } from './page.ts';
 
 /** What a timeline entry is: a mention of the user, the user's reply, a DM, a bio change or a detected event. */
-export const interactionKinds = ['mention_in', 'reply_out', 'dm', 'bio_change', 'event'] as const;
+/** quote_out: the user's quote of the contact's post (published with Perch); reply_out: the user's reply. */
+export const interactionKinds = [
+  'mention_in',
+  'reply_out',
+  'quote_out',
+  'dm',
+  'bio_change',
+  'event',
+] as const;
 export const InteractionKind = z.enum(interactionKinds);
 export type InteractionKind = z.infer<typeof InteractionKind>;
 

@@ -18,6 +18,7 @@
  * - `POST   /x/app-credentials` AppCredentialsInput → 201 PublishingStatus;  `DELETE /x/app-credentials` → 204
  */
 import { z } from 'zod';
+import { PageQuery, paged } from './page.ts';
 
 /** Where a post is, as the user sees it. */
 export const PostStatus = z.enum([
@@ -109,10 +110,18 @@ export const PostView = z.object({
   /** Scheduled or publishing but held back by X's budget: until when, and a sentence saying so. */
   waitingUntil: z.iso.datetime().nullable(),
   waitingReason: z.string().nullable(),
+  /** While uploading: how far the post's media are on their way to X, 0–100 over all of them; else null. */
+  uploadProgress: z.number().int().min(0).max(100).nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
 export type PostView = z.infer<typeof PostView>;
+
+/** `GET /posts`: a page of posts, newest first. */
+export const PostList = paged({ posts: z.array(PostView) });
+export type PostList = z.infer<typeof PostList>;
+export const PostsQuery = PageQuery.extend({ status: PostStatus.optional() });
+export type PostsQuery = z.infer<typeof PostsQuery>;
 
 /** What is left of X's POST /2/tweets budget for this user, as X's headers last said. */
 export const PostingBudget = z.object({

@@ -21,6 +21,7 @@ type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 const kindWords: Record<InteractionKind, { icon: string; label: string }> = {
   mention_in: { icon: '↘', label: 'Mentioned you' },
   reply_out: { icon: '↗', label: 'You replied' },
+  quote_out: { icon: '❝', label: 'You quoted' },
   dm: { icon: '✉', label: 'Direct message' },
   bio_change: { icon: '✎', label: 'Changed their bio' },
   event: { icon: '★', label: 'Event' },
@@ -30,12 +31,15 @@ const kindWords: Record<InteractionKind, { icon: string; label: string }> = {
 const time = (iso: string) =>
   html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
 
+/** The kinds that are posts on X (so have a link and can be replied to). */
+const isPost = (item: Interaction) =>
+  item.kind === 'mention_in' || item.kind === 'reply_out' || item.kind === 'quote_out';
+
 /** Only links to X itself are shown; anything else in `data.url` is ignored. */
 function xUrl(item: Interaction): string | null {
   const url = item.data?.url;
   if (typeof url === 'string' && /^https:\/\/(x|twitter)\.com\//.test(url)) return url;
-  if ((item.kind === 'mention_in' || item.kind === 'reply_out') && /^\d+$/.test(item.xId))
-    return `https://x.com/i/status/${item.xId}`;
+  if (isPost(item) && /^\d+$/.test(item.xId)) return `https://x.com/i/status/${item.xId}`;
   return null;
 }
 
@@ -185,8 +189,7 @@ export function contactsPage(user: PageContext, data: ContactsPageData): Html {
 
 /** Mentions and replies are posts on X, so each can be answered from Compose (a plain link: no script needed). */
 function replyLink(item: Interaction): Html | string {
-  if ((item.kind !== 'mention_in' && item.kind !== 'reply_out') || !/^\d+$/.test(item.xId))
-    return '';
+  if (!isPost(item) || !/^\d+$/.test(item.xId)) return '';
   return html`<p class="item-actions"><a class="button small reply" href="${pageHref('/compose', { replyTo: item.xId })}">Reply</a></p>`;
 }
 

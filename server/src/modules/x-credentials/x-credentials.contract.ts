@@ -15,6 +15,11 @@ export type PublishSessionResult =
       handle: string;
       canUploadMedia: boolean;
       maxWeightedLength: number;
+      /**
+       * OAuth 1.0a: which X app signs (a hash of its API key), for the app's own 24-hour budget. Absent for OAuth
+       * 2.0, whose app is Perch's X_CLIENT_ID, the same for every user.
+       */
+      appKey?: string;
     }
   | {
       ok: false;

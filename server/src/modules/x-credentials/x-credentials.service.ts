@@ -4,6 +4,7 @@
  * otherwise the app credentials do. App credentials are verified once, with GET /2/users/me, and must belong to
  * the X account the user connected (cookies and/or the API connection); they are sealed in the vault.
  */
+import { createHash } from 'node:crypto';
 import type { AppCredentialsInput, PublishingStatus } from '@perch/shared';
 import { maxWeightedLengthFor } from '@perch/shared/post-rules';
 import type { EnvAppCredentials } from '../../config.ts';
@@ -219,6 +220,7 @@ export function createXCredentials({
           handle: app.handle,
           canUploadMedia: true,
           maxWeightedLength: maxWeightedLengthFor(app.subscriptionType),
+          appKey: `oauth1:${createHash('sha256').update(app.credential.apiKey).digest('hex').slice(0, 32)}`,
         };
       return (
         oauth2Failure ?? {

@@ -1,6 +1,7 @@
 /**
- * X's budget for POST /2/tweets, per user, in the database (x_api_budgets): the 15-minute window and the 24-hour
- * user and app windows, each taken from before a post is sent and set again from every answer's headers. Reading
+ * X's budget for POST /2/tweets in the database: the 15-minute window and the 24-hour user window per user
+ * (x_api_budgets), the 24-hour app window per X app (x_app_budgets: Perch's X_CLIENT_ID for every OAuth 2.0 user,
+ * an OAuth 1.0a user's own app by its key), each taken from before a post is sent and set again from every answer's headers. Reading
  * the account's own posts (to reconcile) has its own 15-minute budget. A request X would refuse is not sent: the
  * post waits for the window instead, so Perch never provokes a 429.
  */
@@ -34,7 +35,7 @@ const day = 24 * 60 * minute;
 /**
  * Perch's names for the windows and the sizes assumed until X's headers have described them (X's documented
  * 100 posts per 15 minutes per user and 10,000 per 24 hours per app; the user's own 24-hour cap is taken to be
- * the app's until X says). The app window is kept per user: with OAuth 1.0a each self-hoster brings their own app.
+ * the app's until X says). The app window is the X app's, whoever posts through it (see appKeyOf).
  */
 export const postingWindows = {
   window: { endpoint: 'tweets:create', windowMs: 15 * minute, defaultLimit: 100 },
@@ -53,57 +54,71 @@ export type BudgetTake = { ok: true } | { ok: false; until: Date; which: WindowN
 
 export type PostingBudgets = ReturnType<typeof createPostingBudgets>;
 
+/** The X app a session posts through: its own key (OAuth 1.0a), else Perch's OAuth 2.0 client. */
+export const appKeyOf = (session: { appKey?: string }, clientId: string | undefined) =>
+  session.appKey ?? `oauth2:${clientId ?? 'none'}`;
+
 export function createPostingBudgets({
   budgetQueries,
+  appBudgetQueries,
   publishQueries,
   now,
 }: {
   budgetQueries: BudgetStore;
+  /** The same operations keyed by X app (createAppBudgetQueries). */
+  appBudgetQueries: BudgetStore;
   publishQueries: XPublishQueries;
   now: () => Date;
 }) {
   async function take(
-    userId: string,
+    store: BudgetStore,
+    key: string,
     spec: { endpoint: string; windowMs: number; defaultLimit: number },
   ): Promise<Date | null> {
     const t = now();
-    if (
-      await budgetQueries.reserveBudget(userId, spec.endpoint, t, spec.windowMs, spec.defaultLimit)
-    )
+    if (await store.reserveBudget(key, spec.endpoint, t, spec.windowMs, spec.defaultLimit))
       return null;
-    const row = await budgetQueries.budget(userId, spec.endpoint);
+    const row = await store.budget(key, spec.endpoint);
     return row?.resetAt && row.resetAt > t ? row.resetAt : new Date(t.getTime() + spec.windowMs);
   }
 
-  async function record(userId: string, endpoint: string, limit: XRateLimit | null) {
-    if (limit) await budgetQueries.recordBudget(userId, endpoint, limit, now());
+  async function record(
+    store: BudgetStore,
+    key: string,
+    endpoint: string,
+    limit: XRateLimit | null,
+  ) {
+    if (limit) await store.recordBudget(key, endpoint, limit, now());
   }
 
   return {
     /** One post from each of the three windows; the first that has none left says until when. */
-    async takePost(userId: string): Promise<BudgetTake> {
+    async takePost(userId: string, appKey: string): Promise<BudgetTake> {
       for (const which of ['window', 'userDay', 'appDay'] as const) {
-        const until = await take(userId, postingWindows[which]);
+        const until =
+          which === 'appDay'
+            ? await take(appBudgetQueries, appKey, postingWindows[which])
+            : await take(budgetQueries, userId, postingWindows[which]);
         if (until) return { ok: false, until, which };
       }
       return { ok: true };
     },
     async takeRead(userId: string): Promise<BudgetTake> {
-      const until = await take(userId, ownPostsWindow);
+      const until = await take(budgetQueries, userId, ownPostsWindow);
       return until ? { ok: false, until, which: 'reads' } : { ok: true };
     },
-    async recordPost(userId: string, limits: XLimits) {
-      await record(userId, postingWindows.window.endpoint, limits.window);
-      await record(userId, postingWindows.userDay.endpoint, limits.userDay);
-      await record(userId, postingWindows.appDay.endpoint, limits.appDay);
+    async recordPost(userId: string, appKey: string, limits: XLimits) {
+      await record(budgetQueries, userId, postingWindows.window.endpoint, limits.window);
+      await record(budgetQueries, userId, postingWindows.userDay.endpoint, limits.userDay);
+      await record(appBudgetQueries, appKey, postingWindows.appDay.endpoint, limits.appDay);
     },
     recordRead: (userId: string, limits: XLimits) =>
-      record(userId, ownPostsWindow.endpoint, limits.window),
+      record(budgetQueries, userId, ownPostsWindow.endpoint, limits.window),
     /** What is left, as X last said (with Perch's own sends since subtracted); the tighter 24-hour window is `day`. */
-    async view(userId: string): Promise<PostingBudget> {
+    async view(userId: string, appKey: string | null): Promise<PostingBudget> {
       const t = now();
-      const read = async (endpoint: string) => {
-        const row = await budgetQueries.budget(userId, endpoint);
+      const read = async (endpoint: string, store = budgetQueries, key = userId) => {
+        const row = await store.budget(key, endpoint);
         if (!row) return { limit: null, remaining: null, resetAt: null };
         const over = row.resetAt !== null && row.resetAt <= t;
         return {
@@ -115,7 +130,9 @@ export function createPostingBudgets({
       };
       const window = await read(postingWindows.window.endpoint);
       const userDay = await read(postingWindows.userDay.endpoint);
-      const appDay = await read(postingWindows.appDay.endpoint);
+      const appDay = appKey
+        ? await read(postingWindows.appDay.endpoint, appBudgetQueries, appKey)
+        : { limit: null, remaining: null, resetAt: null };
       const dayWindow =
         userDay.remaining === null
           ? appDay

@@ -5,12 +5,21 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PostView, PublishingStatus } from '@perch/shared';
-import { startFakeX, type FakeX } from '../../../../test/fake-x/index.ts';
+import type { FakeX } from '../../../../test/fake-x/index.ts';
 import type { FakeXWriteFault } from '../../../../test/fake-x/write-faults.ts';
 import { jobsIdle } from '../../test-utils/app.ts';
-import { createDmTestApp, returnToPerch, type TestApp } from '../../test-utils/x-dm.ts';
+import {
+  connectPublishing,
+  me,
+  publishAndRead,
+  publishingApp,
+  publishNow,
+  resetFakeX,
+  startPublishingFakeX,
+  testClock,
+  type TestApp,
+} from '../../test-utils/x-publish.ts';
 
-const me = { userId: '6300', screenName: 'perch_out', name: 'Perch Outbox' };
 const oauth1 = {
   consumerKey: 'outbox-consumer-key',
   consumerSecret: 'outbox-consumer-secret',
@@ -18,56 +27,30 @@ const oauth1 = {
   accessTokenSecret: 'outbox-access-token-secret',
 };
 
+const clock = testClock();
 let fakeX: FakeX;
 let t: TestApp;
+let lastUserId: string;
 beforeAll(async () => {
-  fakeX = await startFakeX();
+  fakeX = await startPublishingFakeX(clock);
 });
-beforeEach(() => {
-  fakeX.reset();
-  fakeX.addAccount(me);
-  fakeX.oauth.setConsent({ userId: me.userId, approve: true });
-});
+beforeEach(() => resetFakeX(fakeX));
 afterEach(async () => {
   await t?.close();
   t = undefined!;
 });
 afterAll(() => fakeX?.close());
 
-/** Signs up and connects the X API, with publishing (OAuth 2.0 tweet.write) or without. */
-async function connected(publishing: boolean) {
-  t = await createDmTestApp(fakeX, {
-    overrides: { outboxOptions: { reconcileWaitMs: 100, parentWaitMs: 400, parentTries: 6 } },
-  });
-  const { cookie } = await t.signUp();
-  const start = await t.request('/api/v1/x-dm/connect', {
-    method: 'POST',
-    headers: { cookie },
-    ...(publishing ? { json: { publishing: true } } : {}),
-  });
-  const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
-  const stateCookie = start.headers.get('set-cookie')!.split(';')[0]!;
-  const consent = await fetch(authorizeUrl, { redirect: 'manual' });
-  const { next } = await returnToPerch(t, new URL(consent.headers.get('location')!), [
-    cookie,
-    stateCookie,
-  ]);
-  expect(next).toBe('/settings?x_dm=connected');
+/** Signs up (into the test's one app) and connects the X API, with publishing or without. */
+async function connected(publishing: boolean, as?: { email: string; xUserId: string }) {
+  t ??= await publishingApp(fakeX, clock, { overrides: { outboxOptions: { parentWaitMs: 400 } } });
+  const { cookie, user } = await connectPublishing(t, fakeX, { ...as, publishing });
+  lastUserId = user.id;
   return cookie;
 }
 
-async function publish(cookie: string, parts: string[], extra: Record<string, unknown> = {}) {
-  const res = await t.request('/api/v1/posts', {
-    method: 'POST',
-    headers: { cookie },
-    json: { action: 'publish_now', parts: parts.map((text) => ({ text })), ...extra },
-  });
-  expect(res.status).toBe(201);
-  const { id } = (await res.json()) as PostView;
-  await jobsIdle(t.deps);
-  const view = await t.request(`/api/v1/posts/${id}`, { headers: { cookie } });
-  return t.expectDocumented<PostView>(view, 'GET /api/v1/posts/{id}', 200);
-}
+const publish = (cookie: string, parts: string[], extra: Record<string, unknown> = {}) =>
+  publishAndRead(t, cookie, publishNow(parts, extra));
 
 const atX = () => fakeX.posts.all(me.userId);
 
@@ -122,6 +105,50 @@ describe('fault modes at the fake X (OAuth 2.0)', () => {
       expect(view.parts.map((p) => p.xPostId)).toEqual(posts.map((p) => p.id));
       // X refused at least one reply for coming too soon, and nothing was posted twice for it
       expect(fakeX.requestCount('createPosts')).toBeGreaterThan(3);
+    },
+  );
+});
+
+describe('on the contact’s timeline', () => {
+  it(
+    'a quote of a contact’s post shows as quoted, a reply as replied',
+    { timeout: 60_000 },
+    async () => {
+      const cookie = await connected(true);
+      fakeX.addAccount({ userId: '6302', screenName: 'ada', name: 'Ada' });
+      const theirs = fakeX.posts.add({ authorId: '6302', text: 'Ada’s post', createdAt: 0 });
+      const user = { id: lastUserId };
+      const { contact } = await t.deps.contacts.create(user.id, {
+        name: 'Ada',
+        xHandle: 'ada',
+        xUserId: '6302',
+        notes: '',
+      });
+      await t.deps.interactions.record(user.id, {
+        contactId: contact.id,
+        kind: 'mention_in',
+        direction: 'inbound',
+        xId: theirs.id,
+        occurredAt: new Date(),
+        text: 'Ada’s post',
+      });
+      const quoted = await publish(cookie, ['Worth reading'], {
+        quoteOf: `https://x.com/ada/status/${theirs.id}`,
+      });
+      const replied = await publish(cookie, ['Thanks Ada'], {
+        replyTo: `https://x.com/ada/status/${theirs.id}`,
+      });
+      expect([quoted.status, replied.status]).toEqual(['published', 'published']);
+      const timeline = await t.deps.interactions.timeline(user.id, contact.id);
+      const mine = timeline.filter((i) => i.direction === 'outbound');
+      expect(mine.map((i) => [i.kind, i.xId, i.text]).sort()).toEqual(
+        [
+          ['quote_out', quoted.parts[0]!.xPostId, 'Worth reading'],
+          ['reply_out', replied.parts[0]!.xPostId, 'Thanks Ada'],
+        ].sort(),
+      );
+      const page = await t.request(`/contacts/${contact.id}`, { headers: { cookie } });
+      expect(await page.text()).toContain('You quoted');
     },
   );
 });
@@ -186,6 +213,51 @@ describe('media', () => {
   );
 });
 
+describe('upload progress', () => {
+  it(
+    'while the media go to X the post says how far (0–100), then published with none',
+    { timeout: 60_000 },
+    async () => {
+      const cookie = await connected(true);
+      fakeX.media.setProcessing({ polls: 2, checkAfterSecs: 1 });
+      const gif = Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(2 * 1024 * 1024, 3)]);
+      const uploaded = await t.request('/api/v1/media', {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'image/gif', 'x-perch-file-name': 'a.gif' },
+        body: gif,
+      });
+      expect(uploaded.status).toBe(201);
+      const { id: mediaId } = (await uploaded.json()) as { id: string };
+      const res = await t.request('/api/v1/posts', {
+        method: 'POST',
+        headers: { cookie },
+        json: { action: 'publish_now', parts: [{ text: 'Moving', mediaIds: [mediaId] }] },
+      });
+      const { id } = (await res.json()) as PostView;
+      const seen: Array<number | null> = [];
+      let done = false;
+      const idle = jobsIdle(t.deps).then(() => void (done = true));
+      let view: PostView;
+      do {
+        await Promise.race([idle, new Promise((r) => setTimeout(r, 100))]);
+        view = await t.expectDocumented<PostView>(
+          await t.request(`/api/v1/posts/${id}`, { headers: { cookie } }),
+          'GET /api/v1/posts/{id}',
+          200,
+        );
+        if (view.status === 'uploading') seen.push(view.uploadProgress);
+        else expect(view.uploadProgress).toBeNull();
+      } while (!done);
+      expect(view.status).toBe('published');
+      expect(seen.length).toBeGreaterThan(0);
+      for (const percent of seen) expect(percent).toBeGreaterThanOrEqual(0);
+      for (const percent of seen) expect(percent).toBeLessThan(100);
+      // it moves: the segments are up before X's processing is done
+      expect(Math.max(...(seen as number[]))).toBeGreaterThan(0);
+    },
+  );
+});
+
 describe('both credentials publish', () => {
   it(
     'OAuth 1.0a app credentials, when the grant does not cover publishing',
@@ -208,6 +280,22 @@ describe('both credentials publish', () => {
       const view = await publish(cookie, ['Signed with OAuth 1.0a']);
       expect(view.status).toBe('published');
       expect(atX().map((p) => p.text)).toEqual(['Signed with OAuth 1.0a']);
+    },
+  );
+
+  it(
+    'the 24-hour app window is the X app’s: a second OAuth 2.0 user waits, X is not asked',
+    { timeout: 60_000 },
+    async () => {
+      fakeX.addAccount({ userId: '6301', screenName: 'perch_two', name: 'Perch Two' });
+      fakeX.limits.setDaily({ app: 1 });
+      const first = await connected(true);
+      expect((await publish(first, ['The app’s one post today'])).status).toBe('published');
+      const second = await connected(true, { email: 'two@example.com', xUserId: '6301' });
+      const view = await publish(second, ['One too many for the app']);
+      expect(view.status).toBe('publishing');
+      expect(view.waitingReason).toMatch(/24-hour limit on posts for the X app/);
+      expect(fakeX.requestCount('createPosts')).toBe(1);
     },
   );
 

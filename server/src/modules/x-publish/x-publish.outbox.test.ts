@@ -1,282 +1,306 @@
-import { afterEach, describe, expect, it } from 'vitest';
+/**
+ * The outbox's own rules at the fake X, through the real client and credentials: what it reads before it sends
+ * again, how long it waits for X's windows, and a process killed mid-thread. The fault modes one by one are in
+ * x-publish.fake-x.test.ts.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeX } from '../../../../test/fake-x/index.ts';
 import { loadConfig } from '../../config.ts';
 import { createDeps, type Deps } from '../../deps.ts';
-import { createTestApp, jobsIdle, testWebAssets } from '../../test-utils/app.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { scriptedX, testClock, type Fault } from './x-publish.test-utils.ts';
-import type { PostView } from '@perch/shared';
+import { jobsIdle, testWebAssets } from '../../test-utils/app.ts';
+import { dmApp } from '../../test-utils/x-dm.ts';
+import {
+  connectPublishing,
+  createPost,
+  getPost,
+  me,
+  postsAtX,
+  publishAndRead,
+  publishingApp,
+  publishNow,
+  resetFakeX,
+  startPublishingFakeX,
+  sweep,
+  testClock,
+  type TestApp,
+} from '../../test-utils/x-publish.ts';
 
-type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+const clock = testClock();
+let fakeX: FakeX;
 const opened: Array<{ close: () => Promise<void> }> = [];
+beforeAll(async () => {
+  fakeX = await startPublishingFakeX(clock);
+});
+beforeEach(() => resetFakeX(fakeX));
 afterEach(async () => {
   while (opened.length) await opened.pop()!.close();
 });
+afterAll(() => fakeX?.close());
 
-const fast = { reconcileWaitMs: 20, parentWaitMs: 10, leaseMs: 60_000 };
+const minute = 60_000;
 
-async function setup(options: { lagMs?: number; windowLimit?: number; realClock?: boolean } = {}) {
-  const clock = testClock();
-  const now = options.realClock ? () => new Date() : clock.now;
-  const x = scriptedX({ now, lagMs: options.lagMs ?? 0, windowLimit: options.windowLimit ?? 100 });
-  const t = await createTestApp({
-    overrides: {
-      now,
-      publishSessions: x.sessions,
-      publishMetrics: x.metrics,
-      outboxOptions: fast,
-      publishWorkerId: 'worker-1',
-    },
-  });
+async function setup(options: Parameters<typeof publishingApp>[2] = {}) {
+  const t = await publishingApp(fakeX, clock, options);
   opened.push(t);
-  const { cookie, user } = await t.signUp();
-  return { t, x, clock, cookie, user };
+  const { cookie, user } = await connectPublishing(t, fakeX);
+  fakeX.posts.setReplyDelay(0);
+  return { t, cookie, user };
 }
+const creates = () => fakeX.requestCount('createPosts');
+const reads = () => fakeX.requestCount('usersPosts');
 
-async function post(t: TestApp, cookie: string, body: Record<string, unknown>) {
-  const res = await t.request('/api/v1/posts', { method: 'POST', headers: { cookie }, json: body });
-  return { status: res.status, body: (await res.json()) as PostView };
-}
-async function get(t: TestApp, cookie: string, id: string) {
-  const res = await t.request(`/api/v1/posts/${id}`, { headers: { cookie } });
-  return t.expectDocumented<PostView>(res, 'GET /api/v1/posts/{id}', 200);
-}
-const publishNow = (text: string | string[], extra: Record<string, unknown> = {}) => ({
-  action: 'publish_now',
-  parts: (Array.isArray(text) ? text : [text]).map((t) => ({ text: t })),
-  ...extra,
-});
-/** What the sweep job does each minute, run now. */
-async function sweep(deps: Deps) {
-  for (const { id } of await deps.xPublish.publishQueries.due(deps.now()))
-    await deps.xPublish.outbox.publish(id);
-}
-
-describe('the outbox never posts twice', () => {
-  it.each<Fault>(['drop-after-create', '503-after-create', 'timeout-after-create'])(
-    '%s: the post is found among the account’s posts, not sent again',
-    async (fault) => {
-      const { t, x, cookie } = await setup();
-      x.faults.push(fault);
-      const { status, body } = await post(
-        t,
-        cookie,
-        publishNow('Hello from Perch https://example.com/a & b'),
-      );
-      expect(status).toBe(201);
-      await jobsIdle(t.deps);
-      const view = await get(t, cookie, body.id);
+describe('the outbox reads before it sends again', () => {
+  it(
+    '503 before X created it: two reads find nothing, sent once more',
+    { timeout: 30_000 },
+    async () => {
+      const { t, cookie } = await setup();
+      fakeX.faults.inject('503');
+      const view = await publishAndRead(t, cookie, publishNow('Second try'));
       expect(view.status).toBe('published');
-      expect(x.posts).toHaveLength(1);
-      expect(x.calls.create).toBe(1);
-      expect(view.parts[0]!.xPostId).toBe(x.posts[0]!.id);
-      expect(view.parts[0]!.url).toBe(`https://x.com/i/status/${x.posts[0]!.id}`);
-      expect(x.planned.map((p) => p.xPostId)).toEqual([x.posts[0]!.id]);
+      expect(postsAtX(fakeX)).toHaveLength(1);
+      expect(creates()).toBe(2);
+      expect(reads()).toBe(2); // absence is concluded only after two reads
     },
   );
 
-  it('503 before X created it: read twice, not found, sent once more', async () => {
-    const { t, x, cookie } = await setup();
-    x.faults.push('503-before-create');
-    const { body } = await post(t, cookie, publishNow('Second try'));
-    await jobsIdle(t.deps);
-    expect((await get(t, cookie, body.id)).status).toBe('published');
-    expect(x.posts).toHaveLength(1);
-    expect(x.calls.create).toBe(2);
-    expect(x.calls.ownPosts).toBe(2); // absence is concluded only after two reads
-  });
+  it(
+    'lost answers every time: needs attention after three sends, each after reads that found nothing; Retry publishes once',
+    { timeout: 30_000 },
+    async () => {
+      const { t, cookie } = await setup();
+      fakeX.faults.inject('503', { times: 3 });
+      const view = await publishAndRead(t, cookie, publishNow('Never'));
+      expect(view.status).toBe('needs_attention');
+      expect(view.attention).toEqual({
+        reason: expect.stringMatching(/did not answer/),
+        retryable: true,
+      });
+      expect(postsAtX(fakeX)).toHaveLength(0);
+      expect([creates(), reads()]).toEqual([3, 6]);
+      const retried = await t.request(`/api/v1/posts/${view.id}/retry`, {
+        method: 'POST',
+        headers: { cookie },
+      });
+      expect(retried.status).toBe(200);
+      await jobsIdle(t.deps);
+      expect((await getPost(t, cookie, view.id)).status).toBe('published');
+      expect(postsAtX(fakeX).map((p) => p.text)).toEqual(['Never']);
+    },
+  );
 
-  it('a timeline that lags: the second read finds the post', async () => {
-    const { t, x, cookie } = await setup({ lagMs: 10, realClock: true });
-    x.faults.push('drop-after-create');
-    const { body } = await post(t, cookie, publishNow('Lagging'));
-    await jobsIdle(t.deps);
-    expect((await get(t, cookie, body.id)).status).toBe('published');
-    expect(x.posts).toHaveLength(1);
-  });
+  it(
+    'a timeline that lags: the first read misses the post, the second finds it',
+    { timeout: 30_000 },
+    async () => {
+      const { t, cookie } = await setup({
+        overrides: { outboxOptions: { reconcileWaitMs: 1_500 } },
+      });
+      fakeX.posts.setTimelineLag(700);
+      fakeX.faults.inject('drop-after-create');
+      const view = await publishAndRead(t, cookie, publishNow('Lagging'));
+      expect(view.status).toBe('published');
+      expect(postsAtX(fakeX)).toHaveLength(1);
+      expect(view.parts[0]!.xPostId).toBe(postsAtX(fakeX)[0]!.id);
+      expect([creates(), reads()]).toEqual([1, 2]);
+    },
+  );
 
-  it('lost answers every time: needs attention after three sends, each after a read found nothing', async () => {
-    const { t, x, cookie } = await setup();
-    x.faults.push('503-before-create', '503-before-create', '503-before-create');
-    const { body } = await post(t, cookie, publishNow('Never'));
-    await jobsIdle(t.deps);
-    const view = await get(t, cookie, body.id);
-    expect(view.status).toBe('needs_attention');
-    expect(view.attention).toEqual({
-      reason: expect.stringMatching(/did not answer/),
-      retryable: true,
-    });
-    expect(x.posts).toHaveLength(0);
-    // Retry goes on and publishes once
-    const retried = await t.request(`/api/v1/posts/${body.id}/retry`, {
-      method: 'POST',
-      headers: { cookie },
-    });
-    expect(retried.status).toBe(200);
-    await jobsIdle(t.deps);
-    expect((await get(t, cookie, body.id)).status).toBe('published');
-    expect(x.posts).toHaveLength(1);
-  });
+  it(
+    'duplicate content of a post made on x.com: needs attention, not sent again',
+    { timeout: 30_000 },
+    async () => {
+      const { t, cookie } = await setup();
+      fakeX.posts.add({
+        authorId: me.userId,
+        text: 'Same words',
+        createdAt: clock.ms() - 60 * minute,
+      });
+      const view = await publishAndRead(t, cookie, publishNow('Same words'));
+      expect(view.status).toBe('needs_attention');
+      expect(view.attention).toEqual({
+        reason: expect.stringMatching(/duplicate/),
+        retryable: false,
+      });
+      expect(postsAtX(fakeX)).toHaveLength(1);
+      expect(creates()).toBe(1);
+    },
+  );
 
-  it('429: nothing at X, the post waits for the window and then goes out once', async () => {
-    const { t, x, cookie, clock } = await setup();
-    x.faults.push('429');
-    const { body } = await post(t, cookie, publishNow('Rate limited'));
-    await jobsIdle(t.deps);
-    let view = await get(t, cookie, body.id);
-    expect(x.posts).toHaveLength(0);
-    expect(view.status).toBe('publishing');
-    expect(view.waitingUntil).not.toBeNull();
-    expect(view.waitingReason).toMatch(/15-minute limit/);
-    await sweep(t.deps); // not yet due
-    expect(x.calls.create).toBe(1);
-    clock.advance(16 * 60_000);
-    await sweep(t.deps);
-    view = await get(t, cookie, body.id);
-    expect(view.status).toBe('published');
-    expect(x.posts).toHaveLength(1);
-  });
+  it(
+    'a thread replying to someone’s post: each part replies to the one before, X’s 403 for a parent too new waited out',
+    { timeout: 30_000 },
+    async () => {
+      const { t, cookie } = await setup();
+      fakeX.addAccount({ userId: '6310', screenName: 'someone', name: 'Someone' });
+      const theirs = fakeX.posts.add({ authorId: '6310', text: 'their post', createdAt: 0 });
+      fakeX.posts.setReplyDelay(300);
+      const view = await publishAndRead(
+        t,
+        cookie,
+        publishNow(['one', 'two', 'three'], {
+          replyTo: `https://x.com/someone/status/${theirs.id}`,
+        }),
+      );
+      expect(view.status).toBe('published');
+      const posts = postsAtX(fakeX);
+      expect(posts.map((p) => p.text)).toEqual(['one', 'two', 'three']);
+      expect(posts.map((p) => p.inReplyToId)).toEqual([theirs.id, posts[0]!.id, posts[1]!.id]);
+      expect(view.parts.map((p) => p.xPostId)).toEqual(posts.map((p) => p.id));
+      expect(creates()).toBeGreaterThan(3); // at least one reply came too soon, none was posted twice
+    },
+  );
+});
+
+describe('X’s windows', () => {
+  it(
+    '429: nothing at X, the post waits for the window and then goes out once',
+    { timeout: 30_000 },
+    async () => {
+      const { t, cookie } = await setup();
+      fakeX.faults.inject('429');
+      let view = await publishAndRead(t, cookie, publishNow('Rate limited'));
+      expect(postsAtX(fakeX)).toHaveLength(0);
+      expect(view.status).toBe('publishing');
+      expect(view.waitingReason).toMatch(/15-minute limit/);
+      expect(new Date(view.waitingUntil!).getTime()).toBeGreaterThan(clock.ms() + 14 * minute);
+      await sweep(t.deps); // not yet due
+      expect(creates()).toBe(1);
+      clock.advance(16 * minute);
+      await sweep(t.deps);
+      view = await getPost(t, cookie, view.id);
+      expect(view.status).toBe('published');
+      expect(postsAtX(fakeX).map((p) => p.text)).toEqual(['Rate limited']);
+      expect(creates()).toBe(2);
+    },
+  );
 
   it.each([
     ['402', 'credits_depleted', /credits/],
     ['usage-capped', 'usage_capped', /usage cap/],
   ] as const)(
-    '%s: needs attention with its own sentence, the budget says blocked',
+    '%s: needs attention with its own sentence, the budget says blocked, the next post is not sent',
+    { timeout: 30_000 },
     async (fault, kind, sentence) => {
-      const { t, x, cookie } = await setup();
-      x.faults.push(fault);
-      const { body } = await post(t, cookie, publishNow('No credits'));
-      await jobsIdle(t.deps);
-      const view = await get(t, cookie, body.id);
+      const { t, cookie } = await setup();
+      fakeX.faults.inject(fault);
+      const view = await publishAndRead(t, cookie, publishNow('No credits'));
       expect(view.status).toBe('needs_attention');
       expect(view.attention!.reason).toMatch(sentence);
-      expect(x.posts).toHaveLength(0);
       const budget = await t.expectDocumented<{ blocked: { kind: string } | null }>(
         await t.request('/api/v1/posts/budget', { headers: { cookie } }),
         'GET /api/v1/posts/budget',
         200,
       );
       expect(budget.blocked?.kind).toBe(kind);
-      // the next post is not sent while blocked
-      const next = await post(t, cookie, publishNow('Another'));
-      await jobsIdle(t.deps);
-      expect((await get(t, cookie, next.body.id)).status).toBe('needs_attention');
-      expect(x.calls.create).toBe(1);
+      const next = await publishAndRead(t, cookie, publishNow('Another'));
+      expect(next.status).toBe('needs_attention');
+      expect(creates()).toBe(1);
+      expect(postsAtX(fakeX)).toHaveLength(0);
     },
   );
 
-  it('duplicate content of a post that is not ours: needs attention, not sent again', async () => {
-    const { t, x, cookie, clock } = await setup();
-    await x.session.createPost({ text: 'Same words' }); // made on x.com an hour ago
-    clock.advance(60 * 60_000);
-    const { body } = await post(t, cookie, publishNow('Same words'));
-    await jobsIdle(t.deps);
-    const view = await get(t, cookie, body.id);
-    expect(view.status).toBe('needs_attention');
-    expect(view.attention).toEqual({
-      reason: expect.stringMatching(/duplicate/),
-      retryable: false,
-    });
-    expect(x.posts).toHaveLength(1);
-  });
-
-  it('a thread: each part replies to the one before; a 403 for a parent not readable yet is waited out', async () => {
-    const { t, x, cookie } = await setup();
-    x.external.add('1111');
-    x.faults.push(undefined as never, 'reply-too-soon');
-    const { body } = await post(
-      t,
-      cookie,
-      publishNow(['one', 'two', 'three'], { replyTo: 'https://x.com/someone/status/1111' }),
-    );
-    await jobsIdle(t.deps);
-    const view = await get(t, cookie, body.id);
-    expect(view.status).toBe('published');
-    expect(x.posts.map((p) => p.replyToId)).toEqual(['1111', x.posts[0]!.id, x.posts[1]!.id]);
-    expect(view.parts.map((p) => p.xPostId)).toEqual(x.posts.map((p) => p.id));
-  });
+  it(
+    'the budget holds a scheduled post until the window opens; X never answers 429',
+    { timeout: 30_000 },
+    async () => {
+      const { t, cookie } = await setup();
+      fakeX.limits.set('createPosts', { limit: 2, windowSeconds: 15 * 60 });
+      for (const text of ['a', 'b'])
+        expect((await publishAndRead(t, cookie, publishNow(text))).status).toBe('published');
+      const scheduled = await createPost(t, cookie, {
+        action: 'schedule',
+        parts: [{ text: 'c' }],
+        scheduledAt: new Date(clock.ms() + minute).toISOString(),
+        timeZone: 'Europe/Berlin',
+      });
+      expect(scheduled.body.status).toBe('scheduled');
+      clock.advance(minute + 1_000);
+      await sweep(t.deps);
+      const held = await getPost(t, cookie, scheduled.body.id);
+      expect(held.waitingUntil).not.toBeNull();
+      expect(held.waitingReason).toMatch(/Europe\/Berlin/);
+      expect(creates()).toBe(2); // not even asked: X would have answered 429
+      const budget = (await (
+        await t.request('/api/v1/posts/budget', { headers: { cookie } })
+      ).json()) as { window: { remaining: number; limit: number } };
+      expect(budget.window).toMatchObject({ limit: 2, remaining: 0 });
+      clock.advance(15 * minute);
+      await sweep(t.deps);
+      expect((await getPost(t, cookie, scheduled.body.id)).status).toBe('published');
+      expect(postsAtX(fakeX).map((p) => p.text)).toEqual(['a', 'b', 'c']);
+      expect(creates()).toBe(3);
+    },
+  );
 });
 
 describe('a process killed mid-thread', () => {
-  it('a fresh process on the same database goes on from the last part X confirmed, each part once', async () => {
-    const clock = testClock();
-    const x = scriptedX({ now: clock.now });
-    // part 3 is created at X, then the process dies before it hears back
-    x.faults.push(undefined as never, undefined as never, 'crash-after-create');
-    const first = await createTestApp({
-      overrides: {
-        now: clock.now,
-        publishSessions: x.sessions,
-        outboxOptions: fast,
-        publishWorkerId: 'dies',
-      },
-    });
-    const { cookie } = await first.signUp();
-    const { body } = await post(first, cookie, publishNow(['1/4', '2/4', '3/4', '4/4']));
-    await jobsIdle(first.deps);
-    await first.deps.jobQueue.stop();
-    const parts = await first.deps.xPublish.publishQueries.partsOf([body.id]);
-    expect(parts.map((p) => p.state)).toEqual(['published', 'published', 'sending', 'pending']);
-    expect(x.posts).toHaveLength(3);
+  it(
+    'a fresh process on the same database goes on from the last part X confirmed, each part at X once',
+    { timeout: 60_000 },
+    async () => {
+      const leaseMs = 1_500;
+      // The first process waits for X as long as X holds part 3's answer; it is thrown away meanwhile.
+      const first: TestApp = await publishingApp(fakeX, clock, {
+        env: { PERCH_X_TIMEOUT_MS: '60000' },
+        overrides: { outboxOptions: { leaseMs }, publishWorkerId: 'dies' },
+      });
+      const { cookie } = await connectPublishing(first, fakeX);
+      fakeX.posts.setReplyDelay(0);
+      fakeX.faults.inject('timeout-after-create', { skip: 2, holdMs: 6_000 });
+      const { body } = await createPost(first, cookie, publishNow(['1/4', '2/4', '3/4', '4/4']));
+      for (let i = 0; i < 200 && fakeX.faults.hits.length === 0; i++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(postsAtX(fakeX)).toHaveLength(3); // part 3 is at X, its answer held
+      const parts = await first.deps.xPublish.publishQueries.partsOf([body.id]);
+      expect(parts.map((p) => p.state)).toEqual(['published', 'published', 'sending', 'pending']);
 
-    const second = await createDeps(
-      loadConfig({ PERCH_PUBLIC_URL: 'http://perch.test', PERCH_DATA_DIR: '/nonexistent' }),
-      {
-        logger: createLogger({ level: 'silent' }),
-        database: first.deps.database,
-        keyring: first.deps.keyring,
-        jobQueue: 'in-memory',
-        webAssets: testWebAssets,
-        now: clock.now,
-        publishSessions: x.sessions,
-        outboxOptions: fast,
-        publishWorkerId: 'takes-over',
-      },
-    );
-    opened.push(second); // closes the shared database
-    // the dead worker's lease still holds: nobody touches the part
-    await sweep(second);
-    expect(x.calls.create).toBe(3);
-    clock.advance(fast.leaseMs + 1);
-    await sweep(second);
-    const done = await second.xPublish.publishQueries.partsOf([body.id]);
-    expect(done.map((p) => p.state)).toEqual(['published', 'published', 'published', 'published']);
-    expect(x.posts.map((p) => p.text)).toEqual(['1/4', '2/4', '3/4', '4/4']);
-    expect(done.map((p) => p.xPostId)).toEqual(x.posts.map((p) => p.id));
-    expect(x.posts[3]!.replyToId).toBe(x.posts[2]!.id);
-  });
-});
+      const second: Deps = await createDeps(
+        loadConfig({
+          PERCH_PUBLIC_URL: 'http://perch.test',
+          PERCH_DATA_DIR: '/nonexistent',
+          PERCH_X_ORIGIN: fakeX.url,
+          PERCH_X_API_ORIGIN: fakeX.url,
+          PERCH_X_TIMEOUT_MS: '3000',
+          X_CLIENT_ID: dmApp.clientId,
+          X_CLIENT_SECRET: dmApp.clientSecret,
+        }),
+        {
+          logger: createLogger({ level: 'silent' }),
+          database: first.deps.database,
+          keyring: first.deps.keyring,
+          jobQueue: 'in-memory',
+          webAssets: testWebAssets,
+          now: clock.now,
+          outboxOptions: { reconcileWaitMs: 100, leaseMs },
+          publishWorkerId: 'takes-over',
+        },
+      );
+      // the dead worker's lease still holds: nobody touches the part
+      await sweep(second);
+      expect(creates()).toBe(3);
+      await new Promise((r) => setTimeout(r, leaseMs + 100));
+      await sweep(second);
+      const done = await second.xPublish.publishQueries.partsOf([body.id]);
+      expect(done.map((p) => p.state)).toEqual([
+        'published',
+        'published',
+        'published',
+        'published',
+      ]);
+      const posts = postsAtX(fakeX);
+      expect(posts.map((p) => p.text)).toEqual(['1/4', '2/4', '3/4', '4/4']);
+      expect(done.map((p) => p.xPostId)).toEqual(posts.map((p) => p.id));
+      expect(posts.slice(1).map((p) => p.inReplyToId)).toEqual(posts.slice(0, 3).map((p) => p.id));
+      expect(creates()).toBe(4);
 
-describe('the budget', () => {
-  it('holds a scheduled post until the window opens, and never provokes a 429', async () => {
-    const { t, x, cookie, clock } = await setup({ windowLimit: 2 });
-    for (const text of ['a', 'b']) await post(t, cookie, publishNow(text));
-    await jobsIdle(t.deps);
-    expect(x.posts).toHaveLength(2);
-    const at = new Date(clock.now().getTime() + 60_000);
-    const scheduled = await post(t, cookie, {
-      action: 'schedule',
-      parts: [{ text: 'c' }],
-      scheduledAt: at.toISOString(),
-      timeZone: 'Europe/Berlin',
-    });
-    expect(scheduled.body.status).toBe('scheduled');
-    clock.advance(61_000);
-    await sweep(t.deps);
-    const held = await get(t, cookie, scheduled.body.id);
-    expect(held.waitingUntil).not.toBeNull();
-    expect(held.waitingReason).toMatch(/Europe\/Berlin/);
-    expect(x.calls.create).toBe(2);
-    expect(x.calls.refusedForRate).toBe(0);
-    const budget = (await (
-      await t.request('/api/v1/posts/budget', { headers: { cookie } })
-    ).json()) as {
-      window: { remaining: number; limit: number };
-    };
-    expect(budget.window).toMatchObject({ limit: 2, remaining: 0 });
-    clock.advance(15 * 60_000);
-    await sweep(t.deps);
-    expect((await get(t, cookie, scheduled.body.id)).status).toBe('published');
-    expect(x.posts).toHaveLength(3);
-    expect(x.calls.refusedForRate).toBe(0);
-  });
+      // The first process hears X's answer at last: it has lost the part and sends nothing more.
+      await jobsIdle(first.deps);
+      await first.deps.jobQueue.stop();
+      expect(creates()).toBe(4);
+      expect((await second.xPublish.publishQueries.findById(body.id))!.status).toBe('published');
+      await second.close(); // closes the shared database
+    },
+  );
 });

@@ -22,7 +22,7 @@ import type { PublishSessions } from '../x-credentials/x-credentials.contract.ts
 import type { InteractionsService } from '../interactions/interactions.service.ts';
 import type { XMediaForPublishing } from '../x-media/x-media.contract.ts';
 import type { XMetricsForPublishing } from '../x-metrics/x-metrics.contract.ts';
-import type { PostingBudgets } from './x-publish.budget.ts';
+import { appKeyOf, type PostingBudgets } from './x-publish.budget.ts';
 import type { PartRow, PostRow, XPublishQueries } from './x-publish.queries.ts';
 import { xPostUrl } from './x-publish.views.ts';
 
@@ -59,6 +59,8 @@ export interface OutboxDeps {
   media: XMediaForPublishing;
   metrics: XMetricsForPublishing;
   interactions: InteractionsService;
+  /** Perch's OAuth 2.0 client (X_CLIENT_ID): the X app of every OAuth 2.0 user, for its 24-hour window. */
+  xClientId?: string;
   /** Queues the post's job again at `at` (when a window opens). */
   sendLater: (postId: string, at: Date) => Promise<unknown>;
   logger: Logger;
@@ -219,7 +221,7 @@ export function createOutbox(deps: OutboxDeps) {
     const budgetSentence = (post: PostRow, which: keyof typeof windowNames, until: Date) =>
       `${windowNames[which]} is reached; Perch sends this at ${timeIn(until, post.timeZone)} (${post.timeZone}), when it opens again.`;
 
-    type Ctx = { post: PostRow; session: XWriteSession; xUserId: string };
+    type Ctx = { post: PostRow; session: XWriteSession; xUserId: string; appKey: string };
     type PartResult = { ok: true; xPostId: string } | { ok: false; outcome: PublishOutcome };
 
     /** The part among the account's posts, null when (after two reads) it is not there, or why it cannot tell now. */
@@ -274,9 +276,10 @@ export function createOutbox(deps: OutboxDeps) {
       return { found: null };
     }
 
+    /** False when another worker took the part over meanwhile (it records the part; this run stops). */
     async function published(ctx: Ctx, part: PartRow, xPostId: string) {
       const at = now();
-      await release(part, { state: 'published', xPostId, error: null });
+      if (!(await release(part, { state: 'published', xPostId, error: null }))) return false;
       await q.clearBlock(ctx.post.userId);
       try {
         await metrics.planSnapshots({
@@ -299,11 +302,13 @@ export function createOutbox(deps: OutboxDeps) {
           );
         }
       }
+      return true;
     }
 
     /**
-     * A reply to or quote of a contact's post goes on that contact's timeline as the user's reply (kind reply_out,
-     * the kind the replies sync imports: the sync finding it later stores nothing twice, being keyed on X's id).
+     * A reply to or quote of a contact's post goes on that contact's timeline: a reply as reply_out (the kind the
+     * replies sync imports: the sync finding it later stores nothing twice, being keyed on X's id), a quote as
+     * quote_out.
      */
     async function onContactTimeline(post: PostRow, part: PartRow, xPostId: string, at: Date) {
       const target = post.replyTo ?? post.quoteOf!;
@@ -311,7 +316,7 @@ export function createOutbox(deps: OutboxDeps) {
       if (!contactId) return;
       await interactions.record(post.userId, {
         contactId,
-        kind: 'reply_out',
+        kind: post.replyTo ? 'reply_out' : 'quote_out',
         direction: 'outbound',
         xId: xPostId,
         occurredAt: at,
@@ -384,7 +389,7 @@ export function createOutbox(deps: OutboxDeps) {
       let parentTries = 0;
 
       for (;;) {
-        const take = await budgets.takePost(post.userId);
+        const take = await budgets.takePost(post.userId, ctx.appKey);
         if (!take.ok)
           return {
             ok: false,
@@ -408,13 +413,13 @@ export function createOutbox(deps: OutboxDeps) {
         part = sending;
         try {
           const answer = await ctx.session.createPost(input);
-          await budgets.recordPost(post.userId, answer.limits);
+          await budgets.recordPost(post.userId, ctx.appKey, answer.limits);
           return { ok: true, xPostId: answer.data.id };
         } catch (error) {
           // Anything else (a bug, the process going down) leaves the part in `sending`: the next worker reconciles.
           if (!(error instanceof XApiError)) throw error;
           if (error.rateLimit)
-            await budgets.recordPost(post.userId, {
+            await budgets.recordPost(post.userId, ctx.appKey, {
               window: error.rateLimit,
               userDay: null,
               appDay: null,
@@ -537,7 +542,12 @@ export function createOutbox(deps: OutboxDeps) {
           },
           ['scheduled', 'publishing', 'uploading'],
         )) ?? post;
-      const ctx: Ctx = { post, session: opened.session, xUserId: opened.xUserId };
+      const ctx: Ctx = {
+        post,
+        session: opened.session,
+        xUserId: opened.xUserId,
+        appKey: appKeyOf(opened, deps.xClientId),
+      };
 
       const parts = await q.partsOf([post.id]);
       let parent = post.replyTo;
@@ -551,7 +561,8 @@ export function createOutbox(deps: OutboxDeps) {
         if (!claimed) return { kind: 'skipped', why: 'another worker holds the part' };
         const result = await sendPart(ctx, claimed, parent);
         if (!result.ok) return result.outcome;
-        await published(ctx, claimed, result.xPostId);
+        if (!(await published(ctx, claimed, result.xPostId)))
+          return { kind: 'skipped', why: 'lease lost' };
         log.info(
           { postId: post.id, position: part.position, xPostId: result.xPostId },
           'part published',

@@ -1,6 +1,7 @@
 /**
  * Two Perch instances (each its own pool and pg-boss workers, as two processes have) on one PostgreSQL database
- * publish each of N scheduled posts once: run with `pnpm test:postgres`; skipped on PGlite.
+ * publish each of N scheduled posts once, at the fake X through the real client: run with `pnpm test:postgres`;
+ * skipped on PGlite.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,10 +9,18 @@ import { loadConfig } from '../../config.ts';
 import { openPostgres } from '../../db/client.ts';
 import { createDeps, type Deps } from '../../deps.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { createTestApp, testWebAssets } from '../../test-utils/app.ts';
+import { testWebAssets } from '../../test-utils/app.ts';
 import { testDatabaseUrl } from '../../test-utils/db.ts';
+import { dmApp } from '../../test-utils/x-dm.ts';
 import { generateKeyEntry, parseKeyring } from '../secrets/keyring.ts';
-import { scriptedX } from './x-publish.test-utils.ts';
+import {
+  connectPublishing,
+  postsAtX,
+  publishingApp,
+  resetFakeX,
+  startPublishingFakeX,
+  testClock,
+} from '../../test-utils/x-publish.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -36,15 +45,18 @@ describe.skipIf(!testDatabaseUrl)('two processes on one PostgreSQL', () => {
     const url = new URL(testDatabaseUrl!);
     url.pathname = `/${name}`;
     const keyring = parseKeyring(generateKeyEntry());
-    const x = scriptedX({ now: () => new Date(), delayMs: 30 });
+    const clock = testClock();
+    const fakeX = await startPublishingFakeX(clock);
+    cleanups.push(() => fakeX.close());
+    resetFakeX(fakeX);
+    fakeX.posts.setReplyDelay(0);
     const overrides = {
-      publishSessions: x.sessions,
-      outboxOptions: { reconcileWaitMs: 20, parentWaitMs: 10 },
+      outboxOptions: { reconcileWaitMs: 100, parentWaitMs: 100 },
       jobQueue: 'pg-boss' as const,
       keyring,
     };
 
-    const t = await createTestApp({
+    const t = await publishingApp(fakeX, clock, {
       overrides: {
         ...overrides,
         database: await openPostgres(url.toString()),
@@ -53,7 +65,15 @@ describe.skipIf(!testDatabaseUrl)('two processes on one PostgreSQL', () => {
     });
     cleanups.push(() => t.close());
     const other = await createDeps(
-      loadConfig({ PERCH_PUBLIC_URL: 'http://perch.test', PERCH_DATA_DIR: '/nonexistent' }),
+      loadConfig({
+        PERCH_PUBLIC_URL: 'http://perch.test',
+        PERCH_DATA_DIR: '/nonexistent',
+        PERCH_X_ORIGIN: fakeX.url,
+        PERCH_X_API_ORIGIN: fakeX.url,
+        PERCH_X_TIMEOUT_MS: '3000',
+        X_CLIENT_ID: dmApp.clientId,
+        X_CLIENT_SECRET: dmApp.clientSecret,
+      }),
       {
         ...overrides,
         logger: createLogger({ level: 'silent' }),
@@ -66,7 +86,7 @@ describe.skipIf(!testDatabaseUrl)('two processes on one PostgreSQL', () => {
     await t.deps.startJobs();
     await other.startJobs();
 
-    const { cookie } = await t.signUp();
+    const { cookie } = await connectPublishing(t, fakeX);
     const at = new Date(Date.now() + 3_000);
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
@@ -91,17 +111,18 @@ describe.skipIf(!testDatabaseUrl)('two processes on one PostgreSQL', () => {
       if (parts.every((p) => p.state === 'published') || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const texts = x.posts.map((p) => p.text).sort();
+    const posts = postsAtX(fakeX);
+    const texts = posts.map((p) => p.text).sort();
     expect(texts).toHaveLength(24);
     expect(new Set(texts).size).toBe(24);
     // and no part was even tried twice (X's duplicate-content check would hide a second send from the count)
-    expect(x.calls.create).toBe(24);
+    expect(fakeX.requestCount('createPosts')).toBe(24);
     const parts = await t.deps.xPublish.publishQueries.partsOf(ids);
     expect(parts.every((p) => p.state === 'published')).toBe(true);
     // each second part replies to its own first part
     for (const id of ids) {
       const [first, second] = parts.filter((p) => p.postId === id);
-      expect(x.posts.find((p) => p.id === second!.xPostId)!.replyToId).toBe(first!.xPostId);
+      expect(posts.find((p) => p.id === second!.xPostId)!.inReplyToId).toBe(first!.xPostId);
     }
   });
 });

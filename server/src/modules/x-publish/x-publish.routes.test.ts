@@ -1,34 +1,45 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PostView, Problem } from '@perch/shared';
-import { createTestApp, jobsIdle } from '../../test-utils/app.ts';
-import { scriptedX } from './x-publish.test-utils.ts';
+import type { FakeX } from '../../../../test/fake-x/index.ts';
+import { jobsIdle } from '../../test-utils/app.ts';
+import {
+  connectPublishing,
+  postsAtX,
+  publishingApp,
+  resetFakeX,
+  startPublishingFakeX,
+  testClock,
+  type TestApp,
+} from '../../test-utils/x-publish.ts';
 
-type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+const clock = testClock();
+let fakeX: FakeX;
 const opened: TestApp[] = [];
+beforeAll(async () => {
+  fakeX = await startPublishingFakeX(clock);
+});
+beforeEach(() => resetFakeX(fakeX));
 afterEach(async () => {
   while (opened.length) await opened.pop()!.close();
 });
+afterAll(() => fakeX?.close());
 
 async function setup() {
-  const x = scriptedX({ now: () => new Date() });
-  const t = await createTestApp({
-    env: { PERCH_ALLOW_SIGNUP: 'true' },
-    overrides: {
-      publishSessions: x.sessions,
-      outboxOptions: { reconcileWaitMs: 10, parentWaitMs: 10 },
-    },
-  });
+  const t = await publishingApp(fakeX, clock);
   opened.push(t);
-  const { cookie, user } = await t.signUp();
-  return { t, x, cookie, user };
+  const { cookie, user } = await connectPublishing(t, fakeX);
+  fakeX.posts.setReplyDelay(0);
+  return { t, cookie, user };
 }
+/** How often Perch asked X to post. */
+const creates = () => fakeX.requestCount('createPosts');
 
 const send = (t: TestApp, cookie: string, path: string, method: string, json?: unknown) =>
   t.request(`/api/v1/posts${path}`, { method, headers: { cookie }, ...(json ? { json } : {}) });
 
 describe('posts routes', () => {
   it('refuses what X would refuse, naming each part and field', async () => {
-    const { t, cookie, x } = await setup();
+    const { t, cookie } = await setup();
     const res = await send(t, cookie, '', 'POST', {
       action: 'publish_now',
       parts: [
@@ -45,7 +56,7 @@ describe('posts routes', () => {
     expect(paths).toContain('replyTo');
     expect(paths.some((p) => p.startsWith('parts.2.poll'))).toBe(true);
     expect(paths).not.toContain('parts.0.text');
-    expect(x.calls.create).toBe(0);
+    expect(creates()).toBe(0);
 
     const media = await send(t, cookie, '', 'POST', {
       action: 'draft',
@@ -63,7 +74,7 @@ describe('posts routes', () => {
   });
 
   it('drafts: saved as written (even too long), edited, scheduled, deleted; others cannot see them', async () => {
-    const { t, cookie, x } = await setup();
+    const { t, cookie } = await setup();
     const created = await send(t, cookie, '', 'POST', {
       action: 'draft',
       parts: [{ text: 'y'.repeat(400) }],
@@ -95,7 +106,7 @@ describe('posts routes', () => {
       [1, 'and a second part', 'pending'],
     ]);
     await jobsIdle(t.deps);
-    expect(x.calls.create).toBe(0); // not due
+    expect(creates()).toBe(0); // not due
 
     const list = await t.expectDocumented<{ posts: PostView[]; nextCursor: string | null }>(
       await send(t, cookie, '?status=scheduled', 'GET'),
@@ -169,7 +180,9 @@ describe('posts routes', () => {
   });
 
   it('a reply to a contact’s post goes on the contact’s timeline, once', async () => {
-    const { t, cookie, user, x } = await setup();
+    const { t, cookie, user } = await setup();
+    fakeX.addAccount({ userId: '999', screenName: 'ada', name: 'Ada' });
+    const mention = fakeX.posts.add({ authorId: '999', text: '@perch_out hello', createdAt: 0 });
     const { contact } = await t.deps.contacts.create(user.id, {
       name: 'Ada',
       xHandle: 'ada',
@@ -180,15 +193,14 @@ describe('posts routes', () => {
       contactId: contact.id,
       kind: 'mention_in',
       direction: 'inbound',
-      xId: '5555',
+      xId: mention.id,
       occurredAt: new Date(),
-      text: '@perch_user hello',
+      text: '@perch_out hello',
     });
-    x.external.add('5555');
     const res = await send(t, cookie, '', 'POST', {
       action: 'publish_now',
       parts: [{ text: 'Hello Ada' }, { text: 'a second part stays off the timeline' }],
-      replyTo: 'https://x.com/ada/status/5555',
+      replyTo: `https://x.com/ada/status/${mention.id}`,
     });
     const { id } = (await res.json()) as PostView;
     await jobsIdle(t.deps);
@@ -201,8 +213,12 @@ describe('posts routes', () => {
       direction: 'outbound',
       xId: view.parts[0]!.xPostId,
       text: 'Hello Ada',
-      data: { inReplyTo: '5555', via: 'perch' },
+      data: { inReplyTo: mention.id, via: 'perch' },
     });
+    expect(postsAtX(fakeX).map((p) => [p.text, p.inReplyToId])).toEqual([
+      ['Hello Ada', mention.id],
+      ['a second part stays off the timeline', view.parts[0]!.xPostId],
+    ]);
   });
 
   it('the budget route answers before anything was sent', async () => {

@@ -1,22 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import {
-  PageQuery,
-  paged,
-  PostDraftInput,
-  PostingBudget,
-  PostStatus,
-  PostView,
-} from '@perch/shared';
+import { PostDraftInput, PostingBudget, PostList, PostsQuery, PostView } from '@perch/shared';
 import type { AppEnv } from '../../app-env.ts';
 import { bySession, describeRoute, empty, json, pathParam, problem } from '../../lib/api-docs.ts';
 import { validJson, validQuery } from '../../lib/validation.ts';
 import { requireUser } from '../accounts/accounts.middleware.ts';
 import type { XPublishService } from './x-publish.service.ts';
-
-/** `GET /posts`: a page of posts, newest first (shared/src/api/publish.ts: Page<PostView>). */
-export const PostList = paged({ posts: z.array(PostView) });
-export const PostsQuery = PageQuery.extend({ status: PostStatus.optional() });
 
 const signedOut = problem('Not signed in');
 const noPost = problem('No such post');

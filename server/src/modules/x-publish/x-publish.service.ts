@@ -16,7 +16,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { errorSummary } from '../../lib/logger.ts';
 import type { PublishSessions } from '../x-credentials/x-credentials.contract.ts';
 import type { XMediaForPublishing } from '../x-media/x-media.contract.ts';
-import type { PostingBudgets } from './x-publish.budget.ts';
+import { appKeyOf, type PostingBudgets } from './x-publish.budget.ts';
 import { xPublishProblems } from './x-publish.errors.ts';
 import type { PartRow, PostRow, XPublishQueries } from './x-publish.queries.ts';
 import { toPostView } from './x-publish.views.ts';
@@ -44,6 +44,8 @@ export interface XPublishServiceDeps {
   sendPublish: (postId: string, at?: Date) => Promise<unknown>;
   logger: Logger;
   now: () => Date;
+  /** Perch's OAuth 2.0 client id (X_CLIENT_ID). */
+  xClientId?: string;
 }
 
 export function createXPublishService({
@@ -54,6 +56,7 @@ export function createXPublishService({
   sendPublish,
   logger,
   now,
+  xClientId,
 }: XPublishServiceDeps) {
   const log = logger.child({ module: 'x-publish' });
 
@@ -203,6 +206,10 @@ export function createXPublishService({
       return view(userId, post);
     },
 
-    budget: (userId: string) => budgets.view(userId),
+    /** The app window shown is Perch's OAuth 2.0 app's when that publishes (an OAuth 1.0a app's needs its key). */
+    async budget(userId: string) {
+      const status = await sessions.status(userId);
+      return budgets.view(userId, status.credential === 'oauth2' ? appKeyOf({}, xClientId) : null);
+    },
   };
 }

@@ -14,7 +14,7 @@ import type { XMetricsForPublishing } from '../x-metrics/x-metrics.contract.ts';
 import { createPostingBudgets, type BudgetStore } from './x-publish.budget.ts';
 import { sendPostJob } from './x-publish.jobs.ts';
 import { createOutbox, type OutboxOptions } from './x-publish.outbox.ts';
-import { createXPublishQueries } from './x-publish.queries.ts';
+import { createAppBudgetQueries, createXPublishQueries } from './x-publish.queries.ts';
 import { createXPublishService } from './x-publish.service.ts';
 
 const notConfiguredSentence =
@@ -60,10 +60,13 @@ export function createXPublish(deps: {
   now: () => Date;
   outboxOptions?: Partial<OutboxOptions>;
   workerId?: string;
+  /** Perch's OAuth 2.0 client (X_CLIENT_ID): one X app, so one 24-hour app window, for all its users. */
+  xClientId?: string;
 }) {
   const publishQueries = createXPublishQueries({ db: deps.db });
   const budgets = createPostingBudgets({
     budgetQueries: deps.budgetQueries,
+    appBudgetQueries: createAppBudgetQueries({ db: deps.db }),
     publishQueries,
     now: deps.now,
   });
@@ -82,6 +85,7 @@ export function createXPublish(deps: {
     now: deps.now,
     ...(deps.outboxOptions ? { options: deps.outboxOptions } : {}),
     ...(deps.workerId ? { workerId: deps.workerId } : {}),
+    ...(deps.xClientId ? { xClientId: deps.xClientId } : {}),
   });
   const service = createXPublishService({
     publishQueries,
@@ -91,6 +95,7 @@ export function createXPublish(deps: {
     sendPublish,
     logger: deps.logger,
     now: deps.now,
+    ...(deps.xClientId ? { xClientId: deps.xClientId } : {}),
   });
   return { service, outbox, budgets, publishQueries };
 }

@@ -36,6 +36,7 @@ export function toPostView(
         : null,
     waitingUntil: post.waitingUntil?.toISOString() ?? null,
     waitingReason: post.waitingReason,
+    uploadProgress: post.status === 'uploading' ? (post.uploadProgress ?? 0) : null,
     createdAt: post.createdAt.toISOString(),
     updatedAt: post.updatedAt.toISOString(),
   };

@@ -31,6 +31,7 @@ const base = {
   attention: null,
   waitingUntil: null,
   waitingReason: null,
+  uploadProgress: null,
   createdAt: '2026-12-01T10:00:00.000Z',
   updatedAt: '2026-12-01T10:00:00.000Z',
 };

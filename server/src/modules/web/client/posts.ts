@@ -3,7 +3,7 @@
  * publishing, published with a link to each part on x.com, needs attention with the reason and Retry or Edit),
  * refreshed while something is on its way; followers over time and each published post's impressions as charts.
  */
-import type { AccountMetricsView, PostMetricsView, PostView } from '@perch/shared';
+import type { AccountMetricsView, PostList, PostMetricsView, PostView } from '@perch/shared';
 import { api } from './api.ts';
 import { startHeader } from './header.ts';
 import { drawLineChart, followersSeries, impressionsSeries } from './post-charts.ts';
@@ -13,8 +13,6 @@ import { formatDate } from './time.ts';
 const pageSize = 20;
 /** How often the list is read again while a post is on its way to X. */
 export const refreshMs = 3000;
-
-type PostsPage = { posts: PostView[]; nextCursor: string | null };
 
 /** The post's time (`iso`) as the reader reads it, with their zone's name. */
 export function inReaderZone(iso: string, timeZone?: string): string {
@@ -31,8 +29,9 @@ export function inReaderZone(iso: string, timeZone?: string): string {
   return format.format(new Date(iso));
 }
 
-/** Uploading: how far the post's media are, 0–100 over all its parts. */
+/** Uploading: how far the post's media are, 0–100 over all its parts (the server's figure when it has one). */
 export function uploadProgress(post: PostView): number {
+  if (post.uploadProgress !== null && post.uploadProgress !== undefined) return post.uploadProgress;
   const media = post.parts.flatMap((p) => p.media);
   if (!media.length) return 0;
   return Math.round(
@@ -219,7 +218,7 @@ async function load(state: State, { more = false } = {}) {
     limit: String(more ? pageSize : Math.min(200, Math.max(pageSize, state.posts.length))),
   });
   if (more && state.nextCursor) params.set('cursor', state.nextCursor);
-  const page = await api<PostsPage>('GET', `/api/v1/posts?${params}`);
+  const page = await api<PostList>('GET', `/api/v1/posts?${params}`);
   state.posts = more ? [...state.posts, ...page.posts] : page.posts;
   state.nextCursor = page.nextCursor;
   render(state);
