@@ -63,9 +63,6 @@ import { createWebAssetLoader, type WebAssetLoader } from './modules/web/web.ass
 import { createXPublish } from './modules/x-publish/x-publish.ts';
 import { createXPublishQueries } from './modules/x-publish/x-publish.queries.ts';
 import type { OutboxOptions } from './modules/x-publish/x-publish.outbox.ts';
-import type { PublishSessions } from './modules/x-credentials/x-credentials.contract.ts';
-import type { XMediaForPublishing } from './modules/x-media/x-media.contract.ts';
-import type { XMetricsForPublishing } from './modules/x-metrics/x-metrics.contract.ts';
 import { createXMediaQueries } from './modules/x-media/x-media.queries.ts';
 import { createXMedia } from './modules/x-media/x-media.service.ts';
 import { createXMetricsQueries } from './modules/x-metrics/x-metrics.queries.ts';
@@ -88,13 +85,6 @@ export interface DepsOverrides {
   jobQueue?: 'pg-boss' | 'in-memory';
   /** The web pages' bundled scripts and styles; tests share one, so each test app does not bundle again. */
   webAssets?: WebAssetLoader;
-  /**
-   * Tests script publishing's ports: the sessions publishing and metrics ask X with (without `status`, the
-   * settings' own is used), the media and metrics publishing calls.
-   */
-  publishSessions?: Pick<PublishSessions, 'session'> & Partial<PublishSessions>;
-  publishMedia?: XMediaForPublishing;
-  publishMetrics?: XMetricsForPublishing;
   /** The outbox's waits and lease (tests shorten them); `publishWorkerId` names this process in lease rows. */
   outboxOptions?: Partial<OutboxOptions>;
   publishWorkerId?: string;
@@ -301,12 +291,10 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       logger,
       now,
     });
-    const publishSessions: Pick<PublishSessions, 'session'> =
-      overrides.publishSessions ?? xCredentials;
     const xPublishQueries = createXPublishQueries({ db });
     const xMetrics = createXMetrics({
       xMetricsQueries: createXMetricsQueries({ db }),
-      sessions: publishSessions,
+      sessions: xCredentials,
       // users who published through Perch are added by the module itself
       accountUserIds: () => xDmQueries.connectedUserIds(),
       ownsPost: async (userId, postId) => (await xPublishQueries.find(userId, postId)) !== null,
@@ -318,11 +306,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       jobQueue,
       budgetQueries: createXBudgetQueries({ db }),
       interactions,
-      sessions: overrides.publishSessions
-        ? { status: xCredentials.status, ...overrides.publishSessions }
-        : xCredentials,
-      media: overrides.publishMedia ?? xMedia,
-      metrics: overrides.publishMetrics ?? xMetrics,
+      sessions: xCredentials,
+      media: xMedia,
+      metrics: xMetrics,
       ...(overrides.outboxOptions ? { outboxOptions: overrides.outboxOptions } : {}),
       ...(overrides.publishWorkerId ? { workerId: overrides.publishWorkerId } : {}),
       ...(config.xApp.clientId ? { xClientId: config.xApp.clientId } : {}),

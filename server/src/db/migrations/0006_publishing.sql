@@ -9,6 +9,16 @@ CREATE TABLE "x_app_credentials" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "x_app_budgets" (
+	"app_key" text NOT NULL,
+	"endpoint" text NOT NULL,
+	"limit" integer,
+	"remaining" integer,
+	"reset_at" timestamp with time zone,
+	"reset_guessed" boolean DEFAULT false NOT NULL,
+	CONSTRAINT "x_app_budgets_app_key_endpoint_pk" PRIMARY KEY("app_key","endpoint")
+);
+--> statement-breakpoint
 CREATE TABLE "x_post_parts" (
 	"post_id" uuid NOT NULL,
 	"position" integer NOT NULL,
