@@ -26,7 +26,12 @@ export function testClock() {
 export type TestClock = ReturnType<typeof testClock>;
 
 /** Short outbox waits, so tests run in seconds. */
-export const fastOutbox = { reconcileWaitMs: 100, parentWaitMs: 200, parentTries: 6 };
+export const fastOutbox = {
+  reconcileWaitMs: 100,
+  parentWaitMs: 200,
+  parentTries: 6,
+  replySettleMs: 0,
+};
 
 /** A fake X on `clock`, with the account that publishes. */
 export async function startPublishingFakeX(clock: TestClock) {

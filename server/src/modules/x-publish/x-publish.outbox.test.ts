@@ -151,6 +151,23 @@ describe('the outbox reads before it sends again', () => {
       expect(creates()).toBeGreaterThan(3); // at least one reply came too soon, none was posted twice
     },
   );
+
+  it(
+    'a thread waits X’s reply delay after each part it made, so no reply is sent too soon: one request a part',
+    { timeout: 30_000 },
+    async () => {
+      const { t, cookie } = await setup({ overrides: { outboxOptions: { replySettleMs: 400 } } });
+      fakeX.posts.setReplyDelay(300);
+      const view = await publishAndRead(
+        t,
+        cookie,
+        publishNow(['first', 'second', 'third', 'fourth']),
+      );
+      expect(view.status).toBe('published');
+      expect(postsAtX(fakeX).map((p) => p.text)).toEqual(['first', 'second', 'third', 'fourth']);
+      expect(creates()).toBe(4);
+    },
+  );
 });
 
 describe('X’s windows', () => {
