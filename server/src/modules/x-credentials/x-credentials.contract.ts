@@ -1,5 +1,5 @@
 /**
- * CONTRACT between the credentials work and its users (publishing, media, metrics): how a job gets a session
+ * What publishing, media and metrics ask of credentials: how a job gets a session
  * that can write to X for one Perch user. Implemented by createXCredentials (x-credentials.service.ts).
  */
 import type { PublishingStatus } from '@perch/shared';

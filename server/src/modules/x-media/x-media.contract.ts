@@ -1,5 +1,5 @@
 /**
- * CONTRACT between the media work and publishing: media are stored in Perch (PostgreSQL, in 1 MiB chunks, so
+ * What publishing asks of media: media are stored in Perch (PostgreSQL, in 1 MiB chunks, so
  * any process can publish them) and sent to X when a post needs them. Implemented by createXMedia (x-media.service.ts).
  */
 import type { MediaKind, MediaView } from '@perch/shared';

@@ -1,5 +1,5 @@
 /**
- * CONTRACT between publishing and metrics: publishing tells metrics about each post X confirmed; metrics plans
+ * What publishing asks of metrics: publishing tells metrics about each post X confirmed; metrics plans
  * the +1 h, +24 h, +7 d, +29 d snapshots. Implemented by createXMetrics (x-metrics.service.ts).
  */
 export interface PublishedPost {
