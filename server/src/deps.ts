@@ -29,7 +29,10 @@ import { createNotificationQueries } from './modules/notifications/notifications
 import { createNotificationsService } from './modules/notifications/notifications.service.ts';
 import { createXWeb, type XWeb } from './modules/x-web/x-web.ts';
 import { createXFetch } from './modules/x-web/x-fetch.ts';
-import { createXBudgetQueries } from './modules/x-budgets/x-budgets.queries.ts';
+import {
+  createXAppBudgetQueries,
+  createXBudgetQueries,
+} from './modules/x-budgets/x-budgets.queries.ts';
 import { createWebBudgets } from './modules/x-budgets/x-web-budgets.ts';
 import { createXWebClientQueries } from './modules/x-web-client/x-web-client.queries.ts';
 import { createXWebClient } from './modules/x-web-client/x-web-client.service.ts';
@@ -305,6 +308,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       db,
       jobQueue,
       budgetQueries: createXBudgetQueries({ db }),
+      appBudgetQueries: createXAppBudgetQueries({ db }),
       interactions,
       sessions: xCredentials,
       media: xMedia,

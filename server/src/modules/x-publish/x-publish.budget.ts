@@ -65,7 +65,7 @@ export function createPostingBudgets({
   now,
 }: {
   budgetQueries: BudgetStore;
-  /** The same operations keyed by X app (createAppBudgetQueries). */
+  /** The same operations keyed by X app (createXAppBudgetQueries). */
   appBudgetQueries: BudgetStore;
   publishQueries: XPublishQueries;
   now: () => Date;

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { PostStatus } from '@perch/shared';
 import type { Db } from '../../db/client.ts';
@@ -6,8 +6,7 @@ import { isoInstant, keyset } from '../../lib/keyset.ts';
 import { contacts } from '../contacts/contacts.table.ts';
 import { interactions } from '../interactions/interactions.table.ts';
 import { recentTweetCache } from '../recent-tweets/recent-tweets.table.ts';
-import type { XRateLimit } from '../x-api-v2/x-api-v2.ts';
-import { xAppBudgets, xPostingBlocks, xPostParts, xPosts } from './x-publish.table.ts';
+import { xPostingBlocks, xPostParts, xPosts } from './x-publish.table.ts';
 
 export type PostRow = typeof xPosts.$inferSelect;
 export type PartRow = typeof xPostParts.$inferSelect;
@@ -269,60 +268,6 @@ export function createXPublishQueries({ db }: { db: Db }) {
         .where(sql`${recentTweetCache.tweets} @> ${JSON.stringify([{ id: xPostId }])}::jsonb`)
         .limit(1);
       return cached?.contactId ?? null;
-    },
-  };
-}
-
-/**
- * The X app's budget rows (x_app_budgets), with x-budgets' reserve/record rules (x-budgets.queries.ts) on an app
- * key instead of a user: same BudgetStore shape, so the posting budget uses either alike.
- */
-export function createAppBudgetQueries({ db }: { db: Db }) {
-  const b = xAppBudgets;
-  const row = (appKey: string, endpoint: string) =>
-    and(eq(b.appKey, appKey), eq(b.endpoint, endpoint));
-  return {
-    async reserveBudget(
-      appKey: string,
-      endpoint: string,
-      now: Date,
-      windowMs: number,
-      defaultLimit: number,
-    ) {
-      await db.insert(b).values({ appKey, endpoint }).onConflictDoNothing();
-      const fresh = sql`(${b.resetAt} IS NULL OR ${b.resetAt} <= ${at(now)})`;
-      const rows = await db
-        .update(b)
-        .set({
-          remaining: sql`CASE WHEN ${fresh} THEN COALESCE(${b.limit}, ${defaultLimit}) - 1 ELSE ${b.remaining} - 1 END`,
-          resetAt: sql`CASE WHEN ${fresh} THEN ${at(new Date(now.getTime() + windowMs))} ELSE ${b.resetAt} END`,
-          resetGuessed: sql`CASE WHEN ${fresh} THEN true ELSE ${b.resetGuessed} END`,
-        })
-        .where(and(row(appKey, endpoint), or(fresh, gt(b.remaining, 0))))
-        .returning({ appKey: b.appKey });
-      return rows.length === 1;
-    },
-    async recordBudget(appKey: string, endpoint: string, limit: XRateLimit, now: Date) {
-      const reset = at(limit.resetAt);
-      const adopt = sql`((${b.resetGuessed} AND ${reset} > ${at(now)}) OR ${b.resetAt} IS NULL OR ${reset} > ${b.resetAt})`;
-      const sameWindow = sql`(${b.resetGuessed} OR ${reset} = ${b.resetAt})`;
-      await db
-        .update(b)
-        .set({
-          limit: limit.limit > 0 ? limit.limit : sql`${b.limit}`,
-          remaining: sql`CASE
-            WHEN ${adopt} AND ${sameWindow} THEN LEAST(COALESCE(${b.remaining}, ${limit.remaining}), ${limit.remaining})
-            WHEN ${adopt} THEN ${limit.remaining}
-            WHEN ${reset} = ${b.resetAt} THEN LEAST(${b.remaining}, ${limit.remaining})
-            ELSE ${b.remaining} END`,
-          resetAt: sql`CASE WHEN ${adopt} THEN ${reset} ELSE ${b.resetAt} END`,
-          resetGuessed: sql`CASE WHEN ${adopt} THEN false ELSE ${b.resetGuessed} END`,
-        })
-        .where(row(appKey, endpoint));
-    },
-    async budget(appKey: string, endpoint: string) {
-      const [found] = await db.select().from(b).where(row(appKey, endpoint));
-      return found ?? null;
     },
   };
 }

@@ -94,21 +94,3 @@ export const xPostingBlocks = pgTable('x_posting_blocks', {
   sentence: text().notNull(),
   at: timestamp({ withTimezone: true }).notNull(),
 });
-
-/**
- * X's 24-hour app window of POST /2/tweets, per X app (x_api_budgets is per user): every user posting through
- * Perch's X_CLIENT_ID draws on one window, an OAuth 1.0a self-hoster's app (keyed by a hash of its API key) on
- * its own. Same columns and semantics as x_api_budgets.
- */
-export const xAppBudgets = pgTable(
-  'x_app_budgets',
-  {
-    appKey: text().notNull(),
-    endpoint: text().notNull(),
-    limit: integer(),
-    remaining: integer(),
-    resetAt: timestamp({ withTimezone: true }),
-    resetGuessed: boolean().notNull().default(false),
-  },
-  (t) => [primaryKey({ columns: [t.appKey, t.endpoint] })],
-);

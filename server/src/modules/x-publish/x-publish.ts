@@ -14,7 +14,7 @@ import type { XMetricsForPublishing } from '../x-metrics/x-metrics.contract.ts';
 import { createPostingBudgets, type BudgetStore } from './x-publish.budget.ts';
 import { sendPostJob } from './x-publish.jobs.ts';
 import { createOutbox, type OutboxOptions } from './x-publish.outbox.ts';
-import { createAppBudgetQueries, createXPublishQueries } from './x-publish.queries.ts';
+import { createXPublishQueries } from './x-publish.queries.ts';
 import { createXPublishService } from './x-publish.service.ts';
 
 const notConfiguredSentence =
@@ -52,6 +52,8 @@ export function createXPublish(deps: {
   jobQueue: JobQueue;
   /** x-budgets' queries (deps.ts). */
   budgetQueries: BudgetStore;
+  /** The same, per X app (x-budgets' createXAppBudgetQueries). */
+  appBudgetQueries: BudgetStore;
   interactions: InteractionsService;
   sessions?: PublishSessions;
   media?: XMediaForPublishing;
@@ -66,7 +68,7 @@ export function createXPublish(deps: {
   const publishQueries = createXPublishQueries({ db: deps.db });
   const budgets = createPostingBudgets({
     budgetQueries: deps.budgetQueries,
-    appBudgetQueries: createAppBudgetQueries({ db: deps.db }),
+    appBudgetQueries: deps.appBudgetQueries,
     publishQueries,
     now: deps.now,
   });
