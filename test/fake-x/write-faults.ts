@@ -12,8 +12,8 @@ import type { FakeXWriteEndpoint } from './write-limits.ts';
  * - '402': 402 CreditsDepleted
  * - 'append-500': a media segment fails with 500 (the segment is not kept)
  * - 'append-drop': a media segment's connection is dropped (the segment is not kept)
- * The *-after-create kinds apply to POST /2/tweets; append-* to media append; the others to
- * POST /2/tweets unless `endpoint` says otherwise.
+ * append-* apply to media append; the others (the *-after-create kinds too: the work is done, then
+ * the answer is lost) to POST /2/tweets unless `endpoint` says otherwise.
  */
 export type FakeXWriteFault =
   | 'drop-after-create'
@@ -67,7 +67,6 @@ export interface WriteFaults {
 
 const endpointOf = (kind: FakeXWriteFault, endpoint?: FakeXWriteEndpoint): FakeXWriteEndpoint => {
   if (kind === 'append-500' || kind === 'append-drop') return 'mediaAppend';
-  if (kind.endsWith('-after-create')) return 'createPosts';
   return endpoint ?? 'createPosts';
 };
 

@@ -296,6 +296,19 @@ describe('ensureOnX', () => {
     expect(fakeX.media.get(xId)!.sha256).toBe(video.sha256);
   });
 
+  it('a finalize whose answer was lost: STATUS tells X has it, and it is not refused as finalized twice', async () => {
+    const service = perch();
+    const video = await storeFile(service, 'video/mp4', heads.mp4, 2 * MiB);
+    fakeX.faults.inject('drop-after-create', { endpoint: 'mediaFinalize' });
+    fakeX.media.setProcessing({ polls: 1, checkAfterSecs: 1 });
+    const result = await service.ensureOnX(userId, [video.id], xWrite(oauth1));
+    expect(result.ok).toBe(true);
+    expect(fakeX.faults.hits.map((h) => h.endpoint)).toEqual(['mediaFinalize']);
+    const xId = (result as { xMediaIds: string[] }).xMediaIds[0]!;
+    expect(fakeX.media.get(xId)!.sha256).toBe(video.sha256);
+    expect(await row(video.id)).toMatchObject({ state: 'ready', error: null });
+  });
+
   it('a killed upload resumes with the same media id, each segment sent once', async () => {
     const first = perch();
     const video = await storeFile(first, 'video/mp4', heads.mp4, 5 * MiB);
