@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
-import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
+import { TwitterApi } from 'twitter-api-v2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from './index.ts';
-import { twitterApiSettings } from './test-support.ts';
+import { refusal, twitterApiSettings } from './test-support.ts';
 
 const me = { userId: '42', screenName: 'perch_me', name: 'Perch Me' };
 const credentials = {
@@ -38,16 +38,6 @@ const userClient = (secret = credentials.accessTokenSecret) =>
     },
     twitterApiSettings(fakeX),
   );
-
-async function refusal(promise: Promise<unknown>): Promise<ApiResponseError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiResponseError) return error;
-    throw error;
-  }
-  throw new Error('expected X to refuse');
-}
 
 /** A request signed by the oauth-1.0a package (RFC 5849), body parameters signed for form bodies. */
 function signed(method: string, url: string, form?: Record<string, string>) {

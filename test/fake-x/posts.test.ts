@@ -1,7 +1,7 @@
-import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
+import { TwitterApi } from 'twitter-api-v2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from './index.ts';
-import { grantTokens, twitterApiSettings } from './test-support.ts';
+import { bearerRequest, grantTokens, refusal, twitterApiSettings } from './test-support.ts';
 
 const me = { userId: '42', screenName: 'perch_me', name: 'Perch Me' };
 const alice = { userId: '43', screenName: 'alice', name: 'Alice' };
@@ -26,25 +26,8 @@ beforeEach(() => {
 });
 afterAll(() => fakeX.close());
 
-async function refusal(promise: Promise<unknown>): Promise<ApiResponseError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiResponseError) return error;
-    throw error;
-  }
-  throw new Error('expected X to refuse');
-}
-
-async function raw(method: string, path: string, body?: unknown, bearer = token) {
-  const res = await fetch(new URL(path, fakeX.url), {
-    method,
-    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-}
+const raw = (method: string, path: string, body?: unknown, bearer = token) =>
+  bearerRequest(fakeX, bearer, method, path, body);
 
 describe('fake X POST /2/tweets', () => {
   it('creates a post: 201 {data:{id,text,edit_history_post_ids}}, ids increase, fakeX.posts sees it', async () => {

@@ -1,6 +1,10 @@
 import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
-import type { IClientSettings, ITwitterApiClientPlugin } from 'twitter-api-v2';
+import {
+  ApiResponseError,
+  type IClientSettings,
+  type ITwitterApiClientPlugin,
+} from 'twitter-api-v2';
 import type { FakeX } from './types.ts';
 
 /**
@@ -66,4 +70,37 @@ export async function grantTokens(
   if (!body.access_token)
     throw new Error(`fake X refused the token request: ${token.status} ${JSON.stringify(body)}`);
   return { accessToken: body.access_token, refreshToken: body.refresh_token };
+}
+
+/** The error X answered a library call with; fails the test when the call succeeded or X never answered. */
+export async function refusal(promise: Promise<unknown>): Promise<ApiResponseError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiResponseError) return error;
+    throw error;
+  }
+  throw new Error('expected X to refuse');
+}
+
+/** A request to the fake with a bearer token and a JSON body (a string body is sent as it is), read whole. */
+export async function bearerRequest(
+  fakeX: FakeX,
+  bearer: string,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const res = await fetch(new URL(path, fakeX.url), {
+    method,
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    body: text ? JSON.parse(text) : undefined,
+  };
 }
