@@ -1,20 +1,7 @@
 import { sql } from 'drizzle-orm';
-import {
-  customType,
-  index,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from '../../db/columns.ts';
 import { users } from '../accounts/accounts.table.ts';
-
-// drizzle has no bytea column; postgres.js hands back a Buffer and PGlite a Uint8Array, so normalise to Buffer.
-const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (value) => Buffer.from(value),
-});
 
 /**
  * A person in the user's CRM. The X handle is kept as typed (without @) and is unique per user ignoring case,

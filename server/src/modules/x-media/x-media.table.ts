@@ -1,23 +1,7 @@
-import {
-  customType,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { MediaKind, MediaState } from '@perch/shared';
+import { bytea } from '../../db/columns.ts';
 import { users } from '../accounts/accounts.table.ts';
-
-// drizzle has no bytea column (contacts.table.ts has its own, unexported). PGlite hands back a Uint8Array: wrapped,
-// not copied, since a chunk is a whole MiB.
-const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (value) =>
-    Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength),
-});
 
 /**
  * A file the user uploaded to Perch for a post, and where its upload to X stands. The file itself is in
