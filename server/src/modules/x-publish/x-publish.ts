@@ -1,9 +1,7 @@
 /**
  * Publishing to X, put together: the posts service (routes), the outbox (jobs) and the budget, on the credential,
- * media and metrics ports their own modules implement. Until one of those is wired, a stand-in says publishing is
- * not set up (notConfigured*), so the routes and drafts work and nothing is sent.
+ * media and metrics ports their own modules implement (x-credentials, x-media, x-metrics, handed in by deps.ts).
  */
-import { standardMaxWeightedLength } from '@perch/shared/post-rules';
 import type { Db } from '../../db/client.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -17,34 +15,6 @@ import { createOutbox, type OutboxOptions } from './x-publish.outbox.ts';
 import { createXPublishQueries } from './x-publish.queries.ts';
 import { createXPublishService } from './x-publish.service.ts';
 
-const notConfiguredSentence =
-  'Publishing is not set up: connect X with publishing, or enter the X app’s credentials in the settings.';
-
-export const notConfiguredSessions: PublishSessions = {
-  session: async () => ({ ok: false, reason: 'not_configured', sentence: notConfiguredSentence }),
-  status: async () => ({
-    credential: null,
-    grant: { connected: false, readDms: false, publish: false, uploadMedia: false },
-    appCredentials: {
-      present: false,
-      source: null,
-      handle: null,
-      verifiedAt: null,
-      hasBearerToken: false,
-    },
-    canPublish: false,
-    canUploadMedia: false,
-    maxWeightedLength: standardMaxWeightedLength,
-    problem: notConfiguredSentence,
-  }),
-};
-export const noMedia: XMediaForPublishing = {
-  describe: async () => new Map(),
-  views: async () => [],
-  ensureOnX: async () => ({ ok: false, reason: 'Media are not set up.', retryable: false }),
-};
-export const noMetrics: XMetricsForPublishing = { planSnapshots: async () => {} };
-
 export type XPublish = ReturnType<typeof createXPublish>;
 
 export function createXPublish(deps: {
@@ -55,9 +25,9 @@ export function createXPublish(deps: {
   /** The same, per X app (x-budgets' createXAppBudgetQueries). */
   appBudgetQueries: BudgetStore;
   interactions: InteractionsService;
-  sessions?: PublishSessions;
-  media?: XMediaForPublishing;
-  metrics?: XMetricsForPublishing;
+  sessions: PublishSessions;
+  media: XMediaForPublishing;
+  metrics: XMetricsForPublishing;
   logger: Logger;
   now: () => Date;
   outboxOptions?: Partial<OutboxOptions>;
@@ -72,15 +42,14 @@ export function createXPublish(deps: {
     publishQueries,
     now: deps.now,
   });
-  const sessions = deps.sessions ?? notConfiguredSessions;
-  const media = deps.media ?? noMedia;
+  const { sessions, media } = deps;
   const sendPublish = (postId: string, at?: Date) => sendPostJob(deps.jobQueue, postId, at);
   const outbox = createOutbox({
     publishQueries,
     budgets,
     sessions,
     media,
-    metrics: deps.metrics ?? noMetrics,
+    metrics: deps.metrics,
     interactions: deps.interactions,
     sendLater: sendPublish,
     logger: deps.logger,
